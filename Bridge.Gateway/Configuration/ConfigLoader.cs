@@ -1,0 +1,492 @@
+using System.Globalization;
+using System.Text.Json;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Bridge.Gateway.Configuration;
+
+/// <summary>
+/// Reads a LiteLLM-format <c>config.yaml</c>. Walks the YAML tree by hand so that every problem can
+/// name its path (<c>model_list[1].litellm_params.model</c>) and every unknown key becomes a warning.
+/// </summary>
+public static class ConfigLoader
+{
+    private const string EnvPrefix = "os.environ/";
+
+    private static readonly HashSet<string> TopLevelKeys = ["model_list", "litellm_settings", "general_settings", "router_settings", "environment_variables"];
+    private static readonly HashSet<string> DeploymentKeys = ["model_name", "litellm_params", "model_info"];
+
+    /// <summary>Keys of <c>litellm_params</c> that describe the deployment itself.</summary>
+    private static readonly HashSet<string> StructuralParams =
+    [
+        "model", "api_base", "base_url", "api_key", "api_version", "timeout", "stream_timeout", "max_tokens", "rpm", "tpm",
+        "weight", "order", "extra_headers", "max_retries", "drop_params", "additional_drop_params", "organization",
+        "input_cost_per_token", "output_cost_per_token",
+    ];
+
+    /// <summary>Keys of <c>litellm_params</c> that are request parameters set on every upstream call.</summary>
+    private static readonly HashSet<string> DefaultRequestParams =
+    [
+        "temperature", "top_p", "seed", "frequency_penalty", "presence_penalty", "reasoning_effort", "max_completion_tokens",
+        "logit_bias", "response_format", "parallel_tool_calls", "service_tier", "verbosity", "top_k",
+    ];
+
+    private static readonly HashSet<string> ModelInfoKeys =
+    [
+        "id", "max_tokens", "max_input_tokens", "max_output_tokens", "input_cost_per_token", "output_cost_per_token",
+        "cache_read_input_token_cost", "cache_creation_input_token_cost", "supports_reasoning", "mode", "base_model",
+        "supports_function_calling", "supports_vision", "supports_prompt_caching", "description",
+    ];
+
+    private static readonly HashSet<string> LitellmSettingsKeys =
+    [
+        "drop_params", "additional_drop_params", "model_alias_map", "callbacks", "num_retries", "request_timeout",
+        "set_verbose", "json_logs", "success_callback", "failure_callback", "fallbacks", "context_window_fallbacks",
+        "content_policy_fallbacks", "cache", "telemetry",
+    ];
+
+    private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb"];
+
+    private static readonly HashSet<string> RouterSettingsKeys =
+    [
+        "routing_strategy", "num_retries", "timeout", "allowed_fails", "cooldown_time", "fallbacks", "context_window_fallbacks",
+        "content_policy_fallbacks", "retry_policy", "allowed_fails_policy", "redis_host", "redis_port", "redis_password",
+        "enable_pre_call_checks", "routing_strategy_args", "stream_timeout",
+    ];
+
+    public static BridgeConfig LoadFile(string path, EnvironmentSource env)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read the configuration file ({ex.Message})");
+        }
+        return Parse(text, env, path);
+    }
+
+    public static BridgeConfig Parse(string yaml, EnvironmentSource env, string? sourcePath = null)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException($"{sourcePath ?? "config"}: invalid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new BridgeConfig { SourcePath = sourcePath };
+        }
+
+        var root = stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new ConfigException("config: the top level must be a mapping (model_list, litellm_settings, ...)");
+
+        var warnings = new List<string>();
+        WarnUnknown(root, TopLevelKeys, "", warnings);
+
+        var deployments = new List<ModelDeployment>();
+        if (Child(root, "model_list") is { } modelList)
+        {
+            if (modelList is not YamlSequenceNode seq) throw new ConfigException("model_list: must be a list");
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                deployments.Add(ParseDeployment(seq.Children[i], i, env, warnings));
+            }
+        }
+
+        var litellm = Mapping(root, "litellm_settings", "litellm_settings");
+        var general = Mapping(root, "general_settings", "general_settings");
+        var router = Mapping(root, "router_settings", "router_settings");
+        if (litellm is not null) WarnUnknown(litellm, LitellmSettingsKeys, "litellm_settings", warnings);
+        if (general is not null) WarnUnknown(general, GeneralSettingsKeys, "general_settings", warnings);
+        if (router is not null) WarnUnknown(router, RouterSettingsKeys, "router_settings", warnings);
+
+        var aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (litellm is not null && Mapping(litellm, "model_alias_map", "litellm_settings.model_alias_map") is { } aliasMap)
+        {
+            foreach (var (k, v) in aliasMap.Children)
+            {
+                var name = Scalar(k, "litellm_settings.model_alias_map");
+                aliases[name] = Scalar(v, $"litellm_settings.model_alias_map.{name}");
+            }
+        }
+
+        var names = deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal);
+        foreach (var (alias, target) in aliases)
+        {
+            if (!names.Contains(target))
+            {
+                warnings.Add($"litellm_settings.model_alias_map.{alias}: points to '{target}', which is not a model_name in model_list");
+            }
+        }
+
+        var callbacks = litellm is null ? [] : StringList(litellm, "callbacks", "litellm_settings.callbacks");
+
+        string? masterKey = null;
+        string? masterKeySource = null;
+        if (general is not null && Child(general, "master_key") is { } mk)
+        {
+            var raw = Scalar(mk, "general_settings.master_key");
+            if (raw.StartsWith(EnvPrefix, StringComparison.Ordinal))
+            {
+                var varName = raw[EnvPrefix.Length..];
+                masterKey = env.Get(varName);
+                masterKeySource = masterKey is null ? null : $"general_settings.master_key ({varName})";
+            }
+            else
+            {
+                masterKey = raw;
+                masterKeySource = "general_settings.master_key";
+            }
+        }
+        foreach (var variable in new[] { "BRIDGE_MASTER_KEY", "LITELLM_MASTER_KEY" })
+        {
+            if (masterKey is not null) break;
+            masterKey = env.Get(variable);
+            if (masterKey is not null) masterKeySource = variable;
+        }
+
+        var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 0;
+        var routerSettings = new RouterSettings
+        {
+            RoutingStrategy = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle",
+            NumRetries = numRetries,
+            Timeout = Seconds(router, "timeout", "router_settings") ?? Seconds(litellm, "request_timeout", "litellm_settings"),
+            AllowedFails = Int(router, "allowed_fails", "router_settings") ?? 3,
+            CooldownTime = Seconds(router, "cooldown_time", "router_settings") ?? TimeSpan.FromSeconds(5),
+            Fallbacks = FallbackList(router, litellm, "fallbacks"),
+            ContextWindowFallbacks = FallbackList(router, litellm, "context_window_fallbacks"),
+            ContentPolicyFallbacks = FallbackList(router, litellm, "content_policy_fallbacks"),
+        };
+
+        return new BridgeConfig
+        {
+            Deployments = deployments,
+            Aliases = aliases,
+            DropParams = Bool(litellm, "drop_params", "litellm_settings") ?? false,
+            AdditionalDropParams = litellm is null ? [] : StringList(litellm, "additional_drop_params", "litellm_settings.additional_drop_params"),
+            Callbacks = callbacks,
+            MasterKey = masterKey,
+            MasterKeySource = masterKeySource,
+            Router = routerSettings,
+            Warnings = warnings,
+            SourcePath = sourcePath,
+        };
+    }
+
+    private static ModelDeployment ParseDeployment(YamlNode node, int index, EnvironmentSource env, List<string> warnings)
+    {
+        var path = $"model_list[{index}]";
+        if (node is not YamlMappingNode entry) throw new ConfigException($"{path}: must be a mapping with model_name and litellm_params");
+        WarnUnknown(entry, DeploymentKeys, path, warnings);
+
+        var modelName = Child(entry, "model_name") is { } mn ? Scalar(mn, $"{path}.model_name") : throw new ConfigException($"{path}.model_name: missing");
+        if (string.IsNullOrWhiteSpace(modelName)) throw new ConfigException($"{path}.model_name: must not be empty");
+
+        var p = Mapping(entry, "litellm_params", $"{path}.litellm_params") ?? throw new ConfigException($"{path}.litellm_params: missing");
+        var pp = $"{path}.litellm_params";
+        foreach (var (k, _) in p.Children)
+        {
+            var key = ((YamlScalarNode)k).Value ?? "";
+            if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key))
+            {
+                warnings.Add($"{pp}.{key}: unknown key, ignored");
+            }
+        }
+
+        var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
+        var (provider, upstreamModel) = ParseProvider(model, $"{pp}.model");
+
+        string? unavailable = null;
+        string? ResolveSecret(string key)
+        {
+            if (Child(p, key) is not { } n) return null;
+            var raw = Scalar(n, $"{pp}.{key}");
+            if (!raw.StartsWith(EnvPrefix, StringComparison.Ordinal)) return raw;
+            var variable = raw[EnvPrefix.Length..];
+            var value = env.Get(variable);
+            if (value is null) unavailable ??= $"environment variable {variable} is not set (needed by {pp}.{key})";
+            return value;
+        }
+
+        var apiKey = ResolveSecret("api_key");
+        var apiBase = ResolveSecret("api_base") ?? ResolveSecret("base_url");
+        var apiVersion = ResolveSecret("api_version");
+
+        switch (provider)
+        {
+            case ProviderKind.Azure when apiBase is null && unavailable is null:
+                throw new ConfigException($"{pp}.api_base: missing (Azure deployments need the resource URL)");
+            case ProviderKind.Azure when apiKey is null && unavailable is null:
+                unavailable = $"{pp}.api_key: missing (Azure deployments need a key)";
+                break;
+            case ProviderKind.OpenAI when apiKey is null && apiBase is null && unavailable is null:
+                apiKey = env.Get("OPENAI_API_KEY");
+                if (apiKey is null) unavailable = $"environment variable OPENAI_API_KEY is not set and {pp}.api_key is missing";
+                break;
+            case ProviderKind.Anthropic when apiKey is null && unavailable is null:
+                apiKey = env.Get("ANTHROPIC_API_KEY");
+                if (apiKey is null) unavailable = $"environment variable ANTHROPIC_API_KEY is not set and {pp}.api_key is missing";
+                break;
+        }
+
+        if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri))
+        {
+            throw new ConfigException($"{pp}.api_base: '{apiBase}' is not an absolute URL");
+        }
+
+        var defaults = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var (k, v) in p.Children)
+        {
+            var key = ((YamlScalarNode)k).Value ?? "";
+            if (DefaultRequestParams.Contains(key)) defaults[key] = ToJson(v);
+        }
+
+        var extraHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (Mapping(p, "extra_headers", $"{pp}.extra_headers") is { } headers)
+        {
+            foreach (var (k, v) in headers.Children)
+            {
+                var name = Scalar(k, $"{pp}.extra_headers");
+                var value = Scalar(v, $"{pp}.extra_headers.{name}");
+                if (value.StartsWith(EnvPrefix, StringComparison.Ordinal))
+                {
+                    var variable = value[EnvPrefix.Length..];
+                    var resolved = env.Get(variable);
+                    if (resolved is null)
+                    {
+                        unavailable ??= $"environment variable {variable} is not set (needed by {pp}.extra_headers.{name})";
+                        continue;
+                    }
+                    value = resolved;
+                }
+                extraHeaders[name] = value;
+            }
+        }
+
+        var infoNode = Mapping(entry, "model_info", $"{path}.model_info");
+        if (infoNode is not null) WarnUnknown(infoNode, ModelInfoKeys, $"{path}.model_info", warnings);
+        var info = new ModelInfo
+        {
+            MaxTokens = Int(infoNode, "max_output_tokens", $"{path}.model_info") ?? Int(infoNode, "max_tokens", $"{path}.model_info"),
+            MaxInputTokens = Int(infoNode, "max_input_tokens", $"{path}.model_info"),
+            InputCostPerToken = Decimal(infoNode, "input_cost_per_token", $"{path}.model_info") ?? Decimal(p, "input_cost_per_token", pp),
+            OutputCostPerToken = Decimal(infoNode, "output_cost_per_token", $"{path}.model_info") ?? Decimal(p, "output_cost_per_token", pp),
+            CacheReadInputTokenCost = Decimal(infoNode, "cache_read_input_token_cost", $"{path}.model_info"),
+            SupportsReasoning = Bool(infoNode, "supports_reasoning", $"{path}.model_info"),
+        };
+        var id = infoNode is not null && Child(infoNode, "id") is { } idNode ? Scalar(idNode, $"{path}.model_info.id") : $"{modelName}#{index}";
+
+        return new ModelDeployment
+        {
+            Id = id,
+            ModelName = modelName,
+            Provider = provider,
+            UpstreamModel = upstreamModel,
+            ConfiguredModel = model,
+            ApiBase = apiBase,
+            ApiVersion = apiVersion,
+            ApiKey = apiKey,
+            UnavailableReason = unavailable,
+            Timeout = Seconds(p, "timeout", pp),
+            StreamTimeout = Seconds(p, "stream_timeout", pp),
+            MaxOutputTokens = Int(p, "max_tokens", pp) ?? info.MaxTokens,
+            Rpm = Int(p, "rpm", pp),
+            Tpm = Int(p, "tpm", pp),
+            Weight = Double(p, "weight", pp),
+            Order = Int(p, "order", pp),
+            MaxRetries = Int(p, "max_retries", pp),
+            ExtraHeaders = extraHeaders,
+            DefaultParams = defaults,
+            DropParams = Bool(p, "drop_params", pp),
+            AdditionalDropParams = StringList(p, "additional_drop_params", $"{pp}.additional_drop_params"),
+            Info = info,
+        };
+    }
+
+    /// <summary>Splits <c>azure/gpt-5.2-chat</c> into provider and upstream model.</summary>
+    public static (ProviderKind Provider, string Model) ParseProvider(string model, string path)
+    {
+        var slash = model.IndexOf('/');
+        if (slash < 0)
+        {
+            // LiteLLM infers the provider for well-known bare names; do the same for the obvious families.
+            if (model.StartsWith("gpt-", StringComparison.Ordinal) || model.StartsWith("o1", StringComparison.Ordinal)
+                || model.StartsWith("o3", StringComparison.Ordinal) || model.StartsWith("o4", StringComparison.Ordinal))
+                return (ProviderKind.OpenAI, model);
+            if (model.StartsWith("claude-", StringComparison.Ordinal)) return (ProviderKind.Anthropic, model);
+            throw new ConfigException($"{path}: '{model}' has no provider prefix (use azure/, openai/, ollama/, ollama_chat/, anthropic/ or bridge/echo)");
+        }
+
+        var prefix = model[..slash];
+        var rest = model[(slash + 1)..];
+        if (rest.Length == 0) throw new ConfigException($"{path}: '{model}' names no model after the provider prefix");
+        ProviderKind kind = prefix switch
+        {
+            "azure" => ProviderKind.Azure,
+            "openai" or "text-completion-openai" => ProviderKind.OpenAI,
+            "ollama" or "ollama_chat" => ProviderKind.Ollama,
+            "anthropic" => ProviderKind.Anthropic,
+            "bridge" when rest == "echo" => ProviderKind.Echo,
+            _ => throw new ConfigException($"{path}: unknown provider '{prefix}' (known: azure, openai, ollama, ollama_chat, anthropic, bridge/echo)"),
+        };
+        return (kind, rest);
+    }
+
+    private static void WarnUnknown(YamlMappingNode node, HashSet<string> known, string path, List<string> warnings)
+    {
+        foreach (var (k, _) in node.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? "?";
+            if (!known.Contains(key)) warnings.Add($"{(path.Length == 0 ? "" : path + ".")}{key}: unknown key, ignored");
+        }
+    }
+
+    private static YamlNode? Child(YamlMappingNode? node, string key)
+    {
+        if (node is null) return null;
+        foreach (var (k, v) in node.Children)
+        {
+            if (k is YamlScalarNode s && s.Value == key) return IsNull(v) ? null : v;
+        }
+        return null;
+    }
+
+    private static bool IsNull(YamlNode node) => node is YamlScalarNode { Style: not ScalarStyle.SingleQuoted and not ScalarStyle.DoubleQuoted } s
+        && (s.Value is null or "" or "~" or "null");
+
+    private static YamlMappingNode? Mapping(YamlMappingNode? node, string key, string path) => Child(node, key) switch
+    {
+        null => null,
+        YamlMappingNode m => m,
+        _ => throw new ConfigException($"{path}: must be a mapping"),
+    };
+
+    private static string Scalar(YamlNode node, string path) => node is YamlScalarNode s
+        ? s.Value ?? ""
+        : throw new ConfigException($"{path}: must be a single value, not a {(node is YamlSequenceNode ? "list" : "mapping")}");
+
+    private static List<string> StringList(YamlMappingNode node, string key, string path) => Child(node, key) switch
+    {
+        null => [],
+        YamlSequenceNode seq => seq.Children.Select((c, i) => Scalar(c, $"{path}[{i}]")).ToList(),
+        YamlScalarNode s => [s.Value ?? ""],
+        _ => throw new ConfigException($"{path}: must be a list"),
+    };
+
+    private static int? Int(YamlMappingNode? node, string key, string path)
+    {
+        if (Child(node, key) is not { } n) return null;
+        var s = Scalar(n, $"{path}.{key}");
+        if (int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue) return (int)d;
+        throw new ConfigException($"{path}.{key}: '{s}' is not a whole number");
+    }
+
+    private static double? Double(YamlMappingNode? node, string key, string path)
+    {
+        if (Child(node, key) is not { } n) return null;
+        var s = Scalar(n, $"{path}.{key}");
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new ConfigException($"{path}.{key}: '{s}' is not a number");
+    }
+
+    private static decimal? Decimal(YamlMappingNode? node, string key, string path)
+    {
+        if (Child(node, key) is not { } n) return null;
+        var s = Scalar(n, $"{path}.{key}");
+        return decimal.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new ConfigException($"{path}.{key}: '{s}' is not a number");
+    }
+
+    private static TimeSpan? Seconds(YamlMappingNode? node, string key, string path) =>
+        Double(node, key, path) is { } s ? TimeSpan.FromSeconds(s) : null;
+
+    private static bool? Bool(YamlMappingNode? node, string key, string path)
+    {
+        if (Child(node, key) is not { } n) return null;
+        var s = Scalar(n, $"{path}.{key}");
+        return s.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw new ConfigException($"{path}.{key}: '{s}' is not true or false"),
+        };
+    }
+
+    /// <summary>LiteLLM writes fallbacks as a list of single-key maps: <c>[{"gpt-5.2-chat": ["gpt-4o"]}]</c>.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> FallbackList(YamlMappingNode? router, YamlMappingNode? litellm, string key)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (node, section) in new[] { (litellm, "litellm_settings"), (router, "router_settings") })
+        {
+            if (Child(node, key) is not { } list) continue;
+            var path = $"{section}.{key}";
+            if (list is not YamlSequenceNode seq) throw new ConfigException($"{path}: must be a list of {{model: [fallbacks]}} maps");
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                if (seq.Children[i] is not YamlMappingNode map) throw new ConfigException($"{path}[{i}]: must be a map of model -> list of fallback models");
+                foreach (var (k, v) in map.Children)
+                {
+                    var from = Scalar(k, $"{path}[{i}]");
+                    result[from] = v switch
+                    {
+                        YamlSequenceNode targets => targets.Children.Select((t, j) => Scalar(t, $"{path}[{i}].{from}[{j}]")).ToList(),
+                        YamlScalarNode s => [s.Value ?? ""],
+                        _ => throw new ConfigException($"{path}[{i}].{from}: must be a list of model names"),
+                    };
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Turns a YAML scalar or structure into JSON, typing plain scalars the way YAML 1.2 core does.</summary>
+    private static JsonElement ToJson(YamlNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) WriteJson(node, writer);
+        return JsonDocument.Parse(buffer.ToArray()).RootElement.Clone();
+    }
+
+    private static void WriteJson(YamlNode node, Utf8JsonWriter writer)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                writer.WriteStartObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
+                    WriteJson(value, writer);
+                }
+                writer.WriteEndObject();
+                break;
+            case YamlSequenceNode seq:
+                writer.WriteStartArray();
+                foreach (var c in seq.Children) WriteJson(c, writer);
+                writer.WriteEndArray();
+                break;
+            case YamlScalarNode s when s.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted:
+                writer.WriteStringValue(s.Value);
+                break;
+            case YamlScalarNode s:
+                var v = s.Value ?? "";
+                if (v is "true" or "false") writer.WriteBooleanValue(v == "true");
+                else if (v is "" or "~" or "null") writer.WriteNullValue();
+                else if (long.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) writer.WriteNumberValue(l);
+                else if (double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) writer.WriteNumberValue(d);
+                else writer.WriteStringValue(v);
+                break;
+        }
+    }
+}

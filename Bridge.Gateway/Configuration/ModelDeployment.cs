@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace Bridge.Gateway.Configuration;
+
+/// <summary>One <c>model_list</c> entry: a concrete upstream that serves a public model name.</summary>
+public sealed class ModelDeployment
+{
+    /// <summary>Stable id: <c>{model_name}#{index in model_list}</c>, or <c>model_info.id</c> when given.</summary>
+    public required string Id { get; init; }
+    /// <summary>The public name clients ask for (<c>model_name</c>); deployments sharing it form a group.</summary>
+    public required string ModelName { get; init; }
+    public required ProviderKind Provider { get; init; }
+    /// <summary>The provider-side model or deployment name (the part after the prefix).</summary>
+    public required string UpstreamModel { get; init; }
+    /// <summary>The <c>litellm_params.model</c> string as written, for logs.</summary>
+    public required string ConfiguredModel { get; init; }
+    public string? ApiBase { get; init; }
+    public string? ApiVersion { get; init; }
+    /// <summary>The resolved key, or null when none is configured (or its variable is unset).</summary>
+    public string? ApiKey { get; init; }
+    /// <summary>Why the deployment cannot serve requests (e.g. an unset environment variable), or null.</summary>
+    public string? UnavailableReason { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    public TimeSpan? StreamTimeout { get; init; }
+    /// <summary>Cap on output tokens: <c>litellm_params.max_tokens</c>, else <c>model_info.max_tokens</c>/<c>max_output_tokens</c>.</summary>
+    public int? MaxOutputTokens { get; init; }
+    public int? Rpm { get; init; }
+    public int? Tpm { get; init; }
+    public double? Weight { get; init; }
+    public int? Order { get; init; }
+    public int? MaxRetries { get; init; }
+    public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = new Dictionary<string, string>();
+    /// <summary>Request parameters set on every upstream call (e.g. <c>temperature: 1</c>).</summary>
+    public IReadOnlyDictionary<string, JsonElement> DefaultParams { get; init; } = new Dictionary<string, JsonElement>();
+    /// <summary>Per-deployment <c>drop_params</c>; null means the global setting applies.</summary>
+    public bool? DropParams { get; init; }
+    public IReadOnlyList<string> AdditionalDropParams { get; init; } = [];
+    public ModelInfo Info { get; init; } = new();
+
+    public bool IsAvailable => UnavailableReason is null;
+}
+
+/// <summary>The <c>model_info</c> block: limits and prices.</summary>
+public sealed class ModelInfo
+{
+    public int? MaxTokens { get; init; }
+    public int? MaxInputTokens { get; init; }
+    public decimal? InputCostPerToken { get; init; }
+    public decimal? OutputCostPerToken { get; init; }
+    public decimal? CacheReadInputTokenCost { get; init; }
+    /// <summary>Explicit reasoning-model flag (<c>supports_reasoning</c>); null means guess from the name.</summary>
+    public bool? SupportsReasoning { get; init; }
+}

@@ -1,0 +1,32 @@
+namespace Bridge.Gateway.Configuration;
+
+/// <summary>The upstream protocol family of a deployment, taken from the model's provider prefix.</summary>
+public enum ProviderKind
+{
+    /// <summary><c>azure/</c>: Azure OpenAI, classic deployment URLs or the <c>/openai/v1/</c> form.</summary>
+    Azure,
+    /// <summary><c>openai/</c>: OpenAI, or any OpenAI-compatible server when <c>api_base</c> is set.</summary>
+    OpenAI,
+    /// <summary><c>ollama/</c> and <c>ollama_chat/</c>: Ollama through its OpenAI-compatible endpoint.</summary>
+    Ollama,
+    /// <summary><c>anthropic/</c>: the Anthropic Messages API, forwarded natively.</summary>
+    Anthropic,
+    /// <summary><c>bridge/echo</c>: a built-in demo provider that echoes the last user message.</summary>
+    Echo,
+}
+
+public static class ProviderKindExtensions
+{
+    /// <summary>True when the upstream speaks OpenAI Chat Completions.</summary>
+    public static bool SpeaksOpenAI(this ProviderKind kind) => kind is ProviderKind.Azure or ProviderKind.OpenAI or ProviderKind.Ollama;
+
+    public static string OtelName(this ProviderKind kind) => kind switch
+    {
+        ProviderKind.Azure => "azure.ai.openai",
+        ProviderKind.OpenAI => "openai",
+        ProviderKind.Ollama => "ollama",
+        ProviderKind.Anthropic => "anthropic",
+        ProviderKind.Echo => "bridge.echo",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Gateway.Endpoints;
+
+/// <summary>The protocol a client speaks, which decides the error envelope and request-id header.</summary>
+public enum ApiSurface
+{
+    Anthropic,
+    OpenAI,
+}
+
+public static class ApiSurfaces
+{
+    /// <summary>Anthropic paths are <c>/v1/messages*</c>; <c>/v1/models</c> answers Anthropic clients when they send <c>anthropic-version</c>.</summary>
+    public static ApiSurface For(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/v1/messages") || path.StartsWithSegments("/messages")) return ApiSurface.Anthropic;
+        if (path.StartsWithSegments("/v1/models") && context.Request.Headers.ContainsKey("anthropic-version")) return ApiSurface.Anthropic;
+        return ApiSurface.OpenAI;
+    }
+}

@@ -1,0 +1,28 @@
+using Bridge.Gateway.Pipeline;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Bridge.Gateway.Endpoints;
+
+public static class GatewayEndpoints
+{
+    /// <summary>Maps the gateway's HTTP surface: probes, the Anthropic and OpenAI APIs, and a per-surface 404.</summary>
+    public static WebApplication MapBridgeGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler(error => error.Run(async context =>
+        {
+            // Never a stack trace: the client gets a short message in its own envelope.
+            var feature = context.Features.Get<IExceptionHandlerFeature>();
+            var message = feature?.Error is BadHttpRequestException bad ? bad.Message : "Internal error in the gateway.";
+            var status = feature?.Error is BadHttpRequestException badStatus ? badStatus.StatusCode : 500;
+            await ErrorResponses.WriteAsync(context, status, message);
+        }));
+        app.UseMiddleware<GatewayMiddleware>();
+
+        app.MapMethods("/", ["GET", "HEAD"], () => Results.Text("Bridge LLM gateway: POST /v1/messages or /v1/chat/completions\n"));
+        app.MapPost("/v1/messages", (HttpContext context, MessagesPipeline pipeline) => pipeline.HandleAsync(context));
+
+        app.MapFallback(async context =>
+            await ErrorResponses.WriteAsync(context, 404, $"Not found: {context.Request.Method} {context.Request.Path}"));
+        return app;
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Bridge.Gateway.Auth;
+using Bridge.Gateway.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Gateway.Endpoints;
+
+/// <summary>
+/// Runs before every gateway endpoint: assigns the request id (header, log scope, trace tag) and
+/// authenticates the caller, answering 401 in the client's envelope.
+/// </summary>
+public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, ILogger<GatewayMiddleware> logger)
+{
+    public const string CallerItemKey = "bridge.caller";
+    public const string RequestIdItemKey = "bridge.request_id";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var requestId = RequestIds.New();
+        context.Items[RequestIdItemKey] = requestId;
+        var surface = ApiSurfaces.For(context);
+        context.Response.Headers[surface == ApiSurface.Anthropic ? "request-id" : "x-request-id"] = requestId;
+        Activity.Current?.SetTag("bridge.request_id", requestId);
+
+        using var scope = logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", requestId) });
+
+        if (!IsPublic(context.Request))
+        {
+            var outcome = await authenticator.AuthenticateAsync(CallerKey.From(context.Request), context.RequestAborted);
+            if (!outcome.Succeeded)
+            {
+                GatewayLog.AuthRejected(logger, context.Request.Path, outcome.StatusCode);
+                await ErrorResponses.WriteAsync(context, outcome.StatusCode, outcome.Message ?? "Unauthorized");
+                return;
+            }
+            context.Items[CallerItemKey] = outcome.Caller;
+            Activity.Current?.SetTag("bridge.key_id", outcome.Caller!.KeyId);
+        }
+
+        await next(context);
+    }
+
+    private static bool IsPublic(HttpRequest request)
+    {
+        var path = request.Path;
+        return path == "/" || path == "" || path == "/health" || path == "/alive" || path == "/favicon.ico";
+    }
+
+    public static Caller CallerOf(HttpContext context) => context.Items[CallerItemKey] as Caller ?? Caller.Anonymous;
+
+    public static string RequestIdOf(HttpContext context) => context.Items[RequestIdItemKey] as string ?? "";
+}

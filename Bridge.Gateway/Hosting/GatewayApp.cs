@@ -1,0 +1,25 @@
+using Bridge.Gateway.Endpoints;
+using Bridge.Gateway.Hooks;
+
+namespace Bridge.Gateway.Hosting;
+
+/// <summary>Builds the gateway application; used by <c>Program</c> and by tests that host it on a real port.</summary>
+public static class GatewayApp
+{
+    /// <summary>Throws <see cref="Configuration.ConfigException"/> when the configuration is invalid.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var remaining = GatewaySetup.ExtractFlags(args, out var allowNoAuth);
+        var builder = WebApplication.CreateBuilder(remaining);
+        builder.AddServiceDefaults();
+        configure?.Invoke(builder);
+        builder.AddBridgeGateway(allowNoAuth);
+
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<HookRegistry>(); // unknown hook names fail here, before listening
+        app.MapDefaultEndpoints();
+        app.MapBridgeGateway();
+        StartupReport.Log(app);
+        return app;
+    }
+}

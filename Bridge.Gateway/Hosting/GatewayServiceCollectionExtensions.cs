@@ -1,0 +1,49 @@
+using Bridge.Gateway.Auth;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Hooks;
+using Bridge.Gateway.Models;
+using Bridge.Gateway.Pipeline;
+using Bridge.Gateway.Routing;
+using Bridge.Gateway.Upstream;
+
+namespace Bridge.Gateway.Hosting;
+
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers everything the data plane needs. Throws <see cref="ConfigException"/> with a one-line
+    /// reason when the configuration is invalid.
+    /// </summary>
+    public static WebApplicationBuilder AddBridgeGateway(this WebApplicationBuilder builder, bool allowNoAuth)
+    {
+        var configuration = builder.Configuration;
+        var options = new GatewayOptions
+        {
+            ConfigPath = GatewaySetup.ResolveConfigPath(configuration),
+            AllowNoAuth = allowNoAuth || string.Equals(configuration["BRIDGE_ALLOW_NO_AUTH"], "true", StringComparison.OrdinalIgnoreCase),
+        };
+        if (long.TryParse(configuration["Bridge:MaxRequestBodyBytes"], out var maxBody) && maxBody > 0) options.MaxRequestBodyBytes = maxBody;
+
+        var config = GatewaySetup.LoadConfig(options.ConfigPath, options.AllowNoAuth, configuration);
+
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"])
+            && string.IsNullOrEmpty(configuration["HTTP_PORTS"]))
+        {
+            builder.WebHost.UseUrls(GatewaySetup.DefaultUrl);
+        }
+        // The gateway enforces its own body limit so the refusal comes in the client's envelope.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(config);
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<HookRegistry>();
+        services.AddSingleton<ICallerAuthenticator, MasterKeyAuthenticator>();
+        services.AddSingleton<IDeploymentSelector, RandomDeploymentSelector>();
+        services.AddSingleton<OpenAITargets>();
+        services.AddSingleton<UpstreamClients>();
+        services.AddSingleton<MessagesPipeline>();
+        return builder;
+    }
+}

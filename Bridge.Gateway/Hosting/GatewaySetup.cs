@@ -1,0 +1,50 @@
+using Bridge.Gateway.Configuration;
+
+namespace Bridge.Gateway.Hosting;
+
+/// <summary>Command-line and environment handling shared by <c>Program</c> and tests.</summary>
+public static class GatewaySetup
+{
+    public const string DefaultUrl = "http://localhost:4000";
+
+    /// <summary>Removes flag-style switches the configuration binder cannot read (<c>--allow-no-auth</c>).</summary>
+    public static string[] ExtractFlags(string[] args, out bool allowNoAuth)
+    {
+        allowNoAuth = args.Contains("--allow-no-auth");
+        return args.Where(a => a != "--allow-no-auth").ToArray();
+    }
+
+    /// <summary>
+    /// Finds the config file: <c>--config</c>, <c>BRIDGE_CONFIG</c>, <c>Bridge:ConfigPath</c>, else
+    /// <c>config.yaml</c> in the working directory if there is one.
+    /// </summary>
+    public static string? ResolveConfigPath(IConfiguration configuration)
+    {
+        var path = configuration["config"] ?? configuration["BRIDGE_CONFIG"] ?? configuration["Bridge:ConfigPath"];
+        if (!string.IsNullOrWhiteSpace(path)) return Path.GetFullPath(path);
+        var local = Path.GetFullPath("config.yaml");
+        return File.Exists(local) ? local : null;
+    }
+
+    /// <summary>Loads and validates the LiteLLM config; <see cref="ConfigException"/> carries a one-line reason.</summary>
+    /// <remarks>
+    /// <c>os.environ/NAME</c> is looked up in the process environment, then in <paramref name="configuration"/>
+    /// (so user-secrets and Aspire parameters work), then in a <c>.env</c> beside the config or in the working directory.
+    /// </remarks>
+    public static BridgeConfig LoadConfig(string? path, bool allowNoAuth, IConfiguration? configuration = null)
+    {
+        if (path is not null && !File.Exists(path)) throw new ConfigException($"{path}: config file not found");
+        var dotEnv = EnvironmentSource.FromDirectories(path is null ? null : Path.GetDirectoryName(path), Directory.GetCurrentDirectory());
+        var env = new EnvironmentSource(null, name =>
+            Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
+            : configuration?[name] is { Length: > 0 } configured ? configured
+            : dotEnv.Get(name));
+        var config = path is null ? ConfigLoader.Parse("", env) : ConfigLoader.LoadFile(path, env);
+        if (config.MasterKey is null && !allowNoAuth)
+        {
+            throw new ConfigException(
+                "no master key configured: set general_settings.master_key (e.g. os.environ/LITELLM_MASTER_KEY), BRIDGE_MASTER_KEY or LITELLM_MASTER_KEY, or start with --allow-no-auth for local experiments");
+        }
+        return config;
+    }
+}

@@ -1,0 +1,38 @@
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.Hooks;
+
+namespace Bridge.Gateway.Hosting;
+
+/// <summary>Logs what the gateway loaded: models, aliases, unavailable deployments, warnings, auth mode.</summary>
+public static class StartupReport
+{
+    public static void Log(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Bridge.Gateway.Startup");
+        var config = app.Services.GetRequiredService<BridgeConfig>();
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        var hooks = app.Services.GetRequiredService<HookRegistry>();
+
+        foreach (var warning in config.Warnings) GatewayLog.ConfigWarning(logger, warning);
+        GatewayLog.ConfigLoaded(logger, config.Deployments.Count, config.Aliases.Count, config.SourcePath ?? "(no config file)");
+        foreach (var d in config.Deployments)
+        {
+            GatewayLog.ModelLoaded(logger, d.ModelName, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, d.Id);
+            if (!d.IsAvailable) GatewayLog.DeploymentUnavailable(logger, d.Id, d.ModelName, d.UnavailableReason!);
+        }
+        foreach (var (alias, target) in config.Aliases) GatewayLog.AliasLoaded(logger, alias, target);
+        foreach (var hook in hooks.Active) GatewayLog.HookActive(logger, hook.Name);
+
+        if (config.MasterKeySource is { } source) GatewayLog.MasterKeyConfigured(logger, source);
+        else if (options.AllowNoAuth) GatewayLog.NoAuth(logger);
+
+        var redis = app.Configuration.GetConnectionString("redis");
+        if (string.IsNullOrWhiteSpace(redis)) GatewayLog.NoRedis(logger);
+        else GatewayLog.RedisConfigured(logger, RedisEndpointForLog(redis));
+    }
+
+    /// <summary>The host part of a connection string: never the password.</summary>
+    private static string RedisEndpointForLog(string connectionString) =>
+        connectionString.Split(',', StringSplitOptions.TrimEntries).FirstOrDefault(p => !p.Contains('=')) ?? "(configured)";
+}

@@ -1,0 +1,72 @@
+using System.Collections.Frozen;
+using Bridge.Gateway.Configuration;
+
+namespace Bridge.Gateway.Models;
+
+/// <summary>
+/// The model groups from <c>model_list</c> and the aliases that point at them. Immutable: alias changes
+/// from the admin service swap in a new overlay atomically (<see cref="SetAliasOverlay"/>).
+/// </summary>
+public sealed class ModelCatalog
+{
+    private readonly FrozenDictionary<string, ModelGroup> _groups;
+    private readonly FrozenDictionary<string, string> _configAliases;
+    private volatile IReadOnlyDictionary<string, string> _overlay = FrozenDictionary<string, string>.Empty;
+
+    public ModelCatalog(BridgeConfig config)
+    {
+        Config = config;
+        _groups = config.Deployments
+            .GroupBy(d => d.ModelName, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => new ModelGroup(g.Key, g.ToArray()), StringComparer.Ordinal);
+        _configAliases = config.Aliases.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public BridgeConfig Config { get; }
+
+    public IEnumerable<ModelGroup> Groups => _groups.Values;
+
+    /// <summary>The effective alias map: config aliases, overridden by the admin's aliases.</summary>
+    public IReadOnlyDictionary<string, string> Aliases
+    {
+        get
+        {
+            var overlay = _overlay;
+            if (overlay.Count == 0) return _configAliases;
+            var merged = new Dictionary<string, string>(_configAliases, StringComparer.Ordinal);
+            foreach (var (k, v) in overlay) merged[k] = v;
+            return merged;
+        }
+    }
+
+    /// <summary>Replaces the admin-managed aliases (from Redis); config aliases stay underneath.</summary>
+    public void SetAliasOverlay(IReadOnlyDictionary<string, string> aliases) =>
+        _overlay = aliases.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Resolves a client's model name: an exact group name wins, then an alias (one hop).</summary>
+    public ModelGroup? Resolve(string requestedModel)
+    {
+        if (_groups.TryGetValue(requestedModel, out var group)) return group;
+        if (_overlay.TryGetValue(requestedModel, out var target) || _configAliases.TryGetValue(requestedModel, out target))
+        {
+            return _groups.GetValueOrDefault(target);
+        }
+        return null;
+    }
+
+    public ModelGroup? GetGroup(string name) => _groups.GetValueOrDefault(name);
+
+    /// <summary>Every name a client may send: group names, then aliases whose target exists.</summary>
+    public IReadOnlyList<string> PublicNames()
+    {
+        var names = new List<string>(_groups.Keys.Order(StringComparer.Ordinal));
+        foreach (var (alias, target) in Aliases.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (_groups.ContainsKey(target) && !_groups.ContainsKey(alias)) names.Add(alias);
+        }
+        return names;
+    }
+}
+
+/// <summary>All deployments that serve one public model name.</summary>
+public sealed record ModelGroup(string Name, IReadOnlyList<ModelDeployment> Deployments);

@@ -1,0 +1,84 @@
+using Bridge.Gateway.Configuration;
+
+namespace Bridge.Gateway.Upstream;
+
+/// <summary>Where a deployment's requests go and how they authenticate, per provider.</summary>
+public static class UpstreamEndpoints
+{
+    public const string DefaultAzureApiVersion = "2024-12-01-preview";
+    public const string EchoBaseAddress = "http://bridge-echo.invalid";
+
+    /// <summary>True when an Azure deployment uses the <c>/openai/v1/</c> form, where the body's model is the deployment name.</summary>
+    public static bool IsAzureV1(ModelDeployment d) =>
+        d.Provider == ProviderKind.Azure
+        && ((d.ApiBase?.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase) ?? false)
+            || d.ApiVersion is "v1" or "latest" or "preview");
+
+    public static Uri ChatCompletions(ModelDeployment d)
+    {
+        switch (d.Provider)
+        {
+            case ProviderKind.Azure:
+            {
+                var root = d.ApiBase!.TrimEnd('/');
+                if (IsAzureV1(d))
+                {
+                    if (!root.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase)) root += "/openai/v1";
+                    var query = d.ApiVersion is "preview" ? "?api-version=preview" : "";
+                    return new Uri($"{root}/chat/completions{query}");
+                }
+                var version = Uri.EscapeDataString(d.ApiVersion ?? DefaultAzureApiVersion);
+                return new Uri($"{root}/openai/deployments/{Uri.EscapeDataString(d.UpstreamModel)}/chat/completions?api-version={version}");
+            }
+            case ProviderKind.OpenAI:
+                return new Uri($"{(d.ApiBase ?? "https://api.openai.com/v1").TrimEnd('/')}/chat/completions");
+            case ProviderKind.Ollama:
+            {
+                var root = (d.ApiBase ?? "http://localhost:11434").TrimEnd('/');
+                if (!root.EndsWith("/v1", StringComparison.Ordinal)) root += "/v1";
+                return new Uri($"{root}/chat/completions");
+            }
+            case ProviderKind.Echo:
+                return new Uri($"{EchoBaseAddress}/v1/chat/completions");
+            default:
+                throw new InvalidOperationException($"{d.Provider} deployments do not speak Chat Completions");
+        }
+    }
+
+    /// <summary>The Anthropic Messages URL (<c>/v1/messages</c> or <c>/v1/messages/count_tokens</c>).</summary>
+    public static Uri AnthropicMessages(ModelDeployment d, string suffix = "")
+    {
+        var root = (d.ApiBase ?? "https://api.anthropic.com").TrimEnd('/');
+        if (root.EndsWith("/v1", StringComparison.Ordinal)) root = root[..^3];
+        return new Uri($"{root}/v1/messages{suffix}");
+    }
+
+    /// <summary>The model name to put in the body: Azure classic ignores it, v1 needs the deployment name.</summary>
+    public static string BodyModel(ModelDeployment d) => d.UpstreamModel;
+
+    public static void ApplyAuth(HttpRequestMessage request, ModelDeployment d)
+    {
+        if (string.IsNullOrEmpty(d.ApiKey)) return;
+        switch (d.Provider)
+        {
+            case ProviderKind.Azure:
+                request.Headers.TryAddWithoutValidation("api-key", d.ApiKey);
+                break;
+            case ProviderKind.Anthropic:
+                request.Headers.TryAddWithoutValidation("x-api-key", d.ApiKey);
+                break;
+            default:
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + d.ApiKey);
+                break;
+        }
+    }
+
+    public static void ApplyExtraHeaders(HttpRequestMessage request, ModelDeployment d)
+    {
+        foreach (var (name, value) in d.ExtraHeaders)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+    }
+}
