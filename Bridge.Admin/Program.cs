@@ -1,6 +1,14 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.MapGet("/", () => "Bridge admin");
-app.Run();
+using Bridge.Admin.Hosting;
+using Bridge.Gateway.Configuration;
+
+try
+{
+    var app = AdminApp.Build(args);
+    await app.RunAsync();
+    return 0;
+}
+catch (ConfigException ex)
+{
+    Console.Error.WriteLine($"Bridge.Admin: invalid configuration: {ex.Message}");
+    return 1;
+}

@@ -11,6 +11,9 @@ public static class GatewayApp
     {
         var remaining = GatewaySetup.ExtractFlags(args, out var allowNoAuth);
         var builder = WebApplication.CreateBuilder(remaining);
+        // Framework chatter stays out of the logs; these are defaults that appsettings or env can override.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
         builder.AddBridgeGateway(allowNoAuth);

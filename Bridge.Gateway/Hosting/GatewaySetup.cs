@@ -21,9 +21,23 @@ public static class GatewaySetup
     public static string? ResolveConfigPath(IConfiguration configuration)
     {
         var path = configuration["config"] ?? configuration["BRIDGE_CONFIG"] ?? configuration["Bridge:ConfigPath"];
-        if (!string.IsNullOrWhiteSpace(path)) return Path.GetFullPath(path);
-        var local = Path.GetFullPath("config.yaml");
+        if (!string.IsNullOrWhiteSpace(path)) return FromInvocationDirectory(path);
+        var local = FromInvocationDirectory("config.yaml");
         return File.Exists(local) ? local : null;
+    }
+
+    /// <summary>
+    /// Resolves a relative path against the directory the user ran the command from. <c>dotnet run --project X</c>
+    /// starts the app in the project's folder, but the shell's <c>PWD</c> still names where the user was.
+    /// </summary>
+    public static string FromInvocationDirectory(string path)
+    {
+        if (Path.IsPathRooted(path)) return path;
+        var here = Path.GetFullPath(path);
+        if (File.Exists(here)) return here;
+        var pwd = Environment.GetEnvironmentVariable("PWD");
+        if (!string.IsNullOrEmpty(pwd) && File.Exists(Path.Combine(pwd, path))) return Path.GetFullPath(Path.Combine(pwd, path));
+        return here;
     }
 
     /// <summary>Loads and validates the LiteLLM config; <see cref="ConfigException"/> carries a one-line reason.</summary>

@@ -6,6 +6,7 @@ using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Hooks;
 using Bridge.Gateway.Models;
+using Bridge.Gateway.Protocols.Anthropic;
 using Bridge.Gateway.Routing;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
@@ -186,7 +187,12 @@ public sealed class MessagesPipeline(
         using (upstream)
         {
             using var output = new PooledBufferWriter(8 * 1024);
-            OpenAIToAnthropicResponse.Translate(upstream.RootElement, request.RequestedModel, request.ToolNames, request.StopSequences, output);
+            var translated = OpenAIToAnthropicResponse.Translate(upstream.RootElement, request.RequestedModel, request.ToolNames, request.StopSequences, output);
+            if (!translated.Ok)
+            {
+                await ErrorResponses.WriteAsync(context, 502, $"{deployment.Id}: {translated.ErrorMessage}");
+                return;
+            }
             context.Response.StatusCode = 200;
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = output.WrittenCount;
@@ -215,8 +221,10 @@ public sealed class MessagesPipeline(
                 upstream,
                 (_, data) =>
                 {
-                    translator.OnChunk(data, writer);
-                    return UpstreamStreamPump.ItemResult.Continue;
+                    if (translator.OnChunk(data, writer)) return UpstreamStreamPump.ItemResult.Continue;
+                    // The upstream sent an error object (or garbage) inside the stream.
+                    translator.WriteError("api_error", $"{deployment.Id}: {translator.UpstreamError}", writer);
+                    return UpstreamStreamPump.ItemResult.Done;
                 },
                 async () => await writer.FlushAsync(ct),
                 async () =>
@@ -242,7 +250,11 @@ public sealed class MessagesPipeline(
             return;
         }
 
-        if (end == UpstreamStreamPump.PumpEnd.EndOfStream && translator.FinishReason is null)
+        if (translator.Completed)
+        {
+            // Already ended by an in-stream upstream error.
+        }
+        else if (end == UpstreamStreamPump.PumpEnd.EndOfStream && translator.FinishReason is null)
         {
             GatewayLog.UpstreamStreamBroken(logger, deployment.Id, "ended before a finish_reason");
             translator.WriteError("api_error", $"{deployment.Id}: upstream stream ended before the response was complete.", writer);
@@ -330,7 +342,7 @@ public sealed class MessagesPipeline(
                 GatewayLog.UpstreamStreamBroken(logger, deployment.Id, ex.Message);
                 if (context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true)
                 {
-                    var error = ErrorResponses.Body(ApiSurface.Anthropic, 500, $"{deployment.Id}: upstream stream broke: {ex.Message}");
+                    var error = AnthropicErrors.Write(AnthropicErrors.Api, $"{deployment.Id}: upstream stream broke: {ex.Message}");
                     await context.Response.Body.WriteAsync("event: error\ndata: "u8.ToArray(), CancellationToken.None);
                     await context.Response.Body.WriteAsync(error, CancellationToken.None);
                     await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), CancellationToken.None);

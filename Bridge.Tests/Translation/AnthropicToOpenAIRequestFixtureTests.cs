@@ -1,11 +1,12 @@
 using System.Text.Json;
 using Bridge.Gateway.Translation;
+using Xunit.Abstractions;
 using static Bridge.Tests.Translation.TranslationTestHelpers;
 
 namespace Bridge.Tests.Translation;
 
 /// <summary>Every recorded real /v1/messages request must become a valid Chat Completions request.</summary>
-public class AnthropicToOpenAIRequestFixtureTests
+public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
 {
     public static IEnumerable<object[]> Requests() => ClaudeCodeFixtures.MessagesRequests();
 
@@ -129,6 +130,7 @@ public class AnthropicToOpenAIRequestFixtureTests
         }
 
         // Generous bound (shared 2-core CI box); typical is well under 1 ms per request.
+        output.WriteLine($"{anthropic.GetRawText().Length / 1024} KB request: {stopwatch.Elapsed.TotalMilliseconds / runs:F3} ms per translation");
         Assert.True(stopwatch.Elapsed.TotalMilliseconds / runs < 10, $"{stopwatch.Elapsed.TotalMilliseconds / runs:F2} ms per request");
     }
 

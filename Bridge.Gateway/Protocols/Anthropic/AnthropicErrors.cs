@@ -23,11 +23,13 @@ public static class AnthropicErrors
     {
         400 => InvalidRequest,
         401 => Authentication,
+        402 => "billing_error",
         403 => Permission,
         404 => NotFound,
         413 => RequestTooLarge,
         429 => RateLimit,
         503 or 529 => Overloaded,
+        504 => "timeout_error",
         >= 400 and < 500 => InvalidRequest,
         _ => Api,
     };

@@ -13,6 +13,7 @@ public static class OpenAIErrors
     {
         400 or 404 or 413 or 422 => "invalid_request_error",
         401 => "authentication_error",
+        402 => "insufficient_quota",
         403 => "permission_error",
         429 => "rate_limit_error",
         >= 400 and < 500 => "invalid_request_error",

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -26,9 +27,11 @@ namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 /// </summary>
 public static class AnthropicToOpenAIRequest
 {
-    private const string BillingHeaderPrefix = "x-anthropic-billing-header:";
-    private const string ToolErrorMarker = "[tool error] ";
-    private const string ToolAttachmentNote = "[the tool result's images/documents are attached in the next user message]";
+    private static ReadOnlySpan<byte> BillingHeaderPrefix => "x-anthropic-billing-header:"u8;
+    private static ReadOnlySpan<byte> ToolErrorMarker => "[tool error] "u8;
+    private static ReadOnlySpan<byte> ToolAttachmentNote => "[the tool result's images/documents are attached in the next user message]"u8;
+    private static ReadOnlySpan<byte> BlankLine => "\\n\\n"u8; // escaped: a JSON "\n\n"
+    private static ReadOnlySpan<byte> NewLine => "\\n"u8;
     private const int MaxStopSequences = 4;
     private const int MaxUserLength = 64;
 
@@ -54,6 +57,13 @@ public static class AnthropicToOpenAIRequest
 
     private static InvalidRequestException Invalid(string message) => new(message);
 
+    /// <summary>
+    /// Copies a value of the (already parsed, hence valid) client JSON byte for byte: no
+    /// unescaping and re-escaping of the large prompt strings and schemas.
+    /// </summary>
+    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+
     private static readonly string[] AnthropicOnlyParams =
     [
         "top_k", "thinking", "output_config", "context_management", "cache_control", "betas",
@@ -74,8 +84,8 @@ public static class AnthropicToOpenAIRequest
         private readonly ToolNameMap _names = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly List<string> _pendingToolIds = [];
+        private readonly RawJsonStringBuilder _join = new();
         private ArrayBufferWriter<byte>? _scratch;
-        private StringBuilder? _text;
 
         public RequestTranslation Run(JsonElement request, IBufferWriter<byte> output, out string requestedModel)
         {
@@ -196,7 +206,8 @@ public static class AnthropicToOpenAIRequest
                 {
                     if (Allowed(property.Name) && _written.Add(property.Name))
                     {
-                        property.WriteTo(writer);
+                        writer.WritePropertyName(property.Name);
+                        WriteRaw(writer, property.Value);
                     }
                 }
             }
@@ -249,7 +260,7 @@ public static class AnthropicToOpenAIRequest
             if (Allowed(key) && AcceptedByDeployment(key, value) && _written.Add(key))
             {
                 writer.WritePropertyName(key);
-                value.WriteTo(writer);
+                WriteRaw(writer, value);
             }
         }
 
@@ -356,7 +367,7 @@ public static class AnthropicToOpenAIRequest
                 writer.WriteStartObject();
                 writer.WriteString("role"u8, "system"u8);
                 writer.WritePropertyName("content"u8);
-                system.WriteTo(writer);
+                WriteRaw(writer, system);
                 writer.WriteEndObject();
                 return;
             }
@@ -366,12 +377,13 @@ public static class AnthropicToOpenAIRequest
                 throw Invalid("system: must be a string or an array of text blocks");
             }
 
-            var text = JoinTextBlocks(system, "system", skipBillingHeader: true);
-            if (text.Length > 0)
+            JoinTextBlocks(system, "system", skipBillingHeader: true);
+            if (_join.Length > 0)
             {
                 writer.WriteStartObject();
                 writer.WriteString("role"u8, "system"u8);
-                writer.WriteString("content"u8, text);
+                writer.WritePropertyName("content"u8);
+                _join.WriteTo(writer);
                 writer.WriteEndObject();
             }
         }
@@ -391,44 +403,43 @@ public static class AnthropicToOpenAIRequest
             if (content.ValueKind == JsonValueKind.String)
             {
                 writer.WritePropertyName("content"u8);
-                content.WriteTo(writer);
+                WriteRaw(writer, content);
             }
             else
             {
-                writer.WriteString("content"u8, JoinTextBlocks(content, path + ".content", skipBillingHeader: false));
+                JoinTextBlocks(content, path + ".content", skipBillingHeader: false);
+                writer.WritePropertyName("content"u8);
+                _join.WriteTo(writer);
             }
 
             writer.WriteEndObject();
         }
 
-        private string JoinTextBlocks(JsonElement blocks, string path, bool skipBillingHeader)
+        /// <summary>Joins text blocks with a blank line into <see cref="_join"/>.</summary>
+        private void JoinTextBlocks(JsonElement blocks, string path, bool skipBillingHeader)
         {
-            var builder = _text ??= new StringBuilder();
-            builder.Clear();
+            _join.Begin();
             var index = 0;
             foreach (var block in blocks.EnumerateArray())
             {
-                var blockPath = $"{path}.{index}";
-                var text = RequireText(block, blockPath);
+                var text = RequireText(block, $"{path}.{index}");
                 var isBillingHeader = skipBillingHeader && index == 0
-                    && text.StartsWith(BillingHeaderPrefix, StringComparison.Ordinal);
+                    && RawJsonStringBuilder.StartsWith(text, BillingHeaderPrefix);
                 if (!isBillingHeader)
                 {
-                    if (builder.Length > 0)
+                    if (_join.Length > 0)
                     {
-                        builder.Append("\n\n");
+                        _join.AppendEscaped(BlankLine);
                     }
 
-                    builder.Append(text);
+                    _join.Append(text);
                 }
 
                 index++;
             }
-
-            return builder.ToString();
         }
 
-        private static string RequireText(JsonElement block, string path)
+        private static JsonElement RequireText(JsonElement block, string path)
         {
             if (block.ValueKind != JsonValueKind.Object)
             {
@@ -445,7 +456,7 @@ public static class AnthropicToOpenAIRequest
                 throw Invalid($"{path}.text: must be a string");
             }
 
-            return text.GetString()!;
+            return text;
         }
 
         private static string BlockType(JsonElement block, string path)
@@ -490,7 +501,7 @@ public static class AnthropicToOpenAIRequest
                 writer.WriteStartObject();
                 writer.WriteString("role"u8, "user"u8);
                 writer.WritePropertyName("content"u8);
-                content.WriteTo(writer);
+                WriteRaw(writer, content);
                 writer.WriteEndObject();
                 return;
             }
@@ -597,11 +608,11 @@ public static class AnthropicToOpenAIRequest
             }
 
             var isError = block.TryGetProperty("is_error"u8, out var isErrorElement) && isErrorElement.ValueKind == JsonValueKind.True;
-            var builder = _text ??= new StringBuilder();
-            builder.Clear();
+            var builder = _join;
+            builder.Begin();
             if (isError)
             {
-                builder.Append(ToolErrorMarker);
+                builder.AppendEscaped(ToolErrorMarker);
             }
 
             var attachments = 0;
@@ -610,7 +621,7 @@ public static class AnthropicToOpenAIRequest
                 switch (content.ValueKind)
                 {
                     case JsonValueKind.String:
-                        builder.Append(content.GetString());
+                        builder.Append(content);
                         break;
                     case JsonValueKind.Array:
                         var index = 0;
@@ -623,10 +634,10 @@ public static class AnthropicToOpenAIRequest
                                 case "text":
                                     if (texts++ > 0)
                                     {
-                                        builder.Append('\n');
+                                        builder.AppendEscaped(NewLine);
                                     }
 
-                                    builder.Append(RequireProperty(part, "text", JsonValueKind.String, partPath).GetString());
+                                    builder.Append(RequireProperty(part, "text", JsonValueKind.String, partPath));
                                     break;
                                 case "image" or "document":
                                     attachments++;
@@ -653,16 +664,17 @@ public static class AnthropicToOpenAIRequest
                 // OpenAI tool messages carry text only: the images/documents follow in a user message.
                 if (builder.Length > (isError ? ToolErrorMarker.Length : 0))
                 {
-                    builder.Append('\n');
+                    builder.AppendEscaped(NewLine);
                 }
 
-                builder.Append(ToolAttachmentNote);
+                builder.AppendEscaped(ToolAttachmentNote);
             }
 
             writer.WriteStartObject();
             writer.WriteString("role"u8, "tool"u8);
             writer.WriteString("tool_call_id"u8, ToolCallIds.ToUpstream(clientId));
-            writer.WriteString("content"u8, builder.ToString());
+            writer.WritePropertyName("content"u8);
+            builder.WriteTo(writer);
             writer.WriteEndObject();
             return attachments;
         }
@@ -673,11 +685,11 @@ public static class AnthropicToOpenAIRequest
             writer.WriteStartObject();
             writer.WriteString("type"u8, "text"u8);
             writer.WritePropertyName("text"u8);
-            text.WriteTo(writer);
+            WriteRaw(writer, text);
             writer.WriteEndObject();
         }
 
-        private static void WriteImagePart(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteImagePart(Utf8JsonWriter writer, JsonElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";
@@ -687,12 +699,12 @@ public static class AnthropicToOpenAIRequest
             writer.WriteStartObject("image_url"u8);
             if (sourceType.ValueEquals("base64"u8))
             {
-                writer.WriteString("url"u8, DataUrl(source, sourcePath));
+                WriteDataUrl(writer, "url"u8, source, sourcePath);
             }
             else if (sourceType.ValueEquals("url"u8))
             {
                 writer.WritePropertyName("url"u8);
-                RequireProperty(source, "url", JsonValueKind.String, sourcePath).WriteTo(writer);
+                WriteRaw(writer, RequireProperty(source, "url", JsonValueKind.String, sourcePath));
             }
             else
             {
@@ -703,14 +715,21 @@ public static class AnthropicToOpenAIRequest
             writer.WriteEndObject();
         }
 
-        private static string DataUrl(JsonElement source, string path)
+        /// <summary><c>data:{media_type};base64,{data}</c>, copied from the raw JSON (images can be megabytes).</summary>
+        private void WriteDataUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> propertyName, JsonElement source, string path)
         {
-            var mediaType = RequireProperty(source, "media_type", JsonValueKind.String, path).GetString();
-            var data = RequireProperty(source, "data", JsonValueKind.String, path).GetString();
-            return string.Concat("data:", mediaType, ";base64,", data);
+            var mediaType = RequireProperty(source, "media_type", JsonValueKind.String, path);
+            var data = RequireProperty(source, "data", JsonValueKind.String, path);
+            _join.Begin();
+            _join.AppendEscaped("data:"u8);
+            _join.Append(mediaType);
+            _join.AppendEscaped(";base64,"u8);
+            _join.Append(data);
+            writer.WritePropertyName(propertyName);
+            _join.WriteTo(writer);
         }
 
-        private static void WriteDocumentParts(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteDocumentParts(Utf8JsonWriter writer, JsonElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";
@@ -727,7 +746,7 @@ public static class AnthropicToOpenAIRequest
                 writer.WriteString("type"u8, "file"u8);
                 writer.WriteStartObject("file"u8);
                 writer.WriteString("filename"u8, FileName(title, mediaType));
-                writer.WriteString("file_data"u8, DataUrl(source, sourcePath));
+                WriteDataUrl(writer, "file_data"u8, source, sourcePath);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -747,7 +766,7 @@ public static class AnthropicToOpenAIRequest
                     writer.WriteStartObject();
                     writer.WriteString("type"u8, "text"u8);
                     writer.WritePropertyName("text"u8);
-                    content.WriteTo(writer);
+                    WriteRaw(writer, content);
                     writer.WriteEndObject();
                 }
                 else if (content.ValueKind == JsonValueKind.Array)
@@ -796,13 +815,13 @@ public static class AnthropicToOpenAIRequest
                 writer.WriteStartObject();
                 writer.WriteString("role"u8, "assistant"u8);
                 writer.WritePropertyName("content"u8);
-                content.WriteTo(writer);
+                WriteRaw(writer, content);
                 writer.WriteEndObject();
                 return;
             }
 
-            var builder = _text ??= new StringBuilder();
-            builder.Clear();
+            var builder = _join;
+            builder.Begin();
             var texts = 0;
             var toolUses = 0;
             var index = 0;
@@ -814,10 +833,10 @@ public static class AnthropicToOpenAIRequest
                     case "text":
                         if (texts++ > 0)
                         {
-                            builder.Append("\n\n");
+                            builder.AppendEscaped(BlankLine);
                         }
 
-                        builder.Append(RequireProperty(block, "text", JsonValueKind.String, blockPath).GetString());
+                        builder.Append(RequireProperty(block, "text", JsonValueKind.String, blockPath));
                         break;
                     case "tool_use":
                         toolUses++;
@@ -844,7 +863,8 @@ public static class AnthropicToOpenAIRequest
             writer.WriteString("role"u8, "assistant"u8);
             if (texts > 0)
             {
-                writer.WriteString("content"u8, builder.ToString());
+                writer.WritePropertyName("content"u8);
+                builder.WriteTo(writer);
             }
             else
             {
@@ -1057,11 +1077,11 @@ public static class AnthropicToOpenAIRequest
                     if (tool.TryGetProperty("description"u8, out var description) && description.ValueKind == JsonValueKind.String)
                     {
                         writer.WritePropertyName("description"u8);
-                        description.WriteTo(writer);
+                        WriteRaw(writer, description);
                     }
 
                     writer.WritePropertyName("parameters"u8);
-                    schema.WriteTo(writer);
+                    WriteRaw(writer, schema);
                     if (tool.TryGetProperty("strict"u8, out var strict) && strict.ValueKind is JsonValueKind.True or JsonValueKind.False)
                     {
                         writer.WriteBoolean("strict"u8, strict.ValueKind == JsonValueKind.True);
@@ -1223,7 +1243,7 @@ public static class AnthropicToOpenAIRequest
             writer.WriteStartObject("json_schema"u8);
             writer.WriteString("name"u8, "output"u8);
             writer.WritePropertyName("schema"u8);
-            schema.WriteTo(writer);
+            WriteRaw(writer, schema);
             writer.WriteBoolean("strict"u8, true);
             writer.WriteEndObject();
             writer.WriteEndObject();

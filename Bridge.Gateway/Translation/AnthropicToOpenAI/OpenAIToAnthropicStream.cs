@@ -14,7 +14,8 @@ namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 /// then <see cref="WriteEnd"/> at <c>[DONE]</c> (or at a clean upstream EOF after a
 /// <c>finish_reason</c>), or <see cref="WriteError"/> when the upstream fails. When
 /// <see cref="OnChunk"/> returns false the upstream sent an error or garbage: call
-/// <see cref="WriteError"/>.</para>
+/// <see cref="WriteError"/> (with <see cref="UpstreamError"/>). A <c>[DONE]</c> payload passed to
+/// <see cref="OnChunk"/> is ignored.</para>
 /// <para>Blocks: thinking (from <c>reasoning_content</c>/<c>reasoning</c>) and text are opened lazily
 /// and closed when another kind of block starts. Each OpenAI <c>tool_calls[].index</c> gets its own
 /// tool_use block, opened when its name is known; tool blocks stay open so argument fragments of
@@ -158,6 +159,12 @@ public sealed class OpenAIToAnthropicStream
             return true;
         }
 
+        if (chunkJson.SequenceEqual("[DONE]"u8))
+        {
+            // End marker, not a chunk: the caller decides when to WriteEnd.
+            return true;
+        }
+
         JsonDocument document;
         try
         {
@@ -202,7 +209,7 @@ public sealed class OpenAIToAnthropicStream
                     // n > 1 is not expressible in Anthropic's format: only the first choice is used.
                     if (choice.ValueKind != JsonValueKind.Object
                         || (choice.TryGetProperty("index"u8, out var choiceIndex) && choiceIndex.ValueKind == JsonValueKind.Number
-                            && choiceIndex.GetInt32() != 0))
+                            && (!choiceIndex.TryGetInt32(out var n) || n != 0)))
                     {
                         continue;
                     }
@@ -345,7 +352,7 @@ public sealed class OpenAIToAnthropicStream
 
     private void OnToolCallDelta(JsonElement call, int position, IBufferWriter<byte> output)
     {
-        var openAIIndex = call.TryGetProperty("index"u8, out var i) && i.ValueKind == JsonValueKind.Number ? i.GetInt32() : position;
+        var openAIIndex = call.TryGetProperty("index"u8, out var i) && i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out var n) ? n : position;
         ToolBlock? tool = null;
         foreach (var candidate in _tools)
         {

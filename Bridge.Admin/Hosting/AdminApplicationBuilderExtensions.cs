@@ -1,0 +1,26 @@
+using Bridge.Admin.Auth;
+using Bridge.Admin.Components;
+
+namespace Bridge.Admin.Hosting;
+
+public static class AdminApplicationBuilderExtensions
+{
+    /// <summary>The request pipeline: errors, then authentication, authorization and antiforgery.</summary>
+    public static WebApplication UseBridgeAdmin(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    /// <summary>Static assets (public), the sign-in endpoints, and the Blazor pages (behind the fallback policy).</summary>
+    public static WebApplication MapBridgeAdmin(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAdminAuthEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Bridge.Tests.Infrastructure;
+
+/// <summary>Recorded real client traffic from <c>../shared/fixtures/claude-code/</c>.</summary>
+public static class Fixtures
+{
+    public static string Directory { get; } = Locate();
+
+    private static string Locate()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("BRIDGE_FIXTURES");
+        if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
+            {
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "claude-code"));
+            }
+        }
+        throw new InvalidOperationException("Cannot find Bridge.sln above the test binaries; set BRIDGE_FIXTURES.");
+    }
+
+    /// <summary>Every recorded exchange of one session file.</summary>
+    public static IReadOnlyList<JsonObject> Session(string name) =>
+        File.ReadLines(Path.Combine(Directory, name + ".jsonl"))
+            .Where(l => l.Length > 0)
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .ToList();
+
+    /// <summary>The body of the n-th (1-based seq) request of a session.</summary>
+    public static string RequestBody(string session, int seq) =>
+        Session(session).First(e => (int)e["seq"]! == seq)["body"]!.ToJsonString();
+
+    public static JsonObject RequestJson(string session, int seq) => JsonNode.Parse(RequestBody(session, seq))!.AsObject();
+
+    public static string ResponseBody(string session, int seq) =>
+        (string)Session(session).First(e => (int)e["seq"]! == seq)["response"]!["body"]!;
+
+    public static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
+}

@@ -1,0 +1,280 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bridge.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Tests.Integration;
+
+/// <summary>
+/// <c>/v1/messages</c> through the real gateway to fake Azure/OpenAI servers: what the upstream received
+/// and what the client got back.
+/// </summary>
+public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
+{
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string path = "/v1/messages?beta=true", HttpClient? client = null)
+    {
+        client ??= fixture.Gateway.CreateClient();
+        var response = await client.PostAsync(path, Json(body));
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task ClaudeCodeToolResultTurn_ReachesAzureClassicDeployment_WithApiKeyHeaderAndApiVersion()
+    {
+        fixture.Azure.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("The files are listed.", promptTokens: 900, completionTokens: 7, cachedTokens: 800));
+        var body = Fixtures.RequestJson("cc-tool-bash-sonnet", 3);
+        body["stream"] = false;
+        body["model"] = "claude-sonnet-4-5-20250929";
+
+        var (response, text) = await PostAsync(body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = fixture.Azure.LastRequest;
+        Assert.Equal("/openai/deployments/gpt-5.2-chat/chat/completions", upstream.Path);
+        Assert.Equal("?api-version=2024-12-01-preview", upstream.Query);
+        Assert.Equal(GatewayFixture.AzureKey, upstream.Headers["api-key"]);
+        Assert.False(upstream.Headers.ContainsKey("authorization"));
+        Assert.False(upstream.Headers.ContainsKey("x-api-key"));
+
+        var sent = JsonNode.Parse(upstream.Body)!.AsObject();
+        foreach (var forbidden in new[] { "thinking", "output_config", "context_management", "metadata", "system", "max_tokens", "stream_options" })
+        {
+            Assert.False(sent.ContainsKey(forbidden), $"'{forbidden}' must not reach Azure");
+        }
+        Assert.Equal(body["max_tokens"]!.GetValue<int>() > 16384 ? 16384 : body["max_tokens"]!.GetValue<int>(), sent["max_completion_tokens"]!.GetValue<int>());
+        Assert.Equal(1, sent["temperature"]!.GetValue<double>());
+        var messages = sent["messages"]!.AsArray();
+        Assert.Equal("system", (string)messages[0]!["role"]!);
+        Assert.Contains(messages, m => (string)m!["role"]! == "tool");
+
+        var message = JsonNode.Parse(text)!;
+        Assert.Equal("message", (string)message["type"]!);
+        Assert.StartsWith("msg_", (string)message["id"]!);
+        Assert.Equal("claude-sonnet-4-5-20250929", (string)message["model"]!);
+        Assert.Equal("The files are listed.", (string)message["content"]![0]!["text"]!);
+        Assert.Equal("end_turn", (string)message["stop_reason"]!);
+        Assert.Equal(100, (int)message["usage"]!["input_tokens"]!);
+        Assert.Equal(800, (int)message["usage"]!["cache_read_input_tokens"]!);
+        Assert.Equal(7, (int)message["usage"]!["output_tokens"]!);
+        Assert.True(response.Headers.Contains("request-id"));
+    }
+
+    [Fact]
+    public async Task OpenAIDeployment_GetsBearerKeyAndV1Path()
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("hi"));
+        var (response, _) = await PostAsync("""{"model":"gpt-4o","max_tokens":50,"messages":[{"role":"user","content":"hello"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = fixture.OpenAI.LastRequest;
+        Assert.Equal("/v1/chat/completions", upstream.Path);
+        Assert.Equal($"Bearer {GatewayFixture.OpenAIKey}", upstream.Headers["authorization"]);
+        Assert.False(upstream.Headers.ContainsKey("api-key"));
+        var sent = JsonNode.Parse(upstream.Body)!;
+        Assert.Equal("gpt-4o", (string)sent["model"]!);
+        Assert.Equal(50, (int)sent["max_tokens"]!);
+    }
+
+    [Fact]
+    public async Task Streaming_ParallelToolCalls_ArriveAsAnthropicEventsInOrder()
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteSseAsync(ctx,
+        [
+            OpenAIResponses.Chunk("""{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_A","type":"function","function":{"name":"Read","arguments":""}}]}"""),
+            OpenAIResponses.Chunk("""{"tool_calls":[{"index":1,"id":"call_B","type":"function","function":{"name":"Bash","arguments":""}}]}"""),
+            OpenAIResponses.Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"{\"file_path\":"}}]}"""),
+            OpenAIResponses.Chunk("""{"tool_calls":[{"index":1,"function":{"arguments":"{\"command\":\"ls\"}"}}]}"""),
+            OpenAIResponses.Chunk("""{"tool_calls":[{"index":0,"function":{"arguments":"\"/tmp/a\"}"}}]}"""),
+            OpenAIResponses.Chunk("{}", "tool_calls"),
+            OpenAIResponses.UsageChunk(120, 30),
+        ]);
+        var body = Fixtures.RequestJson("cc-tool-read-default", 2);
+        body["model"] = "claude-opus-4-8";
+
+        var (response, text) = await PostAsync(body.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/event-stream", response.Content.Headers.ContentType!.ToString());
+        var events = Sse.Parse(text);
+        Assert.Equal(
+            ["message_start", "ping", "content_block_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta",
+             "content_block_stop", "content_block_stop", "message_delta", "message_stop"],
+            events.Select(e => e.Event).ToArray());
+        var starts = events.Where(e => e.Event == "content_block_start").Select(e => e.Data!).ToList();
+        Assert.Equal("Read", (string)starts[0]["content_block"]!["name"]!);
+        Assert.Equal(0, (int)starts[0]["index"]!);
+        Assert.Equal("Bash", (string)starts[1]["content_block"]!["name"]!);
+        Assert.Equal(1, (int)starts[1]["index"]!);
+        var byIndex = events.Where(e => e.Event == "content_block_delta")
+            .GroupBy(e => (int)e.Data!["index"]!)
+            .ToDictionary(g => g.Key, g => string.Concat(g.Select(e => (string)e.Data!["delta"]!["partial_json"]!)));
+        Assert.Equal("""{"file_path":"/tmp/a"}""", byIndex[0]);
+        Assert.Equal("""{"command":"ls"}""", byIndex[1]);
+        var delta = events.Single(e => e.Event == "message_delta").Data!;
+        Assert.Equal("tool_use", (string)delta["delta"]!["stop_reason"]!);
+        Assert.Equal(30, (int)delta["usage"]!["output_tokens"]!);
+
+        var sent = JsonNode.Parse(fixture.OpenAI.LastRequest.Body)!;
+        Assert.True((bool)sent["stream"]!);
+        Assert.True((bool)sent["stream_options"]!["include_usage"]!);
+    }
+
+    [Fact]
+    public async Task UpstreamDiesMidStream_ClientGetsErrorEventAndNoMessageStop()
+    {
+        fixture.OpenAI.Handler = async (ctx, _) =>
+        {
+            await OpenAIResponses.WriteSseAsync(ctx, [OpenAIResponses.Chunk("""{"role":"assistant","content":"Partial"}""")], done: false);
+            // Give the gateway time to read what was sent: a reset discards unread bytes on the receiving side.
+            await Task.Delay(300);
+            ctx.Abort();
+        };
+        var (response, text) = await PostAsync("""{"model":"gpt-4o","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"hello"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var events = Sse.Parse(text);
+        Assert.Equal("error", events[^1].Event);
+        Assert.DoesNotContain(events, e => e.Event == "message_stop");
+        Assert.Contains(events, e => e.Event == "content_block_delta" && (string)e.Data!["delta"]!["text"]! == "Partial");
+    }
+
+    [Fact]
+    public async Task Upstream429_IsReEnvelopedWithStatusRetryAfterAndDeploymentName()
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteErrorAsync(ctx, 429, "Rate limit reached for gpt-4o", "rate_limit_exceeded", retryAfterSeconds: 7);
+        var (response, text) = await PostAsync("""{"model":"gpt-4o","max_tokens":50,"messages":[{"role":"user","content":"hello"}]}""");
+
+        Assert.Equal((HttpStatusCode)429, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+        var error = JsonNode.Parse(text)!;
+        Assert.Equal("error", (string)error["type"]!);
+        Assert.Equal("rate_limit_error", (string)error["error"]!["type"]!);
+        Assert.Equal("gpt-4o#1: Rate limit reached for gpt-4o", (string)error["error"]!["message"]!);
+    }
+
+    [Fact]
+    public async Task Upstream400_KeepsStatusAndMessage()
+    {
+        fixture.Azure.Handler = (ctx, _) => OpenAIResponses.WriteErrorAsync(ctx, 400, "Unsupported value: 'temperature'");
+        var (response, text) = await PostAsync("""{"model":"claude-haiku-4-5-20251001","max_tokens":50,"messages":[{"role":"user","content":"x"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", (string)JsonNode.Parse(text)!["error"]!["type"]!);
+        Assert.Contains("Unsupported value: 'temperature'", (string)JsonNode.Parse(text)!["error"]!["message"]!);
+    }
+
+    [Fact]
+    public async Task DeploymentWithUnsetSecret_AnswersWithErrorNamingTheVariable()
+    {
+        var (response, text) = await PostAsync("""{"model":"needs-secret","max_tokens":5,"messages":[{"role":"user","content":"x"}]}""");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("BRIDGE_TEST_UNSET_VARIABLE", (string)JsonNode.Parse(text)!["error"]!["message"]!);
+    }
+
+    [Fact]
+    public async Task UnknownModel_Is404InAnthropicEnvelope_ListingModels()
+    {
+        var (response, text) = await PostAsync("""{"model":"claude-unknown-1","max_tokens":5,"messages":[{"role":"user","content":"x"}]}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = JsonNode.Parse(text)!["error"]!;
+        Assert.Equal("not_found_error", (string)error["type"]!);
+        Assert.Contains("gpt-4o", (string)error["message"]!);
+        Assert.Contains("claude-haiku-4-5-20251001", (string)error["message"]!);
+    }
+
+    [Theory]
+    [InlineData("{\"model\":", "not valid JSON")]
+    [InlineData("[1,2]", "JSON object")]
+    [InlineData("{\"max_tokens\":5,\"messages\":[]}", "model")]
+    [InlineData("{\"model\":\"gpt-4o\",\"max_tokens\":5}", "messages")]
+    [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "max_tokens")]
+    [InlineData("{\"model\":\"gpt-4o\",\"max_tokens\":\"many\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "max_tokens")]
+    [InlineData("{\"model\":\"gpt-4o\",\"max_tokens\":5,\"messages\":\"hello\"}", "messages")]
+    public async Task BadInput_Is400InAnthropicEnvelope_NamingTheProblem(string body, string mentioned)
+    {
+        var (response, text) = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var json = JsonNode.Parse(text)!;
+        Assert.Equal("error", (string)json["type"]!);
+        Assert.Equal("invalid_request_error", (string)json["error"]!["type"]!);
+        Assert.Contains(mentioned, (string)json["error"]!["message"]!);
+    }
+
+    [Fact]
+    public async Task OversizedBody_Is413RequestTooLarge()
+    {
+        var big = new string('a', 1_100_000);
+        var (response, text) = await PostAsync($$"""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"{{big}}"}]}""");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("request_too_large", (string)JsonNode.Parse(text)!["error"]!["type"]!);
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("wrong-key", HttpStatusCode.Unauthorized)]
+    [InlineData("bearer", HttpStatusCode.OK)]
+    [InlineData("x-api-key", HttpStatusCode.OK)]
+    public async Task Auth_AcceptsMasterKeyAsBearerOrXApiKey_AndRefusesOthers(string? mode, HttpStatusCode expected)
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+        var client = fixture.Gateway.CreateClient(key: null);
+        if (mode == "bearer") client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayHost.MasterKey);
+        else if (mode == "x-api-key") client.DefaultRequestHeaders.Add("x-api-key", GatewayHost.MasterKey);
+        else if (mode is not null) client.DefaultRequestHeaders.Add("x-api-key", mode);
+
+        var (response, text) = await PostAsync("""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"x"}]}""", client: client);
+
+        Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Unauthorized)
+        {
+            Assert.Equal("authentication_error", (string)JsonNode.Parse(text)!["error"]!["type"]!);
+        }
+    }
+
+    [Fact]
+    public async Task RootProbe_AnswersWithoutAKey()
+    {
+        var client = fixture.Gateway.CreateClient(key: null);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+        using var get = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientDisconnect_CancelsTheUpstreamRequest()
+    {
+        var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upstreamStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        fixture.OpenAI.Handler = async (ctx, _) =>
+        {
+            ctx.RequestAborted.Register(() => upstreamCancelled.TrySetResult());
+            ctx.Response.ContentType = "text/event-stream";
+            await ctx.Response.WriteAsync("data: " + OpenAIResponses.Chunk("""{"role":"assistant","content":"x"}""") + "\n\n");
+            await ctx.Response.Body.FlushAsync();
+            upstreamStarted.TrySetResult();
+            await Task.Delay(TimeSpan.FromSeconds(30), ctx.RequestAborted).ContinueWith(_ => { });
+        };
+
+        using var cts = new CancellationTokenSource();
+        var client = fixture.Gateway.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = Json("""{"model":"gpt-4o","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"x"}]}"""),
+        };
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        await upstreamStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.Cancel();
+        response.Dispose();
+
+        await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
