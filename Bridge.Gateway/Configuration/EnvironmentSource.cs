@@ -3,7 +3,13 @@ namespace Bridge.Gateway.Configuration;
 /// <summary>
 /// Resolves <c>os.environ/NAME</c> references: the process environment first, then a <c>.env</c> file.
 /// </summary>
-public sealed class EnvironmentSource
+#if BRIDGE_APPHOST
+// The AppHost compiles this file in to read .env the same way; internal there so tests see one type.
+internal
+#else
+public
+#endif
+sealed class EnvironmentSource
 {
     private readonly IReadOnlyDictionary<string, string> _dotEnv;
     private readonly Func<string, string?> _environment;

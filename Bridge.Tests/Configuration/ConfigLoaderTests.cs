@@ -1,0 +1,153 @@
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Hooks;
+
+namespace Bridge.Tests.Configuration;
+
+public sealed class ConfigLoaderTests
+{
+    /// <summary>The seed's config.yaml, verbatim from the issue.</summary>
+    private const string SeedConfig = """
+        model_list:
+          - model_name: gpt-5.2-chat
+            litellm_params:
+              model: azure/gpt-5.2-chat
+              api_base: https://example-resource.cognitiveservices.azure.com/
+              api_key: os.environ/AZURE_GPT52_API_KEY
+              api_version: "2024-12-01-preview"
+              temperature: 1
+              timeout: 600
+            model_info:
+              max_tokens: 16384
+          - model_name: gpt-4o
+            litellm_params:
+              model: openai/gpt-4o
+              api_key: os.environ/OPENAI_API_KEY
+        litellm_settings:
+          drop_params: true
+          additional_drop_params: ["thinking", "output_config"]
+          model_alias_map:
+            claude-haiku-4-5-20251001: gpt-5.2-chat
+            claude-sonnet-4-5-20250514: gpt-5.2-chat
+          callbacks: ["strip_params_hook.strip_params_hook"]
+        general_settings:
+          master_key: os.environ/LITELLM_MASTER_KEY
+        """;
+
+    private static EnvironmentSource Env(params (string Key, string Value)[] values) =>
+        new(null, name => values.FirstOrDefault(v => v.Key == name).Value);
+
+    [Fact]
+    public void SeedConfig_LoadsEveryKey_WithSecretsFromEnvironment()
+    {
+        var config = ConfigLoader.Parse(SeedConfig, Env(("AZURE_GPT52_API_KEY", "az"), ("OPENAI_API_KEY", "oa"), ("LITELLM_MASTER_KEY", "mk")));
+
+        Assert.Empty(config.Warnings);
+        var azure = config.Deployments[0];
+        Assert.Equal(ProviderKind.Azure, azure.Provider);
+        Assert.Equal("gpt-5.2-chat", azure.UpstreamModel);
+        Assert.Equal("az", azure.ApiKey);
+        Assert.Equal("2024-12-01-preview", azure.ApiVersion);
+        Assert.Equal(TimeSpan.FromSeconds(600), azure.Timeout);
+        Assert.Equal(16384, azure.MaxOutputTokens);
+        Assert.Equal(1, azure.DefaultParams["temperature"].GetDouble());
+        Assert.True(azure.IsAvailable);
+        Assert.Equal(ProviderKind.OpenAI, config.Deployments[1].Provider);
+        Assert.True(config.DropParams);
+        Assert.Equal(["thinking", "output_config"], config.AdditionalDropParams);
+        Assert.Equal("gpt-5.2-chat", config.Aliases["claude-haiku-4-5-20251001"]);
+        Assert.Equal([StripParamsHook.HookName], config.Callbacks);
+        Assert.Equal("mk", config.MasterKey);
+    }
+
+    [Fact]
+    public void MissingSecret_MarksDeploymentUnavailable_NamingTheVariable()
+    {
+        var config = ConfigLoader.Parse(SeedConfig, Env(("LITELLM_MASTER_KEY", "mk")));
+
+        Assert.False(config.Deployments[0].IsAvailable);
+        Assert.Contains("AZURE_GPT52_API_KEY", config.Deployments[0].UnavailableReason);
+        Assert.Contains("OPENAI_API_KEY", config.Deployments[1].UnavailableReason);
+    }
+
+    [Fact]
+    public void UnknownProvider_StopsWithSentenceNamingThePath()
+    {
+        var yaml = SeedConfig.Replace("model: openai/gpt-4o", "model: azur/gpt-4o");
+
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, Env()));
+
+        Assert.StartsWith("model_list[1].litellm_params.model: unknown provider 'azur'", ex.Message);
+    }
+
+    [Fact]
+    public void UnknownKeys_AreWarningsNamingThem()
+    {
+        var yaml = SeedConfig.Replace("      timeout: 600", "      timeout: 600\n      tiemout: 5").Replace("litellm_settings:", "litellm_settings:\n  colour: blue");
+
+        var config = ConfigLoader.Parse(yaml, Env());
+
+        Assert.Contains("model_list[0].litellm_params.tiemout: unknown key, ignored", config.Warnings);
+        Assert.Contains("litellm_settings.colour: unknown key, ignored", config.Warnings);
+    }
+
+    [Theory]
+    [InlineData("model_list:\n  - model_name: x\n", "model_list[0].litellm_params: missing")]
+    [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: openai/x\n      rpm: lots\n", "model_list[0].litellm_params.rpm: 'lots' is not a whole number")]
+    [InlineData("model_list: [\n  - {", "invalid YAML at line")]
+    [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: azure/x\n      api_key: k\n", "model_list[0].litellm_params.api_base: missing")]
+    public void InvalidConfig_IsOneSentenceNamingThePath(string yaml, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, Env()));
+
+        Assert.Contains(expected, ex.Message);
+        Assert.DoesNotContain("\n", ex.Message);
+    }
+
+    [Fact]
+    public void RoutingKnobs_AreRead()
+    {
+        var yaml = """
+            model_list:
+              - model_name: g
+                litellm_params:
+                  model: openai/gpt-4o
+                  api_base: http://127.0.0.1:9/v1
+                  rpm: 60
+                  tpm: 1000
+                  weight: 2.5
+                  order: 1
+                  max_tokens: 512
+                  extra_headers: {X-Team: blue}
+            """;
+
+        var d = ConfigLoader.Parse(yaml, Env()).Deployments[0];
+
+        Assert.Equal(60, d.Rpm);
+        Assert.Equal(1000, d.Tpm);
+        Assert.Equal(2.5, d.Weight);
+        Assert.Equal(1, d.Order);
+        Assert.Equal(512, d.MaxOutputTokens);
+        Assert.Equal("blue", d.ExtraHeaders["X-Team"]);
+    }
+
+    [Fact]
+    public void DotEnv_IsParsed_WithQuotesCommentsAndExport()
+    {
+        var env = EnvironmentSource.ParseDotEnv("# comment\nexport A=1\nB=\"two words\"\nC='x#y'\nD=plain # trailing\n\n");
+
+        Assert.Equal("1", env["A"]);
+        Assert.Equal("two words", env["B"]);
+        Assert.Equal("x#y", env["C"]);
+        Assert.Equal("plain", env["D"]);
+    }
+
+    [Fact]
+    public void UnknownHookName_IsAStartupError()
+    {
+        var config = ConfigLoader.Parse("litellm_settings:\n  callbacks: [\"my_hooks.do_things\"]\n", Env());
+
+        var ex = Assert.Throws<ConfigException>(() => new HookRegistry(config, []));
+
+        Assert.Contains("litellm_settings.callbacks[0]: unknown hook 'my_hooks.do_things'", ex.Message);
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# End-to-end check with the real Claude Code CLI:
+#   Claude Code -> Bridge (/v1/messages, streaming) -> a scripted OpenAI-format upstream on loopback.
+# 1. a text prompt must come back with the upstream's answer;
+# 2. a prompt where the model calls Bash must run the tool, send its output back, and answer with it.
+# Installs the CLI from npm into .claude-check/ (needs node + npm). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK="$ROOT/.claude-check"
+mkdir -p "$WORK/home"
+LOG="$WORK/logs"; mkdir -p "$LOG"
+
+if [ ! -x "$WORK/node_modules/.bin/claude" ]; then
+  echo "== installing @anthropic-ai/claude-code from npm"
+  (cd "$WORK" && npm install --silent --no-audit --no-fund @anthropic-ai/claude-code >/dev/null)
+fi
+CLAUDE="$WORK/node_modules/.bin/claude"
+echo "== claude $("$CLAUDE" --version)"
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+UPSTREAM_PORT=$(free_port)
+node scripts/fake-openai-upstream.mjs "$UPSTREAM_PORT" > "$LOG/upstream.log" 2>&1 &
+PIDS+=($!)
+
+GATEWAY_PORT=$(free_port)
+MASTER_KEY="sk-claude-check-$RANDOM$RANDOM"
+cat > "$WORK/config.yaml" <<YAML
+model_list:
+  - model_name: fake-gpt
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: http://127.0.0.1:$UPSTREAM_PORT/v1
+      api_key: sk-not-needed
+litellm_settings:
+  drop_params: true
+  additional_drop_params: ["thinking", "output_config"]
+  model_alias_map:
+    claude-sonnet-4-5-20250929: fake-gpt
+    claude-haiku-4-5-20251001: fake-gpt
+  callbacks: ["strip_params_hook.strip_params_hook"]
+general_settings:
+  master_key: os.environ/BRIDGE_CHECK_MASTER_KEY
+YAML
+
+echo "== building and starting Bridge.Gateway on 127.0.0.1:$GATEWAY_PORT"
+dotnet build Bridge.Gateway/Bridge.Gateway.csproj -nologo -v q > "$LOG/build.log" 2>&1 || { cat "$LOG/build.log"; exit 1; }
+BRIDGE_CHECK_MASTER_KEY="$MASTER_KEY" ConnectionStrings__redis= OTEL_EXPORTER_OTLP_ENDPOINT= \
+  dotnet run --no-build --project Bridge.Gateway -- --config "$WORK/config.yaml" --urls "http://127.0.0.1:$GATEWAY_PORT" \
+  > "$LOG/gateway.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" && break; sleep 0.5; done
+curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/" || { echo "gateway did not start"; cat "$LOG/gateway.log"; exit 1; }
+
+run_claude() {
+  HOME="$WORK/home" ANTHROPIC_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" ANTHROPIC_AUTH_TOKEN="$MASTER_KEY" \
+  ANTHROPIC_API_KEY= ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4-5-20251001 ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-haiku-4-5-20251001 \
+  DISABLE_TELEMETRY=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 IS_SANDBOX=1 \
+  timeout 180 "$CLAUDE" -p "$@" --model claude-sonnet-4-5-20250929 < /dev/null
+}
+
+FAILED=0
+echo "== 1. text prompt"
+if OUT=$(run_claude "Say hello." 2> "$LOG/claude-text.err") && grep -q "BRIDGE_OK from the fake upstream" <<< "$OUT"; then
+  echo "   ok: $OUT"
+else
+  echo "   FAILED: $OUT"; cat "$LOG/claude-text.err"; FAILED=1
+fi
+
+echo "== 2. tool prompt (Bash)"
+# The upstream asks for this command; only a real Bash run prints 42-bridge (the arithmetic is not in the prompt's output).
+if OUT=$(run_claude 'Please BRIDGE_RUN[echo $((6*7))-bridge] and report the output.' --allowedTools Bash 2> "$LOG/claude-tool.err") \
+   && grep -q "The tool printed: 42-bridge" <<< "$OUT"; then
+  echo "   ok: $OUT"
+else
+  echo "   FAILED: $OUT"; cat "$LOG/claude-tool.err"; FAILED=1
+fi
+
+if [ "$FAILED" -ne 0 ]; then
+  echo "== gateway log (tail)"; tail -40 "$LOG/gateway.log"
+  exit 1
+fi
+echo "== Claude Code works through Bridge"

@@ -1,0 +1,74 @@
+// A scripted OpenAI Chat Completions server for the Claude Code check (loopback only, no dependencies).
+// - A turn that ends with tool results: answers "The tool printed: <tool output>".
+// - A user turn containing BRIDGE_RUN[<command>] while a Bash tool is offered: calls Bash with <command>.
+// - Anything else (titles, plain prompts): answers "BRIDGE_OK from the fake upstream".
+// Streams when asked (with a usage chunk), answers plain JSON otherwise. Prints {"port": N} once listening.
+import http from 'node:http';
+
+const port = Number(process.argv[2] ?? 0);
+
+const textOf = (content) =>
+  typeof content === 'string' ? content
+  : Array.isArray(content) ? content.filter((p) => p.type === 'text').map((p) => p.text).join('\n')
+  : '';
+
+function decide(request) {
+  const messages = request.messages ?? [];
+  let lastAssistant = -1;
+  messages.forEach((m, i) => { if (m.role === 'assistant') lastAssistant = i; });
+  const toolResults = messages.slice(lastAssistant + 1).filter((m) => m.role === 'tool');
+  if (lastAssistant >= 0 && toolResults.length > 0) {
+    return { text: 'The tool printed: ' + toolResults.map((m) => textOf(m.content).trim()).join(' | ') };
+  }
+  const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+  const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
+  const offersBash = (request.tools ?? []).some((t) => t.function?.name === 'Bash');
+  if (run && offersBash) {
+    return { tool: { name: 'Bash', arguments: JSON.stringify({ command: run[1], description: 'Run the requested command' }) } };
+  }
+  return { text: 'BRIDGE_OK from the fake upstream' };
+}
+
+const server = http.createServer(async (req, res) => {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  if (req.method !== 'POST' || !req.url.includes('/chat/completions')) {
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } }));
+    return;
+  }
+  const request = JSON.parse(body);
+  const answer = decide(request);
+  const id = 'chatcmpl-fake' + Date.now();
+  const usage = { prompt_tokens: Math.ceil(body.length / 4), completion_tokens: 12, total_tokens: Math.ceil(body.length / 4) + 12 };
+  const finish = answer.tool ? 'tool_calls' : 'stop';
+  const toolCall = answer.tool && { index: 0, id: 'call_fake_1', type: 'function', function: answer.tool };
+
+  if (!request.stream) {
+    const message = answer.tool ? { role: 'assistant', content: null, tool_calls: [{ id: toolCall.id, type: 'function', function: answer.tool }] }
+                                : { role: 'assistant', content: answer.text };
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id, object: 'chat.completion', created: 1, model: request.model, choices: [{ index: 0, message, finish_reason: finish }], usage }));
+    return;
+  }
+
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = (choices, extra = {}) =>
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model: request.model, choices, ...extra })}\n\n`);
+  if (answer.tool) {
+    send([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ ...toolCall, function: { name: 'Bash', arguments: '' } }] }, finish_reason: null }]);
+    const args = answer.tool.arguments;
+    const half = Math.floor(args.length / 2);
+    for (const part of [args.slice(0, half), args.slice(half)]) {
+      send([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: part } }] }, finish_reason: null }]);
+    }
+  } else {
+    send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
+    for (const word of answer.text.split(/(?= )/)) send([{ index: 0, delta: { content: word }, finish_reason: null }]);
+  }
+  send([{ index: 0, delta: {}, finish_reason: finish }]);
+  if (request.stream_options?.include_usage) send([], { usage });
+  res.end('data: [DONE]\n\n');
+});
+
+server.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
