@@ -19,7 +19,14 @@ public static class GatewayEndpoints
         app.UseMiddleware<GatewayMiddleware>();
 
         app.MapMethods("/", ["GET", "HEAD"], () => Results.Text("Bridge LLM gateway: POST /v1/messages or /v1/chat/completions\n"));
-        app.MapPost("/v1/messages", (HttpContext context, MessagesPipeline pipeline) => pipeline.HandleAsync(context));
+        app.MapPost("/v1/messages", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.Anthropic));
+        app.MapPost("/v1/chat/completions", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI));
+        app.MapPost("/chat/completions", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI));
+        // Clients that only know Azure OpenAI: the deployment name in the path is the model name.
+        app.MapPost("/openai/deployments/{deployment}/chat/completions",
+            (HttpContext context, string deployment, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI, deployment));
+        app.MapModelsApi();
+        app.MapCountTokensApi();
 
         app.MapFallback(async context =>
             await ErrorResponses.WriteAsync(context, 404, $"Not found: {context.Request.Method} {context.Request.Path}"));

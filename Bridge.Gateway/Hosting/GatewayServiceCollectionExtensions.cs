@@ -1,5 +1,6 @@
 using Bridge.Gateway.Auth;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Hooks;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Pipeline;
@@ -43,7 +44,13 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IDeploymentSelector, RandomDeploymentSelector>();
         services.AddSingleton<OpenAITargets>();
         services.AddSingleton<UpstreamClients>();
-        services.AddSingleton<MessagesPipeline>();
+        services.AddSingleton<UpstreamCaller>();
+        services.AddSingleton<MessagesToChatExchange>();
+        services.AddSingleton<MessagesNativeExchange>();
+        services.AddSingleton<ChatPassthroughExchange>();
+        services.AddSingleton<ChatToMessagesExchange>();
+        services.AddSingleton<ExchangeCatalog>();
+        services.AddSingleton<ProxyPipeline>();
         return builder;
     }
 }

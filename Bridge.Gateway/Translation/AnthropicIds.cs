@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 
 namespace Bridge.Gateway.Translation;
 
-/// <summary>Random Anthropic-style ids: <c>msg_</c> and <c>toolu_</c> plus 24 base62 characters.</summary>
+/// <summary>
+/// Random ids: a prefix plus 24 base62 characters. Anthropic style (<c>msg_</c>, <c>toolu_</c>)
+/// and, for OpenAI-format responses, <c>chatcmpl-</c>.
+/// </summary>
 public static class AnthropicIds
 {
     private const string Base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -11,6 +14,9 @@ public static class AnthropicIds
     public static string NewMessageId() => Create("msg_");
 
     public static string NewToolUseId() => Create("toolu_");
+
+    /// <summary>An OpenAI chat completion id (<c>chatcmpl-</c> plus 24 base62 characters).</summary>
+    public static string NewChatCompletionId() => Create("chatcmpl-");
 
     private static string Create(string prefix) =>
         string.Create(prefix.Length + RandomLength, prefix, static (span, p) =>

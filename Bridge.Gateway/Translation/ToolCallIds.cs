@@ -16,6 +16,7 @@ namespace Bridge.Gateway.Translation;
 /// <item>Client ids that OpenAI would reject (over 40 chars or odd characters) are replaced by a
 /// deterministic <c>call_{hash}</c>, the same for the tool_use and its tool_result.</item>
 /// </list>
+/// The reverse direction (OpenAI clients, Anthropic upstream) uses <see cref="ToAnthropic"/>.
 /// </summary>
 public static class ToolCallIds
 {
@@ -73,6 +74,21 @@ public static class ToolCallIds
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(Encoding.UTF8.GetBytes(clientId), hash);
         return "call_" + Convert.ToHexStringLower(hash)[..(OpenAIMaxIdLength - 5)];
+    }
+
+    /// <summary>
+    /// Anthropic id (<c>^[a-zA-Z0-9_-]+$</c>) for a tool call id found in an OpenAI client request.
+    /// Ids that already match (OpenAI's <c>call_...</c>, Anthropic's own <c>toolu_...</c> handed out
+    /// by Bridge) are kept as is; any other id becomes <c>toolu_bridgex_{base64url(utf8 id)}</c>,
+    /// which is deterministic (a tool_use and its tool_result get the same id) and reversible with
+    /// <see cref="ToUpstream"/>.
+    /// </summary>
+    public static string ToAnthropic(string openAIId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(openAIId);
+        return IsIdChars(openAIId)
+            ? openAIId
+            : EncodedPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(openAIId));
     }
 
     private static bool IsIdChars(string id)

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Exchanges;
+using Bridge.Gateway.Models;
+using Bridge.Gateway.Tokens;
+using Bridge.Gateway.Upstream;
+
+namespace Bridge.Gateway.Endpoints;
+
+/// <summary>
+/// <c>POST /v1/messages/count_tokens</c>: never a 404, never a 500, never a paid call to an OpenAI-format
+/// backend. OpenAI-family targets are counted locally with the model's tokenizer; <c>anthropic/</c>
+/// deployments are asked upstream, falling back to the local count if that fails.
+/// </summary>
+public static class CountTokensEndpoint
+{
+    public static IEndpointRouteBuilder MapCountTokensApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/messages/count_tokens", HandleAsync);
+        return app;
+    }
+
+    private static async Task HandleAsync(
+        HttpContext context, GatewayOptions options, ModelCatalog catalog, ExchangeCatalog exchanges, UpstreamCaller caller, ILoggerFactory loggers)
+    {
+        using var inbound = await InboundRequest.ReadAsync(context, options.MaxRequestBodyBytes);
+        if (inbound is null) return;
+        if (!inbound.Root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        {
+            await ErrorResponses.WriteAsync(context, 400, "messages: required, must be an array.");
+            return;
+        }
+
+        // An unknown name is still counted (with o200k_base): Claude Code asks before it ever sends a message.
+        var group = catalog.Resolve(inbound.Model);
+        var deployment = group?.Deployments.FirstOrDefault(d => d.IsAvailable) ?? group?.Deployments[0];
+
+        if (deployment is { Provider: ProviderKind.Anthropic, IsAvailable: true })
+        {
+            using var call = exchanges.MessagesNative.Prepare(context, inbound, deployment, "/count_tokens");
+            using var request = call.CreateRequest(context, call.Body);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
+            if (outcome.Succeeded)
+            {
+                await call.WriteResponseAsync(context, outcome.Response!, timeout.Token);
+                return;
+            }
+            if (context.RequestAborted.IsCancellationRequested) return;
+            loggers.CreateLogger(typeof(CountTokensEndpoint)).LogInformation(
+                "count_tokens upstream failed on {DeploymentId} ({Status}); counting locally", deployment.Id, outcome.Error?.StatusCode);
+        }
+
+        var count = LocalTokenCounter.CountAnthropicRequest(inbound.Root, deployment?.UpstreamModel ?? inbound.Model);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync($$"""{"input_tokens":{{count}}}""", context.RequestAborted);
+    }
+}

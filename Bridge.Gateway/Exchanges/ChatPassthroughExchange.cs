@@ -1,0 +1,133 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.Pipeline;
+using Bridge.Gateway.Protocols.OpenAI;
+using Bridge.Gateway.Translation.OpenAIToOpenAI;
+using Bridge.Gateway.Upstream;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>
+/// OpenAI Chat Completions client -> OpenAI-format upstream: parameters filtered per deployment, the answer
+/// relayed event by event. Usage is always requested upstream; the usage-only chunk reaches the client only
+/// when it asked for it.
+/// </summary>
+public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOptions options, ILogger<ChatPassthroughExchange> logger) : IExchange
+{
+    public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
+    {
+        var output = new PooledBufferWriter(request.Body.Length + 256);
+        var result = ChatRequestFilter.Apply(request.Root, targets.For(deployment), output);
+        return new Call(deployment, result, output, options, logger);
+    }
+
+    private sealed class Call : PreparedCall
+    {
+        private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+        private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+        private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+
+        private readonly PooledBufferWriter _output;
+        private readonly bool _clientWantsUsage;
+        private readonly GatewayOptions _options;
+        private readonly ILogger _logger;
+
+        public Call(ModelDeployment deployment, ChatFilterResult result, PooledBufferWriter output, GatewayOptions options, ILogger logger)
+            : base(deployment)
+        {
+            _output = output;
+            _options = options;
+            _logger = logger;
+            _clientWantsUsage = result.ClientWantsUsage;
+            Ok = result.Ok;
+            ErrorMessage = result.ErrorMessage;
+            ErrorParam = result.ErrorParam;
+            Stream = result.Stream;
+            RequestedModel = result.RequestedModel;
+        }
+
+        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
+        public override string UpstreamProtocol => "openai";
+
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.ChatCompletions(Deployment))
+            {
+                Content = new ReadOnlyMemoryContent(body),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            return request;
+        }
+
+        public override async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        {
+            if (!Stream)
+            {
+                context.Response.StatusCode = (int)response.StatusCode;
+                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+                try
+                {
+                    await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+                    await upstream.CopyToAsync(context.Response.Body, ct);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+                {
+                    GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                    if (!context.Response.HasStarted) await Endpoints.ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                }
+                return;
+            }
+
+            SseResponse.Begin(context.Response);
+            var writer = context.Response.BodyWriter;
+            try
+            {
+                await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+                var end = await UpstreamStreamPump.RunAsync(
+                    upstream,
+                    (_, data) =>
+                    {
+                        if (!_clientWantsUsage && IsUsageOnlyChunk(data)) return UpstreamStreamPump.ItemResult.Continue;
+                        writer.Write(DataPrefix);
+                        writer.Write(data);
+                        writer.Write(EventEnd);
+                        return UpstreamStreamPump.ItemResult.Continue;
+                    },
+                    async () => await writer.FlushAsync(ct),
+                    async () =>
+                    {
+                        // An SSE comment keeps proxies from closing an idle connection; clients ignore it.
+                        writer.Write(": ping\n\n"u8);
+                        await writer.FlushAsync(ct);
+                    },
+                    _options.StreamPingInterval,
+                    ct);
+                if (end == UpstreamStreamPump.PumpEnd.Done) writer.Write(Done);
+                await writer.FlushAsync(ct);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                writer.Write(DataPrefix);
+                OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error");
+                writer.Write(EventEnd);
+                await writer.FlushAsync(CancellationToken.None);
+            }
+        }
+
+        /// <summary>The final <c>choices: []</c> chunk that carries only usage.</summary>
+        internal static bool IsUsageOnlyChunk(ReadOnlySpan<byte> data) =>
+            data.IndexOf("\"choices\":[]"u8) >= 0 && data.IndexOf("\"usage\":{"u8) >= 0;
+
+        public override void Dispose() => _output.Dispose();
+    }
+}

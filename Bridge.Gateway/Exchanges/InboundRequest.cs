@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Endpoints;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>A client request body, read into pooled memory and parsed once.</summary>
+public sealed class InboundRequest : IDisposable
+{
+    private readonly PooledBufferWriter _body;
+    private readonly JsonDocument _document;
+
+    private InboundRequest(PooledBufferWriter body, JsonDocument document, string model)
+    {
+        _body = body;
+        _document = document;
+        Model = model;
+    }
+
+    public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
+    public JsonElement Root => _document.RootElement;
+    /// <summary>The model the client asked for (or the Azure-style path's deployment name).</summary>
+    public string Model { get; }
+
+    /// <summary>Reads and parses the body; on bad input writes a 4xx in the client's envelope and returns null.</summary>
+    public static async Task<InboundRequest?> ReadAsync(HttpContext context, long maxBytes, string? modelOverride = null)
+    {
+        var body = await RequestBody.ReadAsync(context, maxBytes);
+        if (body is null) return null;
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.WrittenMemory);
+        }
+        catch (JsonException ex)
+        {
+            body.Dispose();
+            await ErrorResponses.WriteAsync(context, 400, $"Request body is not valid JSON: {ex.Message}");
+            return null;
+        }
+
+        var root = document.RootElement;
+        string? model = modelOverride;
+        string? problem = null, param = null;
+        if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
+        else if (model is null)
+        {
+            if (root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } named) model = named;
+            else (problem, param) = ("model: required, must be a non-empty string.", "model");
+        }
+
+        if (problem is not null)
+        {
+            document.Dispose();
+            body.Dispose();
+            await ErrorResponses.WriteAsync(context, 400, problem, param: param);
+            return null;
+        }
+        return new InboundRequest(body, document, model!);
+    }
+
+    public void Dispose()
+    {
+        _document.Dispose();
+        _body.Dispose();
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.Protocols.Anthropic;
+using Bridge.Gateway.Upstream;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>
+/// Anthropic Messages client -> <c>anthropic/</c> deployment: the body goes up unchanged except for the model
+/// name (thinking signatures, <c>cache_control</c>, field order intact), <c>anthropic-version</c> and
+/// <c>anthropic-beta</c> are passed on, and the answer is streamed back byte for byte.
+/// </summary>
+public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logger) : IExchange
+{
+    /// <summary>The Anthropic path after <c>/v1/messages</c>, e.g. <c>/count_tokens</c>.</summary>
+    public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment) =>
+        Prepare(context, request, deployment, "");
+
+    public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment, string pathSuffix)
+    {
+        var output = new PooledBufferWriter(request.Body.Length + 64);
+        ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
+        var stream = request.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        return new Call(deployment, output, stream, request.Model, pathSuffix, logger);
+    }
+
+    private sealed class Call : PreparedCall
+    {
+        private readonly PooledBufferWriter _output;
+        private readonly string _pathSuffix;
+        private readonly ILogger _logger;
+
+        public Call(ModelDeployment deployment, PooledBufferWriter output, bool stream, string requestedModel, string pathSuffix, ILogger logger)
+            : base(deployment)
+        {
+            _output = output;
+            _pathSuffix = pathSuffix;
+            _logger = logger;
+            Stream = stream;
+            RequestedModel = requestedModel;
+        }
+
+        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
+        public override string UpstreamProtocol => "anthropic";
+
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.AnthropicMessages(Deployment, _pathSuffix))
+            {
+                Content = new ReadOnlyMemoryContent(body),
+            };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var inbound = context.Request.Headers;
+            request.Headers.TryAddWithoutValidation("anthropic-version",
+                inbound.TryGetValue("anthropic-version", out var version) && !string.IsNullOrEmpty(version) ? version.ToString() : "2023-06-01");
+            if (inbound.TryGetValue("anthropic-beta", out var beta) && !string.IsNullOrEmpty(beta))
+            {
+                request.Headers.TryAddWithoutValidation("anthropic-beta", beta.ToString());
+            }
+            return request;
+        }
+
+        public override async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        {
+            context.Response.StatusCode = (int)response.StatusCode;
+            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+            if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
+            var isStream = context.Response.ContentType.StartsWith("text/event-stream", StringComparison.Ordinal);
+            try
+            {
+                await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+                var buffer = new byte[16 * 1024];
+                int read;
+                while ((read = await upstream.ReadAsync(buffer, ct)) > 0)
+                {
+                    await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                if (isStream)
+                {
+                    var error = AnthropicErrors.Write(AnthropicErrors.Api, $"{Deployment.Id}: upstream stream broke: {ex.Message}");
+                    await context.Response.Body.WriteAsync("\n\nevent: error\ndata: "u8.ToArray(), CancellationToken.None);
+                    await context.Response.Body.WriteAsync(error, CancellationToken.None);
+                    await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), CancellationToken.None);
+                }
+            }
+        }
+
+        public override void Dispose() => _output.Dispose();
+    }
+}

@@ -1,0 +1,46 @@
+using Bridge.Gateway.Configuration;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>
+/// One client request translated for one deployment: the body to send, how to address the upstream,
+/// and how the upstream's answer reaches the client. Created per attempt, disposed after it.
+/// </summary>
+public abstract class PreparedCall : IDisposable
+{
+    protected PreparedCall(ModelDeployment deployment) => Deployment = deployment;
+
+    public ModelDeployment Deployment { get; }
+
+    /// <summary>False when the client's request is invalid for this route; then <see cref="ErrorMessage"/> says why.</summary>
+    public bool Ok { get; protected init; } = true;
+    public string? ErrorMessage { get; protected init; }
+    /// <summary>The offending parameter, for OpenAI's error envelope.</summary>
+    public string? ErrorParam { get; protected init; }
+    public bool Stream { get; protected init; }
+    /// <summary>The client's model name, echoed back in responses.</summary>
+    public string RequestedModel { get; protected init; } = "";
+
+    /// <summary>The body in the upstream's protocol (hooks may replace it).</summary>
+    public abstract ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary><c>anthropic</c> or <c>openai</c>: the upstream protocol, for hooks.</summary>
+    public abstract string UpstreamProtocol { get; }
+
+    /// <summary>Builds the upstream request (URL and protocol headers; auth is added by the caller).</summary>
+    public abstract HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body);
+
+    /// <summary>Relays a successful upstream response to the client, translating as needed.</summary>
+    public abstract Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken cancellationToken);
+
+    public virtual void Dispose()
+    {
+    }
+}
+
+/// <summary>A pairing of client protocol and upstream protocol.</summary>
+public interface IExchange
+{
+    PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment);
+}

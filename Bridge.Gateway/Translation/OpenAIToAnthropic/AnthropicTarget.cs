@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
+
+/// <summary>What the request translator needs to know about one Anthropic Messages deployment.</summary>
+public sealed record AnthropicTarget
+{
+    /// <summary>Value written to the outgoing body's <c>model</c>.</summary>
+    public required string Model { get; init; }
+
+    /// <summary><c>max_tokens</c> sent when the client set neither <c>max_tokens</c> nor <c>max_completion_tokens</c> (Anthropic requires it).</summary>
+    public int DefaultMaxTokens { get; init; } = 4096;
+
+    /// <summary>Upper bound for the <c>max_tokens</c> sent upstream.</summary>
+    public int? MaxOutputTokens { get; init; }
+
+    /// <summary>Drop OpenAI-only and unknown client parameters instead of answering 400.</summary>
+    public bool DropParams { get; init; }
+
+    /// <summary>
+    /// Parameter names that never reach the upstream. Matched against the client's (OpenAI) names,
+    /// which are then treated as not set, and against the outgoing (Anthropic) names.
+    /// <c>model</c>, <c>messages</c> and <c>max_tokens</c> (required upstream) are always sent.
+    /// </summary>
+    public IReadOnlyCollection<string> AdditionalDropParams { get; init; } = [];
+
+    /// <summary>
+    /// Per-deployment parameters (Anthropic names, e.g. <c>top_k</c>) written when the translated
+    /// request does not already carry them. <c>model</c>, <c>messages</c>, <c>stream</c> and
+    /// <c>max_tokens</c> are never taken from here (see <see cref="DefaultMaxTokens"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> DefaultParams { get; init; } =
+        new Dictionary<string, JsonElement>();
+}

@@ -1,0 +1,84 @@
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Gateway.Upstream;
+
+/// <summary>Why an upstream attempt failed; drives the client's status code (and, later, retries and cooldowns).</summary>
+public enum UpstreamFailure
+{
+    None,
+    /// <summary>The upstream answered with a non-success status.</summary>
+    Status,
+    /// <summary>No answer within the deployment's timeout.</summary>
+    Timeout,
+    /// <summary>Connection refused, reset, DNS, TLS...</summary>
+    Connection,
+    /// <summary>The client went away; not the upstream's fault.</summary>
+    ClientCancelled,
+}
+
+/// <summary>The result of sending one request upstream: a response to read, or an error value.</summary>
+public sealed class UpstreamOutcome : IDisposable
+{
+    public HttpResponseMessage? Response { get; init; }
+    public UpstreamError? Error { get; init; }
+    public UpstreamFailure Failure { get; init; }
+    public bool Succeeded => Response is not null;
+
+    public void Dispose() => Response?.Dispose();
+}
+
+/// <summary>Sends a prepared request to a deployment and turns every failure into a value.</summary>
+public sealed class UpstreamCaller(UpstreamClients clients, ILogger<UpstreamCaller> logger)
+{
+    public async Task<UpstreamOutcome> SendAsync(ModelDeployment deployment, HttpRequestMessage request, CancellationToken token, CancellationToken clientAborted)
+    {
+        UpstreamEndpoints.ApplyAuth(request, deployment);
+        UpstreamEndpoints.ApplyExtraHeaders(request, deployment);
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.For(deployment).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            GatewayLog.ClientDisconnected(logger, deployment.Id);
+            return new UpstreamOutcome { Failure = UpstreamFailure.ClientCancelled };
+        }
+        catch (OperationCanceledException)
+        {
+            return new UpstreamOutcome
+            {
+                Failure = UpstreamFailure.Timeout,
+                Error = new UpstreamError(504, $"{deployment.Id}: upstream did not answer in time.", null),
+            };
+        }
+        catch (HttpRequestException ex)
+        {
+            GatewayLog.UpstreamUnreachable(logger, deployment.Id, ex.Message);
+            return new UpstreamOutcome
+            {
+                Failure = UpstreamFailure.Connection,
+                Error = new UpstreamError(502, $"{deployment.Id}: upstream unreachable: {ex.Message}", null),
+            };
+        }
+
+        if (response.IsSuccessStatusCode) return new UpstreamOutcome { Response = response };
+
+        using (response)
+        {
+            UpstreamError error;
+            try
+            {
+                error = await UpstreamError.ReadAsync(response, deployment.Id, token);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+            {
+                error = new UpstreamError((int)response.StatusCode, $"{deployment.Id}: upstream answered {(int)response.StatusCode}", UpstreamError.RetryAfterOf(response));
+            }
+            GatewayLog.UpstreamError(logger, deployment.Id, error.StatusCode);
+            return new UpstreamOutcome { Failure = UpstreamFailure.Status, Error = error };
+        }
+    }
+}
