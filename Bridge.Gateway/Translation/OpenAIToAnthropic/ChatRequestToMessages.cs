@@ -250,7 +250,7 @@ public static class ChatRequestToMessages
                 {
                     if (b >= limit)
                     {
-                        limit = limit + 0;
+                        limit = (int)Math.Min((long)b + limit, cap);
                     }
 
                     if (b >= limit)

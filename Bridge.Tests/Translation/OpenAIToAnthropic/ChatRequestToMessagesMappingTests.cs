@@ -379,6 +379,20 @@ public class ChatRequestToMessagesMappingTests
     }
 
     [Fact]
+    public void Translate_DefaultSamplingParams_SkippedWhenThinkingIsOn()
+    {
+        var target = Claude with
+        {
+            DefaultParams = new Dictionary<string, JsonElement> { ["temperature"] = Json("0.1"), ["top_k"] = Json("40") },
+        };
+        var body = TranslateValid(Request(Hi, "\"reasoning_effort\":\"low\""), target);
+
+        Assert.False(body.TryGetProperty("temperature", out _));
+        Assert.False(body.TryGetProperty("top_k", out _));
+        Assert.True(body.TryGetProperty("thinking", out _));
+    }
+
+    [Fact]
     public void Translate_NOne_IsAcceptedAndReported()
     {
         var (result, body) = Translate(Request(Hi, "\"n\":1"));

@@ -1,0 +1,25 @@
+using Bridge.Gateway.Models;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Bridge.Gateway.State;
+
+/// <summary>Loads the Admin's alias map (<c>bridge:aliases</c>) into the catalog; reloaded on every <c>aliases</c> event.</summary>
+public sealed class AliasDirectory(RedisConnection redis, ModelCatalog catalog, ILogger<AliasDirectory> logger)
+{
+    public async Task ReloadAsync()
+    {
+        var db = await redis.DatabaseAsync();
+        if (db is null) return;
+        try
+        {
+            var entries = await db.HashGetAllAsync(RedisKeys.Aliases);
+            var aliases = entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+            catalog.SetAliasOverlay(aliases);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Could not reload aliases from Redis ({Error}); keeping the current ones", ex.GetType().Name);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Bridge.Gateway.State;
+
+/// <summary>
+/// The shared Redis connection, or none when <c>ConnectionStrings:redis</c> is empty. Connecting never
+/// blocks startup and never throws: StackExchange.Redis keeps retrying in the background, and callers treat
+/// a <see cref="RedisException"/> as "Redis is briefly unavailable".
+/// </summary>
+public sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly Lazy<Task<IConnectionMultiplexer?>> _connect;
+
+    public RedisConnection(string? connectionString, ILogger<RedisConnection> logger)
+    {
+        ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString;
+        _connect = new Lazy<Task<IConnectionMultiplexer?>>(async () =>
+        {
+            if (ConnectionString is null) return null;
+            var options = ConfigurationOptions.Parse(ConnectionString);
+            options.AbortOnConnectFail = false;
+            options.ConnectRetry = 3;
+            options.ConnectTimeout = 2000;
+            options.SyncTimeout = 2000;
+            options.AsyncTimeout = 2000;
+            options.ReconnectRetryPolicy = new LinearRetry(500);
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+            multiplexer.ConnectionFailed += (_, e) => logger.LogWarning("Redis connection lost ({FailureType}); retrying", e.FailureType);
+            multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Redis connection restored");
+            return multiplexer;
+        });
+    }
+
+    public string? ConnectionString { get; }
+    public bool IsConfigured => ConnectionString is not null;
+
+    /// <summary>The multiplexer, or null when no Redis is configured.</summary>
+    public Task<IConnectionMultiplexer?> GetAsync() => _connect.Value;
+
+    public async Task<IDatabase?> DatabaseAsync() => (await GetAsync())?.GetDatabase();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connect.IsValueCreated && await _connect.Value is { } multiplexer) await multiplexer.DisposeAsync();
+    }
+}

@@ -1,0 +1,45 @@
+namespace Bridge.Gateway.State;
+
+/// <summary>Every Redis key and channel Bridge uses; docs/redis-contract.md describes each.</summary>
+public static class RedisKeys
+{
+    public const string Events = "bridge:events";
+    public const string Aliases = "bridge:aliases";
+    public const string AliasesSeeded = "bridge:aliases:seeded";
+    public const string VirtualKeyIndex = "bridge:vkeys";
+    public const string MasterKeyIndex = "bridge:mkeys";
+    public const string UsageDays = "bridge:usage:days";
+    public const string RecentRequests = "bridge:requests:recent";
+    public const int RecentRequestsKept = 1000;
+
+    public static string VirtualKey(string sha256) => $"bridge:vkey:{sha256}";
+    public static string VirtualKeyById(string id) => $"bridge:vkey-id:{id}";
+    public static string MasterKey(string sha256) => $"bridge:mkey:{sha256}";
+
+    public static string KeyRpm(string keyId, long unixMinute) => $"bridge:rl:key:{keyId}:rpm:{unixMinute}";
+    public static string KeyTpm(string keyId, long unixMinute) => $"bridge:rl:key:{keyId}:tpm:{unixMinute}";
+    public static string KeyParallel(string keyId) => $"bridge:par:key:{keyId}";
+    public static string DeploymentRpm(string deploymentId, long unixMinute) => $"bridge:rl:dep:{deploymentId}:rpm:{unixMinute}";
+    public static string DeploymentTpm(string deploymentId, long unixMinute) => $"bridge:rl:dep:{deploymentId}:tpm:{unixMinute}";
+    public static string Cooldown(string deploymentId) => $"bridge:cooldown:{deploymentId}";
+    public static string Failures(string deploymentId, long unixMinute) => $"bridge:fails:{deploymentId}:{unixMinute}";
+
+    public static string Spend(string keyId, long periodStartUnix) => $"bridge:spend:{keyId}:{periodStartUnix}";
+    public static string Usage(string day, string dimension, string name) => $"bridge:usage:{day}:{dimension}:{name}";
+    public static string UsageIndex(string day, string dimension) => $"bridge:usage:{day}:{dimension}s";
+    public static string UsageSeen(string requestId) => $"bridge:usage:seen:{requestId}";
+
+    /// <summary>Usage dimensions: per key, per model (as the client named it), per deployment.</summary>
+    public static readonly string[] UsageDimensions = ["key", "model", "deployment"];
+
+    /// <summary><c>yyyyMMdd</c> in UTC: the day a usage record counts toward.</summary>
+    public static string Day(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static class EventMessages
+    {
+        public const string AliasesChanged = "aliases";
+        public static string VirtualKeyChanged(string sha256) => $"vkey:{sha256}";
+        public static string MasterKeyChanged(string sha256) => $"mkey:{sha256}";
+        public static string Cooldown(string deploymentId, long untilUnixMs) => $"cooldown:{deploymentId}:{untilUnixMs}";
+    }
+}

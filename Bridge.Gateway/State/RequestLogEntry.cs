@@ -1,0 +1,20 @@
+namespace Bridge.Gateway.State;
+
+/// <summary>One line of <c>bridge:requests:recent</c>. Never any prompt or completion content.</summary>
+public sealed record RequestLogEntry
+{
+    public DateTimeOffset Time { get; init; }
+    public required string RequestId { get; init; }
+    public string? KeyId { get; init; }
+    public string? KeyName { get; init; }
+    public required string Model { get; init; }
+    public string? Deployment { get; init; }
+    public int Status { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long CachedTokens { get; init; }
+    public long CostMicros { get; init; }
+    public bool CostEstimated { get; init; }
+    public double LatencyMs { get; init; }
+    public bool Stream { get; init; }
+}
