@@ -39,7 +39,8 @@ public static class AdminAuthEndpoints
             return Results.LocalRedirect(AdminPaths.LoginWith("throttled", returnUrl));
         }
 
-        if (!gate.Verify(form["key"]))
+        var key = await gate.VerifyAsync(form["key"], http.RequestAborted);
+        if (key is null)
         {
             var failures = throttle.RecordFailure(client);
             AdminLog.SignInFailed(logger, client, failures);
@@ -48,7 +49,7 @@ public static class AdminAuthEndpoints
         }
 
         throttle.RecordSuccess(client);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, gate.CreatePrincipal(),
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, gate.CreatePrincipal(key),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         AdminLog.SignedIn(logger, client);
         return Results.LocalRedirect(returnUrl);

@@ -13,7 +13,8 @@ public static class AdminAuthenticationExtensions
     public static IServiceCollection AddAdminAuthentication(this IServiceCollection services, string masterKey)
     {
         services.TryAddSingleton(new AdminAuthOptions());
-        services.AddSingleton(sp => new MasterKeyGate(masterKey, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AdminAuthOptions>()));
+        services.AddSingleton(sp => new MasterKeyGate(masterKey, sp.GetRequiredService<Stores.MasterKeyStore>(),
+            sp.GetRequiredService<Gateway.State.RedisConnection>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<AdminAuthOptions>()));
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AdminCookieEvents>();
 

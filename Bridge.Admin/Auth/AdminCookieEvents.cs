@@ -8,7 +8,7 @@ public sealed class AdminCookieEvents(MasterKeyGate gate) : CookieAuthentication
 {
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
-        if (context.Principal is { } principal && gate.IsCurrent(principal)) return;
+        if (context.Principal is { } principal && await gate.IsCurrentAsync(principal, context.HttpContext.RequestAborted)) return;
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }

@@ -1,41 +1,80 @@
 using System.Globalization;
 using System.Security.Claims;
+using Bridge.Admin.Stores;
 using Bridge.Gateway.Auth;
+using Bridge.Gateway.State;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using StackExchange.Redis;
 
 namespace Bridge.Admin.Auth;
 
 /// <summary>
-/// Checks a presented master key and issues and validates admin sessions. A session carries a fingerprint of
-/// the key it was opened with, so changing the master key ends every session opened with the old one.
+/// Checks a presented master key (the configured one, compared in constant time, or one created in the admin,
+/// looked up by its SHA-256) and issues and validates admin sessions. A session carries the key's id and a
+/// fingerprint of it, so changing the configured key or revoking a created one ends the sessions opened with it.
 /// </summary>
-public sealed class MasterKeyGate(string masterKey, TimeProvider time, AdminAuthOptions options)
+public sealed class MasterKeyGate(string masterKey, MasterKeyStore store, RedisConnection redis, TimeProvider time, AdminAuthOptions options)
 {
+    private const string KeyIdClaim = "bridge:key_id";
     private const string KeyFingerprintClaim = "bridge:key";
     private const string SignedInAtClaim = "bridge:signed_in_at";
 
     // Derived with a domain label and truncated; the key itself never leaves this class.
-    private readonly string _fingerprint = SecretComparer.Hash("bridge-admin-session\n" + masterKey)[..16];
+    private readonly MasterKeyIdentity _configured = new(MasterKeyEntry.ConfigurationId, Fingerprint(SecretComparer.Hash(masterKey)));
 
-    public bool Verify(string? presented) => SecretComparer.FixedTimeEquals(presented, masterKey);
+    /// <summary>The identity of the presented master key, or null when it is none (or Redis cannot tell right now).</summary>
+    public async Task<MasterKeyIdentity?> VerifyAsync(string? presented, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(presented)) return null;
+        if (SecretComparer.FixedTimeEquals(presented, masterKey)) return _configured;
+        if (!redis.IsConfigured) return null;
+        try
+        {
+            return await store.FindBySecretAsync(presented, cancellationToken) is { } record
+                ? new MasterKeyIdentity(record.Id, Fingerprint(SecretComparer.Hash(presented)))
+                : null;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
+    }
 
-    public ClaimsPrincipal CreatePrincipal()
+    public ClaimsPrincipal CreatePrincipal(MasterKeyIdentity key)
     {
         var identity = new ClaimsIdentity(
         [
             new Claim(ClaimTypes.Name, "admin"),
             new Claim(ClaimTypes.Role, "admin"),
-            new Claim(KeyFingerprintClaim, _fingerprint),
+            new Claim(KeyIdClaim, key.Id),
+            new Claim(KeyFingerprintClaim, key.Fingerprint),
             new Claim(SignedInAtClaim, time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ], CookieAuthenticationDefaults.AuthenticationScheme);
         return new ClaimsPrincipal(identity);
     }
 
-    /// <summary>False when the session was opened with another master key or is older than the absolute lifetime.</summary>
-    public bool IsCurrent(ClaimsPrincipal principal)
+    /// <summary>
+    /// False when the session is older than the absolute lifetime, was opened with another configured key, or with
+    /// an admin-created key that has since been revoked (or cannot be checked because Redis is unreachable).
+    /// </summary>
+    public async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
-        if (principal.FindFirstValue(KeyFingerprintClaim) != _fingerprint) return false;
         if (!long.TryParse(principal.FindFirstValue(SignedInAtClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var signedInAt)) return false;
-        return time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(signedInAt) < options.AbsoluteLifetime;
+        if (time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(signedInAt) >= options.AbsoluteLifetime) return false;
+        var id = principal.FindFirstValue(KeyIdClaim);
+        var fingerprint = principal.FindFirstValue(KeyFingerprintClaim);
+        if (id is null || fingerprint is null) return false;
+        if (id == _configured.Id) return fingerprint == _configured.Fingerprint;
+        if (!redis.IsConfigured) return false;
+        try
+        {
+            return await store.HashOfAsync(id, cancellationToken) is { } hash && Fingerprint(hash) == fingerprint;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return false;
+        }
     }
+
+    private static string Fingerprint(string sha256) => SecretComparer.Hash("bridge-admin-session\n" + sha256)[..16];
 }

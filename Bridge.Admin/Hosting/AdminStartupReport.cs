@@ -1,4 +1,4 @@
-using Bridge.Admin.Redis;
+using Bridge.Gateway.State;
 using Bridge.Gateway.Configuration;
 
 namespace Bridge.Admin.Hosting;

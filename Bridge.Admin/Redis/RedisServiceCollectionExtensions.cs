@@ -1,12 +1,26 @@
+using Bridge.Admin.Stores;
+using Bridge.Gateway.State;
+
 namespace Bridge.Admin.Redis;
 
 public static class RedisServiceCollectionExtensions
 {
-    /// <summary>Connects to <c>ConnectionStrings:redis</c> when set; the admin works without it.</summary>
+    /// <summary>
+    /// One <see cref="RedisConnection"/> for <c>ConnectionStrings:redis</c> (the same type the gateway uses), the
+    /// status monitor, and the control plane's stores. Without a connection string the admin runs read-only from config.
+    /// </summary>
     public static IServiceCollection AddAdminRedis(this IServiceCollection services)
     {
-        services.AddSingleton<RedisConnection>();
-        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton(sp => new RedisConnection(
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton<RedisStatusMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisStatusMonitor>());
+
+        services.AddSingleton<VirtualKeyStore>();
+        services.AddSingleton<MasterKeyStore>();
+        services.AddSingleton<AliasStore>();
+        services.AddSingleton<UsageReader>();
+        services.AddHostedService<AliasSeeder>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Limits;
 using Bridge.Gateway.Models;
 
 namespace Bridge.Gateway.Endpoints;
@@ -22,7 +23,7 @@ public static class ModelsEndpoints
 
     private static async Task ListAsync(HttpContext context, ModelCatalog catalog)
     {
-        var names = catalog.PublicNames();
+        var names = VisibleNames(context, catalog);
         using var output = new PooledBufferWriter(1024);
         using (var w = new Utf8JsonWriter(output))
         {
@@ -58,7 +59,7 @@ public static class ModelsEndpoints
 
     private static async Task GetAsync(HttpContext context, string id, ModelCatalog catalog)
     {
-        if (!catalog.PublicNames().Contains(id))
+        if (!VisibleNames(context, catalog).Contains(id))
         {
             await ErrorResponses.WriteAsync(context, 404, $"Model '{id}' is not served by this gateway.", code: "model_not_found", param: "model");
             return;
@@ -70,6 +71,21 @@ public static class ModelsEndpoints
             else WriteOpenAIModel(w, id);
         }
         await WriteJsonAsync(context, output);
+    }
+
+    /// <summary>Model names and aliases the caller's key may use, its own aliases included.</summary>
+    private static List<string> VisibleNames(HttpContext context, ModelCatalog catalog)
+    {
+        var key = GatewayMiddleware.CallerOf(context).VirtualKey;
+        var names = catalog.PublicNames().Where(n => ModelAccess.Allows(key, n, catalog.Resolve(n)?.Name)).ToList();
+        if (key is not null)
+        {
+            foreach (var (alias, target) in key.Aliases)
+            {
+                if (!names.Contains(alias) && catalog.Resolve(target) is not null && ModelAccess.Allows(key, alias, catalog.Resolve(target)?.Name)) names.Add(alias);
+            }
+        }
+        return names;
     }
 
     private static void WriteAnthropicModel(Utf8JsonWriter w, string name)

@@ -7,6 +7,9 @@ using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Protocols.OpenAI;
 using Bridge.Gateway.Translation.OpenAIToOpenAI;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Usage;
+using Bridge.Gateway.Translation.AnthropicToOpenAI;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -68,18 +71,24 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
         {
             if (!Stream)
             {
-                context.Response.StatusCode = (int)response.StatusCode;
-                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+                using var buffer = new PooledBufferWriter(16 * 1024);
                 try
                 {
                     await using var upstream = await response.Content.ReadAsStreamAsync(ct);
-                    await upstream.CopyToAsync(context.Response.Body, ct);
+                    int read;
+                    while ((read = await upstream.ReadAsync(buffer.GetMemory(16 * 1024), ct)) > 0) buffer.Advance(read);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
                 {
                     GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
-                    if (!context.Response.HasStarted) await Endpoints.ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                    await Endpoints.ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                    return;
                 }
+                ReadUsage(buffer.WrittenSpan);
+                context.Response.StatusCode = (int)response.StatusCode;
+                context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+                context.Response.ContentLength = buffer.WrittenCount;
+                await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
                 return;
             }
 
@@ -92,6 +101,8 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
                     upstream,
                     (_, data) =>
                     {
+                        ChunksRelayed++;
+                        if (data.IndexOf("\"usage\":{"u8) >= 0) ReadUsage(data);
                         if (!_clientWantsUsage && IsUsageOnlyChunk(data)) return UpstreamStreamPump.ItemResult.Continue;
                         writer.Write(DataPrefix);
                         writer.Write(data);
@@ -121,6 +132,23 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
                 OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error");
                 writer.Write(EventEnd);
                 await writer.FlushAsync(CancellationToken.None);
+            }
+        }
+
+        private void ReadUsage(ReadOnlySpan<byte> json)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(json);
+                using var document = JsonDocument.ParseValue(ref reader);
+                if (OpenAIUsage.TryRead(document.RootElement, out var usage))
+                {
+                    Usage = new TokenUsage(usage.InputTokens, usage.CompletionTokens, usage.CachedTokens);
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: relayed as it is; usage stays unknown.
             }
         }
 

@@ -8,6 +8,7 @@ using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -93,6 +94,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
                     await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                     return;
                 }
+                Usage = new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
@@ -105,6 +107,9 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
             SseResponse.Begin(context.Response);
             var writer = context.Response.BodyWriter;
             var translator = new MessagesStreamToChat(RequestedModel, _includeUsage);
+            using var _ = new UsageOnExit(() => Usage = translator.PromptTokens + translator.CompletionTokens > 0
+                ? new TokenUsage(translator.PromptTokens - translator.CachedTokens, translator.CompletionTokens, translator.CachedTokens)
+                : null);
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
@@ -112,6 +117,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
                     upstream,
                     (eventType, data) =>
                     {
+                        ChunksRelayed++;
                         if (translator.OnEvent(eventType, data, writer)) return UpstreamStreamPump.ItemResult.Continue;
                         translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", translator.UpstreamErrorType ?? "server_error", writer);
                         return UpstreamStreamPump.ItemResult.Done;

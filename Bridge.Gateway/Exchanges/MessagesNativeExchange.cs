@@ -68,15 +68,27 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
         {
             context.Response.StatusCode = (int)response.StatusCode;
             context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-            if (response.Content.Headers.ContentLength is { } length) context.Response.ContentLength = length;
             var isStream = context.Response.ContentType.StartsWith("text/event-stream", StringComparison.Ordinal);
+            var scanner = new AnthropicUsageScanner();
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+                if (!isStream)
+                {
+                    using var body = new PooledBufferWriter(8 * 1024);
+                    int n;
+                    while ((n = await upstream.ReadAsync(body.GetMemory(16 * 1024), ct)) > 0) body.Advance(n);
+                    scanner.FeedMessage(body.WrittenSpan);
+                    context.Response.ContentLength = body.WrittenCount;
+                    await context.Response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted);
+                    return;
+                }
+
                 var buffer = new byte[16 * 1024];
                 int read;
                 while ((read = await upstream.ReadAsync(buffer, ct)) > 0)
                 {
+                    scanner.FeedSse(buffer.AsSpan(0, read));
                     await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 }
             }
@@ -94,6 +106,11 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
                     await context.Response.Body.WriteAsync(error, CancellationToken.None);
                     await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), CancellationToken.None);
                 }
+            }
+            finally
+            {
+                Usage = scanner.Usage;
+                ChunksRelayed = scanner.DataEvents;
             }
         }
 

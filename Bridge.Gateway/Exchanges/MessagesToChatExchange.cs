@@ -8,6 +8,7 @@ using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -93,6 +94,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
                     await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                     return;
                 }
+                Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
@@ -109,6 +111,9 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
             await writer.FlushAsync(ct);
 
             UpstreamStreamPump.PumpEnd end;
+            using var _ = new UsageOnExit(() => Usage = translator.UsageReported
+                ? new TokenUsage(translator.InputTokens, translator.OutputTokens, translator.CachedTokens)
+                : null);
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
@@ -116,6 +121,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
                     upstream,
                     (_, data) =>
                     {
+                        ChunksRelayed++;
                         if (translator.OnChunk(data, writer)) return UpstreamStreamPump.ItemResult.Continue;
                         // The upstream sent an error object (or garbage) inside the stream.
                         translator.WriteError("api_error", $"{Deployment.Id}: {translator.UpstreamError}", writer);

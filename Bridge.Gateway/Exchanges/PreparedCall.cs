@@ -1,4 +1,5 @@
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 
 namespace Bridge.Gateway.Exchanges;
@@ -21,6 +22,12 @@ public abstract class PreparedCall : IDisposable
     public bool Stream { get; protected init; }
     /// <summary>The client's model name, echoed back in responses.</summary>
     public string RequestedModel { get; protected init; } = "";
+
+    /// <summary>Tokens the upstream reported, once the response has been relayed; null if it never said.</summary>
+    public TokenUsage? Usage { get; protected set; }
+
+    /// <summary>Content events relayed to the client: an output estimate when a stream ends without usage.</summary>
+    public int ChunksRelayed { get; protected set; }
 
     /// <summary>The body in the upstream's protocol (hooks may replace it).</summary>
     public abstract ReadOnlyMemory<byte> Body { get; }

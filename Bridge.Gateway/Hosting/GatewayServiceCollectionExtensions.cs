@@ -1,6 +1,9 @@
 using Bridge.Gateway.Auth;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Exchanges;
+using Bridge.Gateway.Limits;
+using Bridge.Gateway.State;
+using Bridge.Gateway.Usage;
 using Bridge.Gateway.Hooks;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Pipeline;
@@ -40,7 +43,15 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(config);
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<HookRegistry>();
-        services.AddSingleton<ICallerAuthenticator, MasterKeyAuthenticator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new RedisConnection(configuration.GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton<KeyDirectory>();
+        services.AddSingleton<AliasDirectory>();
+        services.AddHostedService<StateEventsListener>();
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
+        services.AddSingleton<KeyLimiter>();
+        services.AddSingleton<ICallerAuthenticator, GatewayAuthenticator>();
         services.AddSingleton<IDeploymentSelector, RandomDeploymentSelector>();
         services.AddSingleton<OpenAITargets>();
         services.AddSingleton<UpstreamClients>();

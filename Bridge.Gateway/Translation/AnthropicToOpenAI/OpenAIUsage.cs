@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 
 /// <summary>OpenAI <c>usage</c> read into Anthropic terms (input excludes cached tokens).</summary>
-internal readonly record struct OpenAIUsage(int PromptTokens, int CompletionTokens, int CachedTokens)
+public readonly record struct OpenAIUsage(int PromptTokens, int CompletionTokens, int CachedTokens)
 {
     public int InputTokens => Math.Max(0, PromptTokens - CachedTokens);
 

@@ -6,7 +6,7 @@ namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 /// Anthropic <c>usage</c> in OpenAI terms: prompt tokens include cache reads and cache writes
 /// (Anthropic's <c>input_tokens</c> excludes both), cached tokens are the cache reads.
 /// </summary>
-internal struct AnthropicUsage
+public struct AnthropicUsage
 {
     public int InputTokens;
     public int OutputTokens;

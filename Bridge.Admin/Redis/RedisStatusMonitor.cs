@@ -1,48 +1,38 @@
 using System.Net;
 using Bridge.Admin.Hosting;
+using Bridge.Gateway.State;
 using OpenTelemetry.Instrumentation.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Bridge.Admin.Redis;
 
 /// <summary>
-/// The admin's one Redis connection, opened in the background at startup so a missing Redis never blocks the
-/// UI. Stores added later take <see cref="Multiplexer"/>; the overview watches <see cref="Status"/>.
+/// Watches the shared <see cref="RedisConnection"/> (the gateway's connection type, one per admin process) so the
+/// overview can show its state. Connecting starts in the background at startup: a missing Redis never blocks the UI.
 /// </summary>
-public sealed class RedisConnection(IConfiguration configuration, IServiceProvider services, ILogger<RedisConnection> logger)
-    : IHostedService, IAsyncDisposable
+public sealed class RedisStatusMonitor(RedisConnection redis, IServiceProvider services, ILogger<RedisStatusMonitor> logger) : IHostedService
 {
-    private readonly string? _connectionString = configuration.GetConnectionString("redis") is { Length: > 0 } cs ? cs : null;
-    private ConnectionMultiplexer? _multiplexer;
-
-    public bool IsConfigured => _connectionString is not null;
     public RedisStatus Status { get; private set; } = new(RedisState.NotConfigured);
-    public IConnectionMultiplexer? Multiplexer => _multiplexer;
 
     /// <summary>Raised on any change of <see cref="Status"/>, on a thread-pool thread.</summary>
     public event Action? StatusChanged;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_connectionString is null) return Task.CompletedTask;
-        _ = ConnectAsync(_connectionString);
+        if (redis.ConnectionString is { } connectionString) _ = WatchAsync(connectionString);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task ConnectAsync(string connectionString)
+    private async Task WatchAsync(string connectionString)
     {
         var endpoint = "(unparsed)";
         try
         {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            endpoint = string.Join(", ", options.EndPoints.Select(Describe));
+            endpoint = string.Join(", ", ConfigurationOptions.Parse(connectionString).EndPoints.Select(Describe));
             Publish(new RedisStatus(RedisState.Connecting, endpoint));
-
-            var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
-            _multiplexer = multiplexer;
+            var multiplexer = (await redis.GetAsync())!;
             services.GetService<StackExchangeRedisInstrumentation>()?.AddConnection(multiplexer);
             multiplexer.ConnectionFailed += (_, e) => Publish(new RedisStatus(RedisState.Disconnected, endpoint, e.FailureType.ToString()));
             multiplexer.ConnectionRestored += (_, _) => Publish(new RedisStatus(RedisState.Connected, endpoint));
@@ -70,9 +60,4 @@ public sealed class RedisConnection(IConfiguration configuration, IServiceProvid
         IPEndPoint ip => ip.ToString(),
         _ => endPoint.ToString() ?? "?",
     };
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_multiplexer is not null) await _multiplexer.DisposeAsync();
-    }
 }

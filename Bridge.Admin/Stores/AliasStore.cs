@@ -1,0 +1,72 @@
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.State;
+using StackExchange.Redis;
+
+namespace Bridge.Admin.Stores;
+
+/// <summary>
+/// The global alias map in <c>bridge:aliases</c> (alias -> model group). Seeded once from the config's
+/// <c>model_alias_map</c> (guarded by <c>bridge:aliases:seeded</c>), then edited here; every change publishes
+/// <c>aliases</c> so gateways reload within a second.
+/// </summary>
+public sealed class AliasStore(RedisConnection redis, BridgeConfig config) : RedisStore(redis)
+{
+    private volatile bool _seeded;
+
+    /// <summary>Copies the config's aliases in unless some admin did so before; returns true when this call seeded.</summary>
+    public async Task<bool> EnsureSeededAsync(CancellationToken cancellationToken = default)
+    {
+        if (_seeded) return false;
+        var db = await DatabaseAsync();
+        var tx = db.CreateTransaction();
+        tx.AddCondition(Condition.KeyNotExists(RedisKeys.AliasesSeeded));
+        _ = tx.StringSetAsync(RedisKeys.AliasesSeeded, "1");
+        if (config.Aliases.Count > 0)
+        {
+            _ = tx.HashSetAsync(RedisKeys.Aliases, config.Aliases.Select(a => new HashEntry(a.Key, a.Value)).ToArray());
+        }
+        var seeded = await tx.ExecuteAsync();
+        _seeded = true;
+        if (seeded) await PublishAsync(db, RedisKeys.EventMessages.AliasesChanged);
+        return seeded;
+    }
+
+    /// <summary>Alias -> target, sorted by alias.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureSeededAsync(cancellationToken);
+        var db = await DatabaseAsync();
+        var entries = await db.HashGetAllAsync(RedisKeys.Aliases);
+        return new SortedDictionary<string, string>(entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!), StringComparer.Ordinal);
+    }
+
+    /// <summary>Adds or changes an alias. The target must be a model from the config; an alias may not shadow a model name.</summary>
+    public async Task SetAsync(string alias, string target, CancellationToken cancellationToken = default)
+    {
+        alias = alias?.Trim() ?? "";
+        target = target?.Trim() ?? "";
+        if (alias.Length is 0 or > 200 || alias.Any(char.IsWhiteSpace))
+        {
+            throw new FieldValidationException("alias", "alias: required, without spaces, at most 200 characters.");
+        }
+        var models = config.ModelNames.ToHashSet(StringComparer.Ordinal);
+        if (models.Contains(alias)) throw new FieldValidationException("alias", $"alias: '{alias}' is already a model name; a model name always wins over an alias.");
+        if (!models.Contains(target))
+        {
+            throw new FieldValidationException("target", $"target: '{target}' is not a model in the config (known: {string.Join(", ", models.Order(StringComparer.Ordinal))}).");
+        }
+        await EnsureSeededAsync(cancellationToken);
+        var db = await DatabaseAsync();
+        await db.HashSetAsync(RedisKeys.Aliases, alias, target);
+        await PublishAsync(db, RedisKeys.EventMessages.AliasesChanged);
+    }
+
+    public async Task<bool> DeleteAsync(string alias, CancellationToken cancellationToken = default)
+    {
+        await EnsureSeededAsync(cancellationToken);
+        var db = await DatabaseAsync();
+        var deleted = await db.HashDeleteAsync(RedisKeys.Aliases, alias);
+        if (deleted) await PublishAsync(db, RedisKeys.EventMessages.AliasesChanged);
+        return deleted;
+    }
+}

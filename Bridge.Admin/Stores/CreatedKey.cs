@@ -1,0 +1,4 @@
+namespace Bridge.Admin.Stores;
+
+/// <summary>A freshly created or rotated key: <see cref="Key"/> is the only copy of the value there will ever be.</summary>
+public sealed record CreatedKey<TRecord>(TRecord Record, string Key);

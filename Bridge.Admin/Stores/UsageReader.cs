@@ -1,0 +1,53 @@
+using System.Globalization;
+using Bridge.Gateway.State;
+using StackExchange.Redis;
+
+namespace Bridge.Admin.Stores;
+
+/// <summary>
+/// Reads what gateways recorded: the per-day hashes <c>bridge:usage:{yyyyMMdd}:{dimension}:{name}</c> (found through
+/// <c>bridge:usage:days</c> and the per-day name sets) and the recent-requests list. Read-only.
+/// </summary>
+public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
+{
+    public const int MaxDays = 366;
+
+    public async Task<UsageReport> ReadAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        if (to < from) throw new FieldValidationException("to", "to: must not be before 'from'.");
+        if (to.DayNumber - from.DayNumber >= MaxDays) throw new FieldValidationException("from", $"from: the range is limited to {MaxDays} days.");
+        var db = await DatabaseAsync();
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+        var end = new DateTimeOffset(to.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+        var days = await db.SortedSetRangeByScoreAsync(RedisKeys.UsageDays, start, end);
+
+        var pending = new List<(DateOnly Day, string Dimension, string Name, Task<HashEntry[]> Hash)>();
+        foreach (var dayValue in days)
+        {
+            var day = (string)dayValue!;
+            if (!DateOnly.TryParseExact(day, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) continue;
+            foreach (var dimension in RedisKeys.UsageDimensions)
+            {
+                foreach (var name in await db.SetMembersAsync(RedisKeys.UsageIndex(day, dimension)))
+                {
+                    pending.Add((date, dimension, name!, db.HashGetAllAsync(RedisKeys.Usage(day, dimension, name!))));
+                }
+            }
+        }
+        await Task.WhenAll(pending.Select(p => p.Hash));
+        var rows = pending
+            .Select(p => new UsageRow(p.Day, p.Dimension, p.Name, UsageCounters.FromHash(p.Hash.Result)))
+            .Where(r => r.Counters.Requests > 0)
+            .ToList();
+        return new UsageReport(from, to, rows);
+    }
+
+    /// <summary>The newest requests first (no prompt content is ever recorded).</summary>
+    public async Task<IReadOnlyList<RequestLogEntry>> RecentAsync(int count = 100, CancellationToken cancellationToken = default)
+    {
+        count = Math.Clamp(count, 1, RedisKeys.RecentRequestsKept);
+        var db = await DatabaseAsync();
+        var values = await db.ListRangeAsync(RedisKeys.RecentRequests, 0, count - 1);
+        return values.Where(v => !v.IsNullOrEmpty).Select(v => StateJson.Deserialize<RequestLogEntry>(v!)).OfType<RequestLogEntry>().ToList();
+    }
+}

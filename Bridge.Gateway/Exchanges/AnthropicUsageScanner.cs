@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Bridge.Gateway.Translation.OpenAIToAnthropic;
+using Bridge.Gateway.Usage;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>
+/// Watches Anthropic response bytes as they are relayed unchanged and picks out the usage numbers
+/// (<c>message_start</c> and <c>message_delta</c> events, or a whole non-streamed message).
+/// Only lines that mention <c>"usage"</c> are parsed.
+/// </summary>
+internal sealed class AnthropicUsageScanner
+{
+    private readonly List<byte> _partialLine = [];
+    private AnthropicUsage _usage;
+    private bool _seen;
+
+    public TokenUsage? Usage => _seen ? new TokenUsage(_usage.InputTokens + _usage.CacheCreationTokens, _usage.OutputTokens, _usage.CacheReadTokens) : null;
+
+    public int DataEvents { get; private set; }
+
+    /// <summary>Feeds relayed SSE bytes; lines may be split across calls.</summary>
+    public void FeedSse(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            var newline = bytes.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                _partialLine.AddRange(bytes);
+                return;
+            }
+            var line = bytes[..newline];
+            if (_partialLine.Count > 0)
+            {
+                _partialLine.AddRange(line);
+                OnLine(_partialLine.ToArray());
+                _partialLine.Clear();
+            }
+            else
+            {
+                OnLine(line);
+            }
+            bytes = bytes[(newline + 1)..];
+        }
+    }
+
+    /// <summary>Reads usage from a complete non-streamed message body.</summary>
+    public void FeedMessage(ReadOnlySpan<byte> json) => ReadUsage(json, isEvent: false);
+
+    private void OnLine(ReadOnlySpan<byte> line)
+    {
+        if (!line.StartsWith("data:"u8)) return;
+        DataEvents++;
+        if (line.IndexOf("\"usage\""u8) < 0) return;
+        ReadUsage(line[5..].TrimStart((byte)' '), isEvent: true);
+    }
+
+    private void ReadUsage(ReadOnlySpan<byte> json, bool isEvent)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (isEvent && root.TryGetProperty("message"u8, out var message)) root = message; // message_start
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("usage"u8, out var usage))
+            {
+                _usage.Update(usage);
+                _seen = true;
+            }
+        }
+        catch (JsonException)
+        {
+            // Relayed as it is; usage stays as it was.
+        }
+    }
+}
