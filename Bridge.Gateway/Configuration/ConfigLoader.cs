@@ -21,7 +21,7 @@ public static class ConfigLoader
     [
         "model", "api_base", "base_url", "api_key", "api_version", "timeout", "stream_timeout", "max_tokens", "rpm", "tpm",
         "weight", "order", "extra_headers", "max_retries", "drop_params", "additional_drop_params", "organization",
-        "input_cost_per_token", "output_cost_per_token",
+        "input_cost_per_token", "output_cost_per_token", "first_token_timeout", "stream_idle_timeout",
     ];
 
     /// <summary>Keys of <c>litellm_params</c> that are request parameters set on every upstream call.</summary>
@@ -51,7 +51,7 @@ public static class ConfigLoader
     [
         "routing_strategy", "num_retries", "timeout", "allowed_fails", "cooldown_time", "fallbacks", "context_window_fallbacks",
         "content_policy_fallbacks", "retry_policy", "allowed_fails_policy", "redis_host", "redis_port", "redis_password",
-        "enable_pre_call_checks", "routing_strategy_args", "stream_timeout",
+        "enable_pre_call_checks", "routing_strategy_args", "stream_timeout", "first_token_timeout", "stream_idle_timeout",
     ];
 
     public static BridgeConfig LoadFile(string path, EnvironmentSource env)
@@ -153,7 +153,7 @@ public static class ConfigLoader
             if (masterKey is not null) masterKeySource = variable;
         }
 
-        var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 0;
+        var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 2;
         var routerSettings = new RouterSettings
         {
             RoutingStrategy = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle",
@@ -164,6 +164,12 @@ public static class ConfigLoader
             Fallbacks = FallbackList(router, litellm, "fallbacks"),
             ContextWindowFallbacks = FallbackList(router, litellm, "context_window_fallbacks"),
             ContentPolicyFallbacks = FallbackList(router, litellm, "content_policy_fallbacks"),
+            RetryPolicy = RetryPolicy(router),
+            LowestLatencyBuffer = router is not null && Mapping(router, "routing_strategy_args", "router_settings.routing_strategy_args") is { } strategyArgs
+                ? Double(strategyArgs, "lowest_latency_buffer", "router_settings.routing_strategy_args")
+                : null,
+            FirstTokenTimeout = Seconds(router, "first_token_timeout", "router_settings"),
+            StreamIdleTimeout = Seconds(router, "stream_idle_timeout", "router_settings") ?? TimeSpan.FromMinutes(5),
         };
 
         return new BridgeConfig
@@ -297,6 +303,8 @@ public static class ConfigLoader
             UnavailableReason = unavailable,
             Timeout = Seconds(p, "timeout", pp),
             StreamTimeout = Seconds(p, "stream_timeout", pp),
+            FirstTokenTimeout = Seconds(p, "first_token_timeout", pp),
+            StreamIdleTimeout = Seconds(p, "stream_idle_timeout", pp),
             MaxOutputTokens = Int(p, "max_tokens", pp) ?? info.MaxTokens,
             Rpm = Int(p, "rpm", pp),
             Tpm = Int(p, "tpm", pp),
@@ -421,6 +429,28 @@ public static class ConfigLoader
             "false" or "no" or "off" => false,
             _ => throw new ConfigException($"{path}.{key}: '{s}' is not true or false"),
         };
+    }
+
+    private static readonly HashSet<string> RetryPolicyKinds =
+    [
+        "RateLimitErrorRetries", "TimeoutErrorRetries", "InternalServerErrorRetries", "ContentPolicyViolationErrorRetries",
+        "AuthenticationErrorRetries", "BadRequestErrorRetries",
+    ];
+
+    private static Dictionary<string, int> RetryPolicy(YamlMappingNode? router)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (router is null || Mapping(router, "retry_policy", "router_settings.retry_policy") is not { } policy) return result;
+        foreach (var (k, _) in policy.Children)
+        {
+            var kind = Scalar(k, "router_settings.retry_policy");
+            if (!RetryPolicyKinds.Contains(kind))
+            {
+                throw new ConfigException($"router_settings.retry_policy.{kind}: unknown error kind (known: {string.Join(", ", RetryPolicyKinds)})");
+            }
+            result[kind] = Int(policy, kind, "router_settings.retry_policy") ?? 0;
+        }
+        return result;
     }
 
     /// <summary>LiteLLM writes fallbacks as a list of single-key maps: <c>[{"gpt-5.2-chat": ["gpt-4o"]}]</c>.</summary>

@@ -22,6 +22,10 @@ public sealed class ModelDeployment
     public string? UnavailableReason { get; init; }
     public TimeSpan? Timeout { get; init; }
     public TimeSpan? StreamTimeout { get; init; }
+    /// <summary>Longest wait for the first streamed chunk; past it the request fails over (nothing was sent yet).</summary>
+    public TimeSpan? FirstTokenTimeout { get; init; }
+    /// <summary>Longest silence between chunks once streaming; past it the stream ends with an error event.</summary>
+    public TimeSpan? StreamIdleTimeout { get; init; }
     /// <summary>Cap on output tokens: <c>litellm_params.max_tokens</c>, else <c>model_info.max_tokens</c>/<c>max_output_tokens</c>.</summary>
     public int? MaxOutputTokens { get; init; }
     public int? Rpm { get; init; }

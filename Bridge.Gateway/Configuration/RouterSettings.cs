@@ -4,11 +4,24 @@ namespace Bridge.Gateway.Configuration;
 public sealed class RouterSettings
 {
     public string RoutingStrategy { get; init; } = "simple-shuffle";
-    public int NumRetries { get; init; }
+    /// <summary><c>num_retries</c>: further attempts after a failure, on other deployments of the group first. Default 2.</summary>
+    public int NumRetries { get; init; } = 2;
     public TimeSpan? Timeout { get; init; }
     public int AllowedFails { get; init; } = 3;
     public TimeSpan CooldownTime { get; init; } = TimeSpan.FromSeconds(5);
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Fallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ContextWindowFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyDictionary<string, IReadOnlyList<string>> ContentPolicyFallbacks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>
+    /// <c>retry_policy</c>: retries per error kind (LiteLLM names: <c>RateLimitErrorRetries</c>, <c>TimeoutErrorRetries</c>,
+    /// <c>InternalServerErrorRetries</c>, <c>ContentPolicyViolationErrorRetries</c>, <c>AuthenticationErrorRetries</c>,
+    /// <c>BadRequestErrorRetries</c>); a kind not listed uses <see cref="NumRetries"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> RetryPolicy { get; init; } = new Dictionary<string, int>();
+    /// <summary><c>routing_strategy_args.lowest_latency_buffer</c> for latency-based routing.</summary>
+    public double? LowestLatencyBuffer { get; init; }
+    /// <summary>Default time to the first streamed chunk before failing over (<c>first_token_timeout</c>).</summary>
+    public TimeSpan? FirstTokenTimeout { get; init; }
+    /// <summary>Default longest silence between streamed chunks once streaming (<c>stream_idle_timeout</c>).</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Models;
+using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Tokens;
 using Bridge.Gateway.Upstream;
 
@@ -44,8 +45,8 @@ public static class CountTokensEndpoint
             using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
             if (outcome.Succeeded)
             {
-                await call.WriteResponseAsync(context, outcome.Response!, timeout.Token);
-                return;
+                var relay = await call.WriteResponseAsync(context, outcome.Response!, new StreamTimings(options.StreamPingInterval, null, TimeSpan.FromSeconds(10)), timeout.Token);
+                if (relay.Committed || context.RequestAborted.IsCancellationRequested) return;
             }
             if (context.RequestAborted.IsCancellationRequested) return;
             loggers.CreateLogger(typeof(CountTokensEndpoint)).LogInformation(

@@ -7,6 +7,7 @@ using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Protocols.OpenAI;
 using Bridge.Gateway.Translation.OpenAIToOpenAI;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Routing;
 using Bridge.Gateway.Usage;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using System.Text.Json;
@@ -20,13 +21,13 @@ namespace Bridge.Gateway.Exchanges;
 /// relayed event by event. Usage is always requested upstream; the usage-only chunk reaches the client only
 /// when it asked for it.
 /// </summary>
-public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOptions options, ILogger<ChatPassthroughExchange> logger) : IExchange
+public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider time, ILogger<ChatPassthroughExchange> logger) : IExchange
 {
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
         var result = ChatRequestFilter.Apply(request.Root, targets.For(deployment), output);
-        return new Call(deployment, result, output, options, logger);
+        return new Call(deployment, result, output, time, logger);
     }
 
     private sealed class Call : PreparedCall
@@ -37,14 +38,14 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
 
         private readonly PooledBufferWriter _output;
         private readonly bool _clientWantsUsage;
-        private readonly GatewayOptions _options;
+        private readonly TimeProvider _time;
         private readonly ILogger _logger;
 
-        public Call(ModelDeployment deployment, ChatFilterResult result, PooledBufferWriter output, GatewayOptions options, ILogger logger)
+        public Call(ModelDeployment deployment, ChatFilterResult result, PooledBufferWriter output, TimeProvider time, ILogger logger)
             : base(deployment)
         {
             _output = output;
-            _options = options;
+            _time = time;
             _logger = logger;
             _clientWantsUsage = result.ClientWantsUsage;
             Ok = result.Ok;
@@ -67,7 +68,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
             return request;
         }
 
-        public override async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        public override async Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct)
         {
             if (!Stream)
             {
@@ -78,22 +79,24 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
                     int read;
                     while ((read = await upstream.ReadAsync(buffer.GetMemory(16 * 1024), ct)) > 0) buffer.Advance(read);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !context.RequestAborted.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
                 {
                     GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
-                    await Endpoints.ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
-                    return;
+                    return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
+                        $"{Deployment.Id}: upstream connection failed: {ex.Message}");
                 }
                 ReadUsage(buffer.WrittenSpan);
+                MarkFirstByte(_time);
                 context.Response.StatusCode = (int)response.StatusCode;
                 context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
                 context.Response.ContentLength = buffer.WrittenCount;
                 await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-                return;
+                return RelayResult.Sent;
             }
 
-            SseResponse.Begin(context.Response);
             var writer = context.Response.BodyWriter;
+            var committed = false;
+            string? firstError = null;
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
@@ -101,6 +104,17 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
                     upstream,
                     (_, data) =>
                     {
+                        if (!committed)
+                        {
+                            if (data.StartsWith("{\"error\""u8))
+                            {
+                                firstError = System.Text.Encoding.UTF8.GetString(data);
+                                return UpstreamStreamPump.ItemResult.Done;
+                            }
+                            committed = true;
+                            MarkFirstByte(_time);
+                            SseResponse.Begin(context.Response);
+                        }
                         ChunksRelayed++;
                         if (data.IndexOf("\"usage\":{"u8) >= 0) ReadUsage(data);
                         if (!_clientWantsUsage && IsUsageOnlyChunk(data)) return UpstreamStreamPump.ItemResult.Continue;
@@ -112,26 +126,42 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, GatewayOption
                     async () => await writer.FlushAsync(ct),
                     async () =>
                     {
+                        if (!committed) return;
                         // An SSE comment keeps proxies from closing an idle connection; clients ignore it.
                         writer.Write(": ping\n\n"u8);
                         await writer.FlushAsync(ct);
                     },
-                    _options.StreamPingInterval,
+                    timings,
+                    _time,
                     ct);
+                if (!committed)
+                {
+                    return RelayResult.NotSent(FailureKind.ServerError, 502,
+                        firstError is null ? $"{Deployment.Id}: upstream stream ended before any content." : $"{Deployment.Id}: {firstError}");
+                }
                 if (end == UpstreamStreamPump.PumpEnd.Done) writer.Write(Done);
                 await writer.FlushAsync(ct);
+                return RelayResult.Sent;
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+                return RelayResult.Sent;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
+                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
                 GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
                 writer.Write(DataPrefix);
                 OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error");
                 writer.Write(EventEnd);
                 await writer.FlushAsync(CancellationToken.None);
+                return RelayResult.Sent;
             }
         }
 

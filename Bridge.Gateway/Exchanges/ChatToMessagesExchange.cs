@@ -8,6 +8,7 @@ using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Routing;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>OpenAI Chat Completions client -> Anthropic Messages upstream, translated both ways.</summary>
-public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions options, ILogger<ChatToMessagesExchange> logger) : IExchange
+public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider time, ILogger<ChatToMessagesExchange> logger) : IExchange
 {
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
@@ -29,21 +30,21 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
             DefaultParams = deployment.DefaultParams,
         };
         var translation = ChatRequestToMessages.Translate(request.Root, target, output);
-        return new Call(deployment, translation, output, options, logger);
+        return new Call(deployment, translation, output, time, logger);
     }
 
     private sealed class Call : PreparedCall
     {
         private readonly PooledBufferWriter _output;
         private readonly bool _includeUsage;
-        private readonly GatewayOptions _options;
+        private readonly TimeProvider _time;
         private readonly ILogger _logger;
 
-        public Call(ModelDeployment deployment, ChatRequestTranslation translation, PooledBufferWriter output, GatewayOptions options, ILogger logger)
+        public Call(ModelDeployment deployment, ChatRequestTranslation translation, PooledBufferWriter output, TimeProvider time, ILogger logger)
             : base(deployment)
         {
             _output = output;
-            _options = options;
+            _time = time;
             _logger = logger;
             _includeUsage = translation.IncludeUsage;
             Ok = translation.Ok;
@@ -67,10 +68,10 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
             return request;
         }
 
-        public override Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct) =>
-            Stream ? StreamAsync(context, response, ct) : RespondAsync(context, response, ct);
+        public override Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct) =>
+            Stream ? StreamAsync(context, response, timings, ct) : RespondAsync(context, response, ct);
 
-        private async Task RespondAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        private async Task<RelayResult> RespondAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
         {
             JsonDocument upstream;
             try
@@ -81,8 +82,8 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
             catch (Exception ex) when (ex is JsonException or HttpRequestException or IOException
                                        || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
             {
-                await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream response could not be read: {ex.Message}");
-                return;
+                return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.ServerError, 502,
+                    $"{Deployment.Id}: upstream response could not be read: {ex.Message}");
             }
 
             using (upstream)
@@ -91,22 +92,25 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
                 var translated = MessagesResponseToChat.Translate(upstream.RootElement, RequestedModel, output);
                 if (!translated.Ok)
                 {
-                    await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
-                    return;
+                    return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens);
+                MarkFirstByte(_time);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
                 await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+                return RelayResult.Sent;
             }
         }
 
-        private async Task StreamAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        private async Task<RelayResult> StreamAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct)
         {
-            SseResponse.Begin(context.Response);
             var writer = context.Response.BodyWriter;
             var translator = new MessagesStreamToChat(RequestedModel, _includeUsage);
+            using var firstOutput = new PooledBufferWriter(1024);
+            IBufferWriter<byte> output = firstOutput;
+            var committed = false;
             using var _ = new UsageOnExit(() => Usage = translator.PromptTokens + translator.CompletionTokens > 0
                 ? new TokenUsage(translator.PromptTokens - translator.CachedTokens, translator.CompletionTokens, translator.CachedTokens)
                 : null);
@@ -118,32 +122,58 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
                     (eventType, data) =>
                     {
                         ChunksRelayed++;
-                        if (translator.OnEvent(eventType, data, writer)) return UpstreamStreamPump.ItemResult.Continue;
-                        translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", translator.UpstreamErrorType ?? "server_error", writer);
+                        if (translator.OnEvent(eventType, data, output))
+                        {
+                            if (!committed && (firstOutput.WrittenCount > 0 || translator.Completed))
+                            {
+                                committed = true;
+                                MarkFirstByte(_time);
+                                SseResponse.Begin(context.Response);
+                                writer.Write(firstOutput.WrittenSpan);
+                                output = writer;
+                            }
+                            return UpstreamStreamPump.ItemResult.Continue;
+                        }
+                        if (committed) translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", "server_error", writer);
                         return UpstreamStreamPump.ItemResult.Done;
                     },
                     async () => await writer.FlushAsync(ct),
                     async () =>
                     {
+                        if (!committed) return;
                         writer.Write(": ping\n\n"u8);
                         await writer.FlushAsync(ct);
                     },
-                    _options.StreamPingInterval,
+                    timings,
+                    _time,
                     ct);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 GatewayLog.ClientDisconnected(_logger, Deployment.Id);
-                return;
+                return RelayResult.Sent;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
+                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
                 GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
                 translator.WriteError($"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error", writer);
                 await writer.FlushAsync(CancellationToken.None);
-                return;
+                return RelayResult.Sent;
             }
 
+            if (!committed)
+            {
+                return translator.UpstreamErrorMessage is { } message
+                    ? RelayResult.NotSent(translator.UpstreamErrorType is "overloaded_error" or "rate_limit_error" ? FailureKind.RateLimit : FailureKind.ServerError,
+                        translator.UpstreamErrorType == "overloaded_error" ? 529 : 502, $"{Deployment.Id}: {message}")
+                    : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
+            }
             if (translator.Completed) translator.WriteDone(writer);
             else if (translator.UpstreamErrorMessage is null)
             {
@@ -151,6 +181,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, GatewayOptions o
                 translator.WriteError($"{Deployment.Id}: upstream stream ended before the response was complete.", "server_error", writer);
             }
             await writer.FlushAsync(ct);
+            return RelayResult.Sent;
         }
 
         public override void Dispose() => _output.Dispose();

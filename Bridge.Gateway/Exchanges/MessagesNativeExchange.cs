@@ -4,6 +4,8 @@ using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Protocols.Anthropic;
 using Bridge.Gateway.Upstream;
+using Bridge.Gateway.Routing;
+using Bridge.Gateway.Pipeline;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,7 +16,7 @@ namespace Bridge.Gateway.Exchanges;
 /// name (thinking signatures, <c>cache_control</c>, field order intact), <c>anthropic-version</c> and
 /// <c>anthropic-beta</c> are passed on, and the answer is streamed back byte for byte.
 /// </summary>
-public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logger) : IExchange
+public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNativeExchange> logger) : IExchange
 {
     /// <summary>The Anthropic path after <c>/v1/messages</c>, e.g. <c>/count_tokens</c>.</summary>
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment) =>
@@ -25,7 +27,7 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
         var output = new PooledBufferWriter(request.Body.Length + 64);
         ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
         var stream = request.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
-        return new Call(deployment, output, stream, request.Model, pathSuffix, logger);
+        return new Call(deployment, output, stream, request.Model, pathSuffix, time, logger);
     }
 
     private sealed class Call : PreparedCall
@@ -33,10 +35,12 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
         private readonly PooledBufferWriter _output;
         private readonly string _pathSuffix;
         private readonly ILogger _logger;
+        private readonly TimeProvider _time;
 
-        public Call(ModelDeployment deployment, PooledBufferWriter output, bool stream, string requestedModel, string pathSuffix, ILogger logger)
+        public Call(ModelDeployment deployment, PooledBufferWriter output, bool stream, string requestedModel, string pathSuffix, TimeProvider time, ILogger logger)
             : base(deployment)
         {
+            _time = time;
             _output = output;
             _pathSuffix = pathSuffix;
             _logger = logger;
@@ -64,12 +68,12 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
             return request;
         }
 
-        public override async Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        public override async Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct)
         {
-            context.Response.StatusCode = (int)response.StatusCode;
-            context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
-            var isStream = context.Response.ContentType.StartsWith("text/event-stream", StringComparison.Ordinal);
+            var contentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
+            var isStream = contentType.StartsWith("text/event-stream", StringComparison.Ordinal);
             var scanner = new AnthropicUsageScanner();
+            var committed = false;
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
@@ -79,24 +83,55 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
                     int n;
                     while ((n = await upstream.ReadAsync(body.GetMemory(16 * 1024), ct)) > 0) body.Advance(n);
                     scanner.FeedMessage(body.WrittenSpan);
+                    committed = true;
+                    MarkFirstByte(_time);
+                    context.Response.StatusCode = (int)response.StatusCode;
+                    context.Response.ContentType = contentType;
                     context.Response.ContentLength = body.WrittenCount;
                     await context.Response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted);
-                    return;
+                    return RelayResult.Sent;
                 }
 
                 var buffer = new byte[16 * 1024];
-                int read;
-                while ((read = await upstream.ReadAsync(buffer, ct)) > 0)
+                while (true)
                 {
+                    var limit = committed ? timings.IdleTimeout : timings.FirstItemTimeout ?? timings.IdleTimeout;
+                    int read;
+                    try
+                    {
+                        read = await upstream.ReadAsync(buffer, ct).AsTask().WaitAsync(limit, _time, ct);
+                    }
+                    catch (TimeoutException)
+                    {
+                        throw new StreamTimeoutException(!committed, limit);
+                    }
+                    if (read == 0) break;
                     scanner.FeedSse(buffer.AsSpan(0, read));
+                    if (!committed)
+                    {
+                        committed = true;
+                        MarkFirstByte(_time);
+                        context.Response.StatusCode = (int)response.StatusCode;
+                        context.Response.ContentType = contentType;
+                    }
                     await context.Response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
                 }
+                return committed
+                    ? RelayResult.Sent
+                    : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+                return RelayResult.Sent;
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
+                    $"{Deployment.Id}: upstream failed before its first byte: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
                 GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
                 if (isStream)
@@ -106,6 +141,7 @@ public sealed class MessagesNativeExchange(ILogger<MessagesNativeExchange> logge
                     await context.Response.Body.WriteAsync(error, CancellationToken.None);
                     await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), CancellationToken.None);
                 }
+                return RelayResult.Sent;
             }
             finally
             {

@@ -1,10 +1,11 @@
+using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
-using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Pipeline;
+using Bridge.Gateway.Routing;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using Bridge.Gateway.Upstream;
@@ -15,28 +16,28 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>Anthropic Messages client -> OpenAI Chat Completions upstream (Azure, OpenAI, Ollama, echo).</summary>
-public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions options, ILogger<MessagesToChatExchange> logger) : IExchange
+public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider time, ILogger<MessagesToChatExchange> logger) : IExchange
 {
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
         var translation = AnthropicToOpenAIRequest.Translate(request.Root, targets.For(deployment), output);
-        return new Call(deployment, translation, output, options, logger);
+        return new Call(deployment, translation, output, time, logger);
     }
 
     private sealed class Call : PreparedCall
     {
         private readonly RequestTranslation _translation;
         private readonly PooledBufferWriter _output;
-        private readonly GatewayOptions _options;
+        private readonly TimeProvider _time;
         private readonly ILogger _logger;
 
-        public Call(ModelDeployment deployment, RequestTranslation translation, PooledBufferWriter output, GatewayOptions options, ILogger logger)
+        public Call(ModelDeployment deployment, RequestTranslation translation, PooledBufferWriter output, TimeProvider time, ILogger logger)
             : base(deployment)
         {
             _translation = translation;
             _output = output;
-            _options = options;
+            _time = time;
             _logger = logger;
             Ok = translation.Ok;
             ErrorMessage = translation.ErrorMessage;
@@ -58,10 +59,10 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
             return request;
         }
 
-        public override Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct) =>
-            Stream ? StreamAsync(context, response, ct) : RespondAsync(context, response, ct);
+        public override Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct) =>
+            Stream ? StreamAsync(context, response, timings, ct) : RespondAsync(context, response, ct);
 
-        private async Task RespondAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        private async Task<RelayResult> RespondAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
         {
             JsonDocument upstream;
             try
@@ -71,18 +72,15 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
             }
             catch (JsonException)
             {
-                await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream returned a body that is not JSON.");
-                return;
+                return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: upstream returned a body that is not JSON.");
             }
             catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
             {
-                await ErrorResponses.WriteAsync(context, 504, $"{Deployment.Id}: upstream response timed out.");
-                return;
+                return RelayResult.NotSent(FailureKind.Timeout, 504, $"{Deployment.Id}: upstream response timed out.");
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
-                await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
-                return;
+                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
             }
 
             using (upstream)
@@ -91,29 +89,42 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
                 var translated = OpenAIToAnthropicResponse.Translate(upstream.RootElement, RequestedModel, _translation.ToolNames, _translation.StopSequences, output);
                 if (!translated.Ok)
                 {
-                    await ErrorResponses.WriteAsync(context, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
-                    return;
+                    return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
+                MarkFirstByte(_time);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
                 await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+                return RelayResult.Sent;
             }
         }
 
-        private async Task StreamAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
+        private async Task<RelayResult> StreamAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct)
         {
-            SseResponse.Begin(context.Response);
             var writer = context.Response.BodyWriter;
             var translator = new OpenAIToAnthropicStream(RequestedModel, _translation.ToolNames, _translation.StopSequences, 0);
-            translator.WriteStart(writer);
-            await writer.FlushAsync(ct);
-
-            UpstreamStreamPump.PumpEnd end;
+            // The first chunk is translated into a side buffer: if the upstream fails on it, nothing was sent and
+            // the request can still go to another deployment.
+            using var firstOutput = new PooledBufferWriter(1024);
+            IBufferWriter<byte> output = firstOutput;
+            var committed = false;
+            string? firstChunkError = null;
             using var _ = new UsageOnExit(() => Usage = translator.UsageReported
                 ? new TokenUsage(translator.InputTokens, translator.OutputTokens, translator.CachedTokens)
                 : null);
+
+            void Commit()
+            {
+                committed = true;
+                MarkFirstByte(_time);
+                SseResponse.Begin(context.Response);
+                writer.Write(firstOutput.WrittenSpan);
+                output = writer;
+            }
+
+            UpstreamStreamPump.PumpEnd end;
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);
@@ -122,35 +133,60 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
                     (_, data) =>
                     {
                         ChunksRelayed++;
-                        if (translator.OnChunk(data, writer)) return UpstreamStreamPump.ItemResult.Continue;
+                        if (!translator.Started) translator.WriteStart(output);
+                        if (translator.OnChunk(data, output))
+                        {
+                            if (!committed) Commit();
+                            return UpstreamStreamPump.ItemResult.Continue;
+                        }
+                        if (!committed)
+                        {
+                            firstChunkError = translator.UpstreamError;
+                            return UpstreamStreamPump.ItemResult.Done;
+                        }
                         // The upstream sent an error object (or garbage) inside the stream.
-                        translator.WriteError("api_error", $"{Deployment.Id}: {translator.UpstreamError}", writer);
+                        translator.WriteError("api_error", $"{Deployment.Id}: {translator.UpstreamError}", output);
                         return UpstreamStreamPump.ItemResult.Done;
                     },
                     async () => await writer.FlushAsync(ct),
                     async () =>
                     {
+                        if (!committed) return;
                         translator.WritePing(writer);
                         await writer.FlushAsync(ct);
                     },
-                    _options.StreamPingInterval,
+                    timings,
+                    _time,
                     ct);
             }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, "timed out");
-                translator.WriteError("timeout_error", $"{Deployment.Id}: upstream stream timed out.", writer);
-                await writer.FlushAsync(CancellationToken.None);
-                return;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            catch (StreamTimeoutException ex) when (!committed)
             {
                 GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
-                translator.WriteError("api_error", $"{Deployment.Id}: upstream stream broke: {ex.Message}", writer);
+                return RelayResult.NotSent(FailureKind.Timeout, 504, $"{Deployment.Id}: {ex.Message}.");
+            }
+            catch (Exception ex) when (!committed && (ex is HttpRequestException or IOException
+                                                      || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)))
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
+                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException
+                                       || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
+            {
+                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                translator.WriteError(ex is StreamTimeoutException or OperationCanceledException ? "timeout_error" : "api_error",
+                    $"{Deployment.Id}: upstream stream broke: {ex.Message}", writer);
                 await writer.FlushAsync(CancellationToken.None);
-                return;
+                return RelayResult.Sent;
             }
 
+            if (!committed)
+            {
+                return firstChunkError is not null
+                    ? RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {firstChunkError}")
+                    : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
+            }
             if (translator.Completed)
             {
                 // Already ended by an in-stream upstream error.
@@ -165,6 +201,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, GatewayOptions
                 translator.WriteEnd(writer);
             }
             await writer.FlushAsync(ct);
+            return RelayResult.Sent;
         }
 
         public override void Dispose() => _output.Dispose();

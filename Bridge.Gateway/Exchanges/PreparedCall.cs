@@ -1,4 +1,5 @@
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 
@@ -38,8 +39,19 @@ public abstract class PreparedCall : IDisposable
     /// <summary>Builds the upstream request (URL and protocol headers; auth is added by the caller).</summary>
     public abstract HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body);
 
-    /// <summary>Relays a successful upstream response to the client, translating as needed.</summary>
-    public abstract Task WriteResponseAsync(HttpContext context, HttpResponseMessage response, CancellationToken cancellationToken);
+    /// <summary>
+    /// Relays a successful upstream response to the client, translating as needed. Nothing is written until the
+    /// upstream's first chunk (or whole body) has arrived intact, so a failure before that can still fail over.
+    /// </summary>
+    public abstract Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken cancellationToken);
+
+    /// <summary>Time from sending the request to committing the first byte to the client.</summary>
+    public TimeSpan? TimeToFirstByte { get; protected set; }
+
+    /// <summary>When the upstream request was sent (a <see cref="TimeProvider"/> timestamp), set by the pipeline.</summary>
+    public long SentAt { get; set; }
+
+    protected void MarkFirstByte(TimeProvider time) => TimeToFirstByte ??= time.GetElapsedTime(SentAt);
 
     public virtual void Dispose()
     {

@@ -52,7 +52,12 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
         services.AddSingleton<KeyLimiter>();
         services.AddSingleton<ICallerAuthenticator, GatewayAuthenticator>();
-        services.AddSingleton<IDeploymentSelector, RandomDeploymentSelector>();
+        services.AddSingleton<DeploymentStateStore>();
+        services.AddSingleton<IDeploymentStatsSource>(sp => sp.GetRequiredService<DeploymentStateStore>());
+        services.AddSingleton<IStateEventHandler>(sp => sp.GetRequiredService<DeploymentStateStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<DeploymentStateStore>());
+        services.AddSingleton(sp => new DeploymentRouter(config.Router, sp.GetRequiredService<IDeploymentStatsSource>(), sp.GetRequiredService<TimeProvider>(),
+            Random.Shared, config.Router.LowestLatencyBuffer is { } buffer ? new RoutingStrategyArgs { LowestLatencyBuffer = buffer } : null));
         services.AddSingleton<OpenAITargets>();
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UpstreamCaller>();

@@ -20,8 +20,10 @@ namespace Bridge.Gateway.Pipeline;
 /// call for that deployment's protocol, run the hooks, send, relay the answer, and record usage.
 /// </summary>
 public sealed class ProxyPipeline(
+    BridgeConfig config,
     ModelCatalog catalog,
-    IDeploymentSelector selector,
+    DeploymentRouter router,
+    DeploymentStateStore state,
     ExchangeCatalog exchanges,
     HookRegistry hooks,
     UpstreamCaller caller,
@@ -64,45 +66,169 @@ public sealed class ProxyPipeline(
         }
         SetLimitHeaders(context.Response, who, admission!);
 
-        ModelDeployment? deployment = null;
-        PreparedCall? call = null;
+        var attempt = new AttemptLog();
         try
         {
-            deployment = selector.Pick(group, out var reason);
-            if (deployment is null)
-            {
-                await ErrorResponses.WriteAsync(context, 503, $"Model '{requested}' cannot be served: {reason}.");
-                return;
-            }
-
-            call = exchanges.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
-            if (!call.Ok)
-            {
-                await ErrorResponses.WriteAsync(context, 400, call.ErrorMessage ?? "Invalid request.", param: call.ErrorParam);
-                return;
-            }
-
-            var body = await RunHooksAsync(context, call);
-            if (body is null) return;
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            if ((call.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout) is { } limit) timeout.CancelAfter(limit);
-
-            using var request = call.CreateRequest(context, body.Value);
-            using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
-            if (!outcome.Succeeded)
-            {
-                if (outcome.Error is { } error) await ErrorResponses.WriteAsync(context, error.StatusCode, error.Message, error.RetryAfter);
-                return;
-            }
-
-            await call.WriteResponseAsync(context, outcome.Response!, timeout.Token);
+            await RouteAsync(context, surface, inbound, group, attempt);
         }
         finally
         {
-            var tokens = Record(context, who, group, deployment, call, inbound, admission!, started);
+            var tokens = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
             await limiter.ReleaseAsync(admission!, tokens);
-            call?.Dispose();
+            if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
+            attempt.Call?.Dispose();
+        }
+    }
+
+    /// <summary>The attempt that produced the response (or the last one tried), for usage and headers.</summary>
+    private sealed class AttemptLog
+    {
+        public ModelDeployment? Deployment;
+        public PreparedCall? Call;
+        public int Count;
+    }
+
+    /// <summary>
+    /// Tries the group, retrying on other deployments as <c>num_retries</c>/<c>retry_policy</c> allow, then its
+    /// fallbacks. Never retries once a byte has reached the client, nor a 400 the client caused.
+    /// </summary>
+    private async Task RouteAsync(HttpContext context, ApiSurface surface, InboundRequest inbound, ModelGroup group, AttemptLog attempt)
+    {
+        var settings = config.Router;
+        var streaming = inbound.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        var queue = new Queue<ModelGroup>([group]);
+        var queued = new HashSet<string>(StringComparer.Ordinal) { group.Name };
+        UpstreamError? lastError = null;
+
+        void Enqueue(IReadOnlyDictionary<string, IReadOnlyList<string>> fallbacks, string from)
+        {
+            if (!fallbacks.TryGetValue(from, out var names) && !fallbacks.TryGetValue("*", out names)) return;
+            foreach (var name in names)
+            {
+                if (catalog.Resolve(name) is { } next && queued.Add(next.Name)) queue.Enqueue(next);
+            }
+        }
+
+        while (queue.TryDequeue(out var current))
+        {
+            var exclude = new HashSet<string>(StringComparer.Ordinal);
+            var failures = new Dictionary<FailureKind, int>();
+            var reset = false;
+            var rateLimited = false;
+            var clientCaused = false;
+            var fallbacks = settings.Fallbacks;
+            while (true)
+            {
+                var decision = router.Pick(current, streaming, exclude);
+                if (!decision.Succeeded)
+                {
+                    if (decision.Failure == UnusableReason.Excluded && !reset && !rateLimited && decision.Unusable.All(u => u.Reason == UnusableReason.Excluded))
+                    {
+                        // Every deployment was tried once and retries remain: go round again (not after a 429:
+                        // asking a rate-limited deployment again at once only earns another 429).
+                        reset = true;
+                        exclude.Clear();
+                        continue;
+                    }
+                    if (decision.Failure is UnusableReason.CoolingDown or UnusableReason.AtLimit)
+                    {
+                        lastError = new UpstreamError(429,
+                            $"Every deployment of '{current.Name}' is {(decision.Failure == UnusableReason.CoolingDown ? "cooling down" : "at its rate limit")}: {decision.Message}",
+                            decision.RetryAfter);
+                    }
+                    else if (decision.Failure == UnusableReason.Unavailable || lastError is null)
+                    {
+                        lastError ??= new UpstreamError(503, $"Model '{current.Name}' cannot be served: {decision.Message}", null);
+                    }
+                    break;
+                }
+
+                var deployment = decision.Deployment!;
+                if (!await state.TryReserveAsync(deployment))
+                {
+                    exclude.Add(deployment.Id);
+                    continue;
+                }
+
+                attempt.Call?.Dispose();
+                attempt.Call = null;
+                attempt.Deployment = deployment;
+                attempt.Count++;
+                var call = attempt.Call = exchanges.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
+                if (!call.Ok)
+                {
+                    await ErrorResponses.WriteAsync(context, 400, call.ErrorMessage ?? "Invalid request.", param: call.ErrorParam);
+                    return;
+                }
+                var body = await RunHooksAsync(context, call);
+                if (body is null) return;
+
+                var (failure, error) = await SendAsync(context, call, deployment, body.Value, attempt);
+                if (failure is null) return; // answered (or the client left)
+
+                var kind = failure.Value;
+                lastError = error;
+                await state.ReportFailureAsync(deployment, kind, error?.RetryAfter, current.Deployments.Count);
+                if (kind == FailureKind.BadRequest)
+                {
+                    clientCaused = true;
+                    break;
+                }
+                if (kind is FailureKind.ContextWindow or FailureKind.ContentPolicy)
+                {
+                    fallbacks = kind == FailureKind.ContextWindow ? settings.ContextWindowFallbacks : settings.ContentPolicyFallbacks;
+                    break;
+                }
+                rateLimited |= kind == FailureKind.RateLimit;
+                failures[kind] = failures.GetValueOrDefault(kind) + 1;
+                var allowed = settings.RetryPolicy.TryGetValue(FailureClassifier.PolicyName(kind), out var perKind) ? perKind : settings.NumRetries;
+                if (failures[kind] > allowed) break;
+                exclude.Add(deployment.Id);
+            }
+
+            if (clientCaused) break; // the client's own mistake: no retry, no fallback
+            Enqueue(fallbacks, current.Name);
+        }
+
+        var final = lastError ?? new UpstreamError(503, $"Model '{group.Name}' cannot be served.", null);
+        context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
+        await ErrorResponses.WriteAsync(context, final.StatusCode, final.Message, final.RetryAfter);
+    }
+
+    /// <summary>One attempt: send, then relay. Returns null when the response went to the client, else why it failed.</summary>
+    private async Task<(FailureKind? Failure, UpstreamError? Error)> SendAsync(
+        HttpContext context, PreparedCall call, ModelDeployment deployment, ReadOnlyMemory<byte> body, AttemptLog attempt)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (((call.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout) ?? config.Router.Timeout) is { } limit) timeout.CancelAfter(limit);
+        var timings = new StreamTimings(options.StreamPingInterval,
+            deployment.FirstTokenTimeout ?? config.Router.FirstTokenTimeout,
+            deployment.StreamIdleTimeout ?? config.Router.StreamIdleTimeout);
+
+        state.AttemptStarted(deployment.Id);
+        call.SentAt = time.GetTimestamp();
+        var succeeded = false;
+        try
+        {
+            using var request = call.CreateRequest(context, body);
+            using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
+            if (outcome.Failure == UpstreamFailure.ClientCancelled) return (null, null);
+            if (!outcome.Succeeded) return (FailureClassifier.Classify(outcome.Failure, outcome.Error), outcome.Error);
+
+            context.Response.Headers["x-bridge-deployment"] = deployment.Id;
+            context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
+            var relay = await call.WriteResponseAsync(context, outcome.Response!, timings, timeout.Token);
+            if (relay.Committed || context.RequestAborted.IsCancellationRequested)
+            {
+                succeeded = relay.Committed;
+                return (null, null);
+            }
+            return (relay.Failure, relay.Error);
+        }
+        finally
+        {
+            var elapsed = time.GetElapsedTime(call.SentAt).TotalMilliseconds;
+            state.AttemptEnded(deployment.Id, succeeded, succeeded ? elapsed : null, call.Stream ? call.TimeToFirstByte?.TotalMilliseconds : null);
         }
     }
 

@@ -2,10 +2,21 @@ using System.Net.ServerSentEvents;
 
 namespace Bridge.Gateway.Pipeline;
 
+/// <summary>An upstream stream went silent for too long, before its first item or between items.</summary>
+public sealed class StreamTimeoutException(bool beforeFirstItem, TimeSpan waited)
+    : TimeoutException(beforeFirstItem ? $"no first chunk within {waited.TotalSeconds:0.#} s" : $"no chunk for {waited.TotalSeconds:0.#} s")
+{
+    public bool BeforeFirstItem { get; } = beforeFirstItem;
+}
+
+/// <summary>Timing rules for reading an upstream stream.</summary>
+public readonly record struct StreamTimings(TimeSpan PingInterval, TimeSpan? FirstItemTimeout, TimeSpan IdleTimeout);
+
 /// <summary>
-/// Reads an upstream SSE stream item by item, handing each <c>data:</c> payload to a synchronous
-/// callback without copying it, and waking up every <paramref name="idleInterval"/> while the upstream
-/// is silent (so the caller can send a keep-alive ping).
+/// Reads an upstream SSE stream item by item, handing each <c>data:</c> payload to a synchronous callback
+/// without copying it. While the upstream is silent it wakes up every ping interval (so the caller can send
+/// a keep-alive), and it gives up with <see cref="StreamTimeoutException"/> when the first item takes longer
+/// than <see cref="StreamTimings.FirstItemTimeout"/> or a later one longer than <see cref="StreamTimings.IdleTimeout"/>.
 /// </summary>
 public static class UpstreamStreamPump
 {
@@ -29,12 +40,16 @@ public static class UpstreamStreamPump
         OnItem onItem,
         Func<ValueTask> afterItem,
         Func<ValueTask> onIdle,
-        TimeSpan idleInterval,
+        StreamTimings timings,
+        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var parser = SseParser.Create(upstream, (type, data) =>
             data.SequenceEqual("[DONE]"u8) ? ItemResult.Done : onItem(type, data));
-        await using var items = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // Reads get their own token so a timed-out read can be cancelled and awaited before the enumerator is disposed.
+        using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await using var items = parser.EnumerateAsync(reads.Token).GetAsyncEnumerator(reads.Token);
+        var anyItem = false;
         while (true)
         {
             var next = items.MoveNextAsync();
@@ -46,21 +61,38 @@ public static class UpstreamStreamPump
             else
             {
                 var pending = next.AsTask();
+                var waitingSince = time.GetTimestamp();
+                var limit = anyItem ? timings.IdleTimeout : timings.FirstItemTimeout ?? timings.IdleTimeout;
                 while (true)
                 {
+                    var waited = time.GetElapsedTime(waitingSince);
+                    var remaining = limit - waited;
+                    if (remaining <= TimeSpan.Zero)
+                    {
+                        await reads.CancelAsync();
+                        try
+                        {
+                            await pending;
+                        }
+                        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+                        {
+                        }
+                        throw new StreamTimeoutException(!anyItem, limit);
+                    }
                     try
                     {
-                        hasItem = await pending.WaitAsync(idleInterval, cancellationToken);
+                        hasItem = await pending.WaitAsync(remaining < timings.PingInterval ? remaining : timings.PingInterval, time, cancellationToken);
                         break;
                     }
                     catch (TimeoutException)
                     {
-                        await onIdle();
+                        if (time.GetElapsedTime(waitingSince) < limit) await onIdle();
                     }
                 }
             }
 
             if (!hasItem) return PumpEnd.EndOfStream;
+            anyItem = true;
             if (items.Current.Data == ItemResult.Done) return PumpEnd.Done;
             await afterItem();
         }
