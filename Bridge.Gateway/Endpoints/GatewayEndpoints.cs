@@ -27,6 +27,7 @@ public static class GatewayEndpoints
             (HttpContext context, string deployment, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI, deployment));
         app.MapModelsApi();
         app.MapCountTokensApi();
+        app.MapDeploymentHealth();
 
         app.MapFallback(async context =>
             await ErrorResponses.WriteAsync(context, 404, $"Not found: {context.Request.Method} {context.Request.Path}"));

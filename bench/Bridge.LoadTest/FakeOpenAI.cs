@@ -1,0 +1,82 @@
+using System.Text;
+
+namespace Bridge.LoadTest;
+
+/// <summary>
+/// A fast fake OpenAI Chat Completions server on loopback: fixed answers (JSON or N streamed chunks),
+/// optionally failing every request with a status code.
+/// </summary>
+public sealed class FakeOpenAI : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private long _requests;
+
+    private FakeOpenAI(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+    public long Requests => Interlocked.Read(ref _requests);
+    public int FailWith { get; set; }
+
+    private static readonly byte[] Json = Encoding.UTF8.GetBytes(
+        """{"id":"chatcmpl-bench","object":"chat.completion","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! This is a short answer from the fake upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":25,"completion_tokens":12,"total_tokens":37}}""");
+
+    public static async Task<FakeOpenAI> StartAsync(int streamChunks = 20, int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var fake = new FakeOpenAI(app);
+        var chunks = Enumerable.Range(0, streamChunks).Select(i => Encoding.UTF8.GetBytes(
+            $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"delta":{{{(i == 0 ? "\"role\":\"assistant\"," : "")}}"content":"tok{{i}} "},"finish_reason":null}]}""" + "\n\n")).ToArray();
+        var tail = Encoding.UTF8.GetBytes(
+            "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":25,\"completion_tokens\":20,\"total_tokens\":45}}\n\n"
+            + "data: [DONE]\n\n");
+
+        app.MapPost("/v1/chat/completions", async context =>
+        {
+            Interlocked.Increment(ref fake._requests);
+            // Read the body as a real server would.
+            var buffer = new byte[16 * 1024];
+            var stream = false;
+            int read;
+            var first = true;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                if (first) stream = buffer.AsSpan(0, read).IndexOf("\"stream\":true"u8) >= 0;
+                first = false;
+            }
+            if (fake.FailWith != 0)
+            {
+                context.Response.StatusCode = fake.FailWith;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("""{"error":{"message":"injected failure","type":"server_error","param":null,"code":null}}""");
+                return;
+            }
+            if (!stream)
+            {
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength = Json.Length;
+                await context.Response.Body.WriteAsync(Json);
+                return;
+            }
+            context.Response.ContentType = "text/event-stream";
+            foreach (var chunk in chunks)
+            {
+                await context.Response.Body.WriteAsync(chunk);
+                await context.Response.Body.FlushAsync();
+            }
+            await context.Response.Body.WriteAsync(tail);
+        });
+        await app.StartAsync();
+        fake.BaseUrl = app.Urls.First().TrimEnd('/');
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
