@@ -15,8 +15,8 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    /// <summary>Activity sources and meters every Bridge service emits; the exporters listen to these.</summary>
-    public const string BridgeTelemetryName = "Bridge";
+    /// <summary>Activity sources and meters of every Bridge service (<c>Bridge.Gateway</c>, <c>Bridge.Admin</c>).</summary>
+    public const string BridgeTelemetryPattern = "Bridge.*";
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -39,9 +39,9 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(BridgeTelemetryName))
+                .AddMeter(BridgeTelemetryPattern))
             .WithTracing(tracing => tracing
-                .AddSource(BridgeTelemetryName, builder.Environment.ApplicationName)
+                .AddSource(BridgeTelemetryPattern, builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes would drown the dashboard in noise.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/alive"))

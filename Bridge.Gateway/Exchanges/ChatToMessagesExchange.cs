@@ -95,6 +95,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                     return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens);
+                FinishReason = translated.FinishReason;
                 MarkFirstByte(_time);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
@@ -111,9 +112,13 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             using var firstOutput = new PooledBufferWriter(1024);
             IBufferWriter<byte> output = firstOutput;
             var committed = false;
-            using var _ = new UsageOnExit(() => Usage = translator.PromptTokens + translator.CompletionTokens > 0
-                ? new TokenUsage(translator.PromptTokens - translator.CachedTokens, translator.CompletionTokens, translator.CachedTokens)
-                : null);
+            using var _ = new UsageOnExit(() =>
+            {
+                Usage = translator.PromptTokens + translator.CompletionTokens > 0
+                    ? new TokenUsage(translator.PromptTokens - translator.CachedTokens, translator.CompletionTokens, translator.CachedTokens)
+                    : null;
+                FinishReason = translator.FinishReason;
+            });
             try
             {
                 await using var upstream = await response.Content.ReadAsStreamAsync(ct);

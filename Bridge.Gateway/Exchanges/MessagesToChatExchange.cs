@@ -92,6 +92,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                     return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
+                FinishReason = translated.StopReason;
                 MarkFirstByte(_time);
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
@@ -111,9 +112,11 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             IBufferWriter<byte> output = firstOutput;
             var committed = false;
             string? firstChunkError = null;
-            using var _ = new UsageOnExit(() => Usage = translator.UsageReported
-                ? new TokenUsage(translator.InputTokens, translator.OutputTokens, translator.CachedTokens)
-                : null);
+            using var _ = new UsageOnExit(() =>
+            {
+                Usage = translator.UsageReported ? new TokenUsage(translator.InputTokens, translator.OutputTokens, translator.CachedTokens) : null;
+                FinishReason = translator.StopReason;
+            });
 
             void Commit()
             {

@@ -27,6 +27,9 @@ public abstract class PreparedCall : IDisposable
     /// <summary>Tokens the upstream reported, once the response has been relayed; null if it never said.</summary>
     public TokenUsage? Usage { get; protected set; }
 
+    /// <summary>Why the model stopped, in the client's protocol (when the exchange translated it).</summary>
+    public string? FinishReason { get; protected set; }
+
     /// <summary>Content events relayed to the client: an output estimate when a stream ends without usage.</summary>
     public int ChunksRelayed { get; protected set; }
 

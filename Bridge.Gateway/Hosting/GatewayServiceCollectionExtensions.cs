@@ -44,7 +44,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<HookRegistry>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new RedisConnection(configuration.GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>()));
+        services.AddSingleton<Diagnostics.GatewayTelemetry>();
+        services.AddSingleton(sp => new RedisConnection(configuration.GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>(),
+            // Redis calls show up in traces once the connection exists.
+            multiplexer => sp.GetService<OpenTelemetry.Instrumentation.StackExchangeRedis.StackExchangeRedisInstrumentation>()?.AddConnection(multiplexer)));
         services.AddSingleton<KeyDirectory>();
         services.AddSingleton<AliasDirectory>();
         services.AddHostedService<StateEventsListener>();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Bridge.Gateway.Auth;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Hooks;
@@ -30,6 +31,7 @@ public sealed class ProxyPipeline(
     KeyLimiter limiter,
     UsageWriter usage,
     TimeProvider time,
+    GatewayTelemetry telemetry,
     GatewayOptions options)
 {
     public async Task HandleAsync(HttpContext context, ApiSurface surface, string? modelOverride = null)
@@ -37,6 +39,15 @@ public sealed class ProxyPipeline(
         var started = Stopwatch.GetTimestamp();
         using var inbound = await InboundRequest.ReadAsync(context, options.MaxRequestBodyBytes, modelOverride);
         if (inbound is null) return;
+        var server = Activity.Current;
+        server?.SetTag("gen_ai.operation.name", "chat");
+        server?.SetTag("gen_ai.request.model", inbound.Model);
+        server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
+        if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens))
+            && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)
+        {
+            server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());
+        }
 
         var who = GatewayMiddleware.CallerOf(context);
         var requested = inbound.Model;
@@ -66,13 +77,16 @@ public sealed class ProxyPipeline(
         }
         SetLimitHeaders(context.Response, who, admission!);
 
-        var attempt = new AttemptLog();
+        server?.SetTag("bridge.model_group", group.Name);
+        var attempt = new AttemptLog { Started = started };
+        telemetry.InFlight.Add(1);
         try
         {
             await RouteAsync(context, surface, inbound, group, attempt);
         }
         finally
         {
+            telemetry.InFlight.Add(-1);
             var tokens = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
             await limiter.ReleaseAsync(admission!, tokens);
             if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
@@ -86,6 +100,9 @@ public sealed class ProxyPipeline(
         public ModelDeployment? Deployment;
         public PreparedCall? Call;
         public int Count;
+        public long Started;
+        /// <summary>Time spent waiting for upstream response headers, over all attempts.</summary>
+        public TimeSpan UpstreamWait;
     }
 
     /// <summary>
@@ -154,7 +171,11 @@ public sealed class ProxyPipeline(
                 attempt.Call = null;
                 attempt.Deployment = deployment;
                 attempt.Count++;
-                var call = attempt.Call = exchanges.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
+                PreparedCall call;
+                using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
+                {
+                    call = attempt.Call = exchanges.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
+                }
                 if (!call.Ok)
                 {
                     await ErrorResponses.WriteAsync(context, 400, call.ErrorMessage ?? "Invalid request.", param: call.ErrorParam);
@@ -205,28 +226,52 @@ public sealed class ProxyPipeline(
             deployment.FirstTokenTimeout ?? config.Router.FirstTokenTimeout,
             deployment.StreamIdleTimeout ?? config.Router.StreamIdleTimeout);
 
+        using var span = GatewayTelemetry.Source.StartActivity($"chat {deployment.UpstreamModel}", ActivityKind.Client);
+        span?.SetTag("gen_ai.operation.name", "chat");
+        span?.SetTag("gen_ai.provider.name", deployment.Provider.OtelName());
+        span?.SetTag("gen_ai.request.model", deployment.UpstreamModel);
+        span?.SetTag("bridge.deployment", deployment.Id);
+        span?.SetTag("bridge.attempt", attempt.Count);
         state.AttemptStarted(deployment.Id);
         call.SentAt = time.GetTimestamp();
         var succeeded = false;
+        FailureKind? failed = null;
         try
         {
             using var request = call.CreateRequest(context, body);
             using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
+            attempt.UpstreamWait += time.GetElapsedTime(call.SentAt);
             if (outcome.Failure == UpstreamFailure.ClientCancelled) return (null, null);
-            if (!outcome.Succeeded) return (FailureClassifier.Classify(outcome.Failure, outcome.Error), outcome.Error);
+            if (!outcome.Succeeded)
+            {
+                failed = FailureClassifier.Classify(outcome.Failure, outcome.Error);
+                span?.SetTag("http.response.status_code", outcome.Error?.StatusCode);
+                return (failed, outcome.Error);
+            }
 
+            span?.SetTag("http.response.status_code", (int)outcome.Response!.StatusCode);
+            var overhead = Stopwatch.GetElapsedTime(attempt.Started) - attempt.UpstreamWait;
             context.Response.Headers["x-bridge-deployment"] = deployment.Id;
             context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers["x-bridge-overhead-duration-ms"] = overhead.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+            telemetry.Overhead.Record(overhead.TotalMilliseconds, new KeyValuePair<string, object?>("bridge.deployment", deployment.Id));
             var relay = await call.WriteResponseAsync(context, outcome.Response!, timings, timeout.Token);
             if (relay.Committed || context.RequestAborted.IsCancellationRequested)
             {
                 succeeded = relay.Committed;
                 return (null, null);
             }
+            failed = relay.Failure;
             return (relay.Failure, relay.Error);
         }
         finally
         {
+            if (failed is { } kind)
+            {
+                span?.SetStatus(ActivityStatusCode.Error, kind.ToString());
+                span?.SetTag("error.type", kind.ToString());
+                span?.SetTag("bridge.retry_reason", kind.ToString());
+            }
             var elapsed = time.GetElapsedTime(call.SentAt).TotalMilliseconds;
             state.AttemptEnded(deployment.Id, succeeded, succeeded ? elapsed : null, call.Stream ? call.TimeToFirstByte?.TotalMilliseconds : null);
         }
@@ -255,6 +300,7 @@ public sealed class ProxyPipeline(
         }
 
         var (cost, costEstimated) = Pricing.Cost(deployment, tokens);
+        RecordTelemetry(context, who, group, deployment, call, tokens, started);
         usage.Record(new UsageRecord
         {
             RequestId = GatewayMiddleware.RequestIdOf(context),
@@ -274,6 +320,52 @@ public sealed class ProxyPipeline(
             BudgetPeriodStart = admission.BudgetPeriodStart,
         });
         return tokens.Total;
+    }
+
+    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call, TokenUsage tokens, long started)
+    {
+        var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
+        var provider = deployment?.Provider.OtelName() ?? "none";
+        var server = Activity.Current;
+        server?.SetTag("bridge.key_id", who.KeyId);
+        server?.SetTag("gen_ai.provider.name", provider);
+        server?.SetTag("bridge.deployment", deployment?.Id);
+        if (deployment is not null) server?.SetTag("gen_ai.response.model", deployment.UpstreamModel);
+        if (call?.Usage is not null)
+        {
+            // The conventions count cache reads inside input_tokens.
+            server?.SetTag("gen_ai.usage.input_tokens", tokens.InputTokens + tokens.CachedTokens);
+            server?.SetTag("gen_ai.usage.output_tokens", tokens.OutputTokens);
+            server?.SetTag("gen_ai.usage.cache_read.input_tokens", tokens.CachedTokens);
+        }
+        if (call?.FinishReason is { } finish) server?.SetTag("gen_ai.response.finish_reasons", new[] { finish });
+        if (call?.TimeToFirstByte is { } ttfb && call.Stream)
+        {
+            server?.SetTag("bridge.time_to_first_token_ms", Math.Round(ttfb.TotalMilliseconds, 3));
+            telemetry.TimeToFirstToken.Record(ttfb.TotalSeconds,
+                new KeyValuePair<string, object?>("gen_ai.request.model", group.Name), new KeyValuePair<string, object?>("gen_ai.provider.name", provider));
+        }
+
+        var tags = new TagList
+        {
+            { "gen_ai.operation.name", "chat" },
+            { "gen_ai.provider.name", provider },
+            { "gen_ai.request.model", group.Name },
+            { "gen_ai.response.model", deployment?.UpstreamModel },
+        };
+        if (status >= 400) tags.Add("error.type", status.ToString(CultureInfo.InvariantCulture));
+        telemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (call?.Usage is not null)
+        {
+            var input = tags;
+            input.Add("gen_ai.token.type", "input");
+            telemetry.TokenUsage.Record(tokens.InputTokens + tokens.CachedTokens, input);
+            var output = tags;
+            output.Add("gen_ai.token.type", "output");
+            telemetry.TokenUsage.Record(tokens.OutputTokens, output);
+        }
+        telemetry.Requests.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status),
+            new KeyValuePair<string, object?>("bridge.deployment", deployment?.Id ?? "none"));
     }
 
     private static void SetLimitHeaders(HttpResponse response, Caller who, Admission admission)

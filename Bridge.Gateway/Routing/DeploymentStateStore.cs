@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,8 +49,11 @@ public sealed class DeploymentStateStore : BackgroundService, IDeploymentStatsSo
     private readonly TimeProvider _time;
     private readonly ILogger<DeploymentStateStore> _logger;
 
-    public DeploymentStateStore(BridgeConfig config, RedisConnection redis, TimeProvider time, ILogger<DeploymentStateStore> logger)
+    private readonly GatewayTelemetry? _telemetry;
+
+    public DeploymentStateStore(BridgeConfig config, RedisConnection redis, TimeProvider time, ILogger<DeploymentStateStore> logger, GatewayTelemetry? telemetry = null)
     {
+        _telemetry = telemetry;
         _config = config;
         _redis = redis;
         _time = time;
@@ -240,6 +244,7 @@ public sealed class DeploymentStateStore : BackgroundService, IDeploymentStatsSo
     {
         var until = _time.GetUtcNow() + span;
         SetCooldown(deployment.Id, until, reason);
+        _telemetry?.Cooldowns.Add(1, new KeyValuePair<string, object?>("bridge.deployment", deployment.Id));
         _logger.LogWarning("Deployment {DeploymentId} cooling down for {Seconds:0.#} s: {Reason}", deployment.Id, span.TotalSeconds, reason);
         if (!_redis.IsConfigured) return;
         try

@@ -12,7 +12,7 @@ public sealed class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer?>> _connect;
 
-    public RedisConnection(string? connectionString, ILogger<RedisConnection> logger)
+    public RedisConnection(string? connectionString, ILogger<RedisConnection> logger, Action<IConnectionMultiplexer>? onConnected = null)
     {
         ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString;
         _connect = new Lazy<Task<IConnectionMultiplexer?>>(async () =>
@@ -28,6 +28,7 @@ public sealed class RedisConnection : IAsyncDisposable
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
             multiplexer.ConnectionFailed += (_, e) => logger.LogWarning("Redis connection lost ({FailureType}); retrying", e.FailureType);
             multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Redis connection restored");
+            onConnected?.Invoke(multiplexer);
             return multiplexer;
         });
     }

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Bridge.Gateway.Diagnostics;
+
+/// <summary>
+/// The gateway's traces and metrics, named after the OpenTelemetry GenAI semantic conventions. Prompt and
+/// completion content is never recorded (there is no setting that records it).
+/// </summary>
+public sealed class GatewayTelemetry : IDisposable
+{
+    public const string Name = "Bridge.Gateway";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    private readonly Meter _meter;
+
+    public GatewayTelemetry(IMeterFactory meters)
+    {
+        _meter = meters.Create(Name);
+        TokenUsage = _meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used per request, by gen_ai.token.type",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] });
+        OperationDuration = _meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of gateway requests",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92] });
+        TimeToFirstToken = _meter.CreateHistogram<double>("gen_ai.server.time_to_first_token", "s", "Time to the first streamed byte sent to the client",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0] });
+        Overhead = _meter.CreateHistogram<double>("bridge.gateway.overhead", "ms", "Time spent in Bridge itself, excluding the upstream",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100] });
+        Requests = _meter.CreateCounter<long>("bridge.requests", "{request}", "Requests by status and deployment");
+        Cooldowns = _meter.CreateCounter<long>("bridge.deployment.cooldowns", "{cooldown}", "Cooldowns started, by deployment");
+        InFlight = _meter.CreateUpDownCounter<long>("bridge.requests.in_flight", "{request}", "Requests being served");
+    }
+
+    public Histogram<long> TokenUsage { get; }
+    public Histogram<double> OperationDuration { get; }
+    public Histogram<double> TimeToFirstToken { get; }
+    public Histogram<double> Overhead { get; }
+    public Counter<long> Requests { get; }
+    public Counter<long> Cooldowns { get; }
+    public UpDownCounter<long> InFlight { get; }
+
+    public void Dispose() => _meter.Dispose();
+}
