@@ -46,7 +46,8 @@ public static class Extensions
                     // Health probes would drown the dashboard in noise.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()
-                .AddRedisInstrumentation());
+                // Only Redis calls made while serving a request: background refreshes would flood the dashboard.
+                .AddRedisInstrumentation(o => o.Filter = command => command.ParentActivity is not null));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
