@@ -26,7 +26,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
   || node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 UPSTREAM_PORT=$(free_port)
-node scripts/fake-openai-upstream.mjs "$UPSTREAM_PORT" > "$LOG/upstream.log" 2>&1 &
+node scripts/fake-upstream.mjs "$UPSTREAM_PORT" > "$LOG/upstream.log" 2>&1 &
 PIDS+=($!)
 
 GATEWAY_PORT=$(free_port)

@@ -3,6 +3,8 @@
 // - A user turn containing BRIDGE_RUN[<command>] while a Bash tool is offered: calls Bash with <command>.
 // - Anything else (titles, plain prompts): answers "BRIDGE_OK from the fake upstream".
 // Streams when asked (with a usage chunk), answers plain JSON otherwise. Prints {"port": N} once listening.
+// It also answers as the Anthropic Messages API on /v1/messages (and /v1/messages/count_tokens), so every
+// row of the README's direction table can be tried against it.
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
@@ -32,6 +34,10 @@ function decide(request) {
 const server = http.createServer(async (req, res) => {
   let body = '';
   for await (const chunk of req) body += chunk;
+  if (req.method === 'POST' && req.url.startsWith('/v1/messages')) {
+    answerAnthropic(req, res, JSON.parse(body));
+    return;
+  }
   if (req.method !== 'POST' || !req.url.includes('/chat/completions')) {
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } }));
@@ -70,5 +76,30 @@ const server = http.createServer(async (req, res) => {
   if (request.stream_options?.include_usage) send([], { usage });
   res.end('data: [DONE]\n\n');
 });
+
+function answerAnthropic(req, res, request) {
+  if (req.url.startsWith('/v1/messages/count_tokens')) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ input_tokens: Math.ceil(JSON.stringify(request.messages).length / 4) }));
+    return;
+  }
+  const text = 'BRIDGE_OK from the fake Anthropic upstream';
+  const usage = { input_tokens: 21, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 9 };
+  const message = { id: 'msg_fake01', type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage };
+  if (!request.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...message, content: [{ type: 'text', text }], stop_reason: 'end_turn' }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+  const event = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  event('message_start', { message });
+  event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+  for (const word of text.split(/(?= )/)) event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: word } });
+  event('content_block_stop', { index: 0 });
+  event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } });
+  event('message_stop', {});
+  res.end();
+}
 
 server.listen(port, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
