@@ -5,12 +5,14 @@ public static class AdminPaths
 {
     public const string Login = "/login";
     public const string Logout = "/logout";
+    public const string UsageExport = "/usage/export.csv";
 
     /// <summary>Health probes answer without a session (the orchestrator has none).</summary>
     public static bool IsProbe(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
     /// <summary>Machine-facing paths get 401/403 instead of a redirect to the login page.</summary>
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/_blazor");
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/_blazor")
+        || path.StartsWithSegments("/key") || path.StartsWithSegments("/openapi");
 
     /// <summary>Only same-site absolute paths are followed after sign-in; anything else goes home.</summary>
     public static string SafeReturnUrl(string? returnUrl) =>

@@ -1,3 +1,4 @@
+using Bridge.Admin.Api;
 using Bridge.Admin.Auth;
 using Bridge.Admin.Components;
 
@@ -20,6 +21,7 @@ public static class AdminApplicationBuilderExtensions
     {
         app.MapStaticAssets().AllowAnonymous();
         app.MapAdminAuthEndpoints();
+        app.MapManagementApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -36,6 +36,9 @@ internal static partial class AdminLog
     [LoggerMessage(24, LogLevel.Warning, "Refused a {Path} form post from {Client}: missing or invalid antiforgery token")]
     public static partial void AntiforgeryRejected(ILogger logger, string path, string client);
 
+    [LoggerMessage(31, LogLevel.Warning, "A {What} operation failed")]
+    public static partial void StoreFailed(ILogger logger, Exception exception, string what);
+
     [LoggerMessage(30, LogLevel.Error, "Could not load {What}")]
     public static partial void CatalogFailed(ILogger logger, Exception exception, string what);
 }

@@ -1,4 +1,6 @@
+using Bridge.Admin.Api;
 using Bridge.Admin.Auth;
+using Bridge.Admin.Deployments;
 using Bridge.Admin.Catalog;
 using Bridge.Admin.Redis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +20,9 @@ public static class AdminServiceCollectionExtensions
         var options = new AdminOptions { ConfigPath = AdminSetup.ResolveConfigPath(configuration) };
         var config = AdminSetup.LoadConfig(options.ConfigPath, configuration);
         if (AdminSetup.HasNoUrls(configuration)) builder.WebHost.UseUrls(AdminSetup.DefaultUrl);
+        // Request-start lines carry query strings (LiteLLM's /key/info?key=...): keep framework chatter at warnings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
         var services = builder.Services;
         services.AddSingleton(options);
@@ -27,6 +32,8 @@ public static class AdminServiceCollectionExtensions
         services.AddAdminAuthentication(config.MasterKey!);
         services.AddAdminCatalog();
         services.AddAdminRedis();
+        services.AddManagementApi();
+        services.AddHttpClient<GatewayHealthClient>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();

@@ -12,6 +12,7 @@ public sealed class ModelCatalog
     private readonly FrozenDictionary<string, ModelGroup> _groups;
     private readonly FrozenDictionary<string, string> _configAliases;
     private volatile IReadOnlyDictionary<string, string> _overlay = FrozenDictionary<string, string>.Empty;
+    private volatile bool _overlayIsWhole;
 
     public ModelCatalog(BridgeConfig config)
     {
@@ -26,12 +27,16 @@ public sealed class ModelCatalog
 
     public IEnumerable<ModelGroup> Groups => _groups.Values;
 
-    /// <summary>The effective alias map: config aliases, overridden by the admin's aliases.</summary>
+    /// <summary>
+    /// The effective alias map: the admin's map once it has taken over (it was seeded from the config, so a
+    /// deletion there really deletes); before that, the config's aliases with any admin entries on top.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Aliases
     {
         get
         {
             var overlay = _overlay;
+            if (_overlayIsWhole) return overlay;
             if (overlay.Count == 0) return _configAliases;
             var merged = new Dictionary<string, string>(_configAliases, StringComparer.Ordinal);
             foreach (var (k, v) in overlay) merged[k] = v;
@@ -39,15 +44,21 @@ public sealed class ModelCatalog
         }
     }
 
-    /// <summary>Replaces the admin-managed aliases (from Redis); config aliases stay underneath.</summary>
-    public void SetAliasOverlay(IReadOnlyDictionary<string, string> aliases) =>
+    /// <summary>
+    /// Replaces the admin-managed aliases (from Redis). With <paramref name="isWholeMap"/> (the admin seeded its
+    /// map from the config) they replace the config's aliases; otherwise config aliases stay underneath.
+    /// </summary>
+    public void SetAliasOverlay(IReadOnlyDictionary<string, string> aliases, bool isWholeMap = false)
+    {
         _overlay = aliases.ToFrozenDictionary(StringComparer.Ordinal);
+        _overlayIsWhole = isWholeMap;
+    }
 
     /// <summary>Resolves a client's model name: an exact group name wins, then an alias (one hop).</summary>
     public ModelGroup? Resolve(string requestedModel)
     {
         if (_groups.TryGetValue(requestedModel, out var group)) return group;
-        if (_overlay.TryGetValue(requestedModel, out var target) || _configAliases.TryGetValue(requestedModel, out target))
+        if (_overlay.TryGetValue(requestedModel, out var target) || (!_overlayIsWhole && _configAliases.TryGetValue(requestedModel, out target)))
         {
             return _groups.GetValueOrDefault(target);
         }

@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace Bridge.Gateway.State;
 
-/// <summary>Loads the Admin's alias map (<c>bridge:aliases</c>) into the catalog; reloaded on every <c>aliases</c> event.</summary>
+/// <summary>
+/// Loads the Admin's alias map (<c>bridge:aliases</c>) into the catalog; reloaded on every <c>aliases</c> event.
+/// Once the Admin has seeded it from the config (<c>bridge:aliases:seeded</c>), it is the whole alias map.
+/// </summary>
 public sealed class AliasDirectory(RedisConnection redis, ModelCatalog catalog, ILogger<AliasDirectory> logger)
 {
     public async Task ReloadAsync()
@@ -14,8 +17,9 @@ public sealed class AliasDirectory(RedisConnection redis, ModelCatalog catalog, 
         try
         {
             var entries = await db.HashGetAllAsync(RedisKeys.Aliases);
+            var seeded = await db.KeyExistsAsync(RedisKeys.AliasesSeeded);
             var aliases = entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
-            catalog.SetAliasOverlay(aliases);
+            catalog.SetAliasOverlay(aliases, isWholeMap: seeded);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

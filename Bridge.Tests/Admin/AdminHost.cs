@@ -46,7 +46,8 @@ public sealed partial class AdminHost : IAsyncDisposable
     public Uri BaseAddress { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AdminHost> StartAsync(string yaml = ConfigYaml, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    public static async Task<AdminHost> StartAsync(
+        string yaml = ConfigYaml, IEnumerable<KeyValuePair<string, string?>>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var directory = Directory.CreateTempSubdirectory("bridge-admin-test-").FullName;
         var path = Path.Combine(directory, "config.yaml");
@@ -58,6 +59,7 @@ public sealed partial class AdminHost : IAsyncDisposable
             {
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+                configure?.Invoke(builder);
             });
         }
         catch
