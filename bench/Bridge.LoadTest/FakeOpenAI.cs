@@ -37,16 +37,9 @@ public sealed class FakeOpenAI : IAsyncDisposable
         app.MapPost("/v1/chat/completions", async context =>
         {
             Interlocked.Increment(ref fake._requests);
-            // Read the body as a real server would.
-            var buffer = new byte[16 * 1024];
-            var stream = false;
-            int read;
-            var first = true;
-            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
-            {
-                if (first) stream = buffer.AsSpan(0, read).IndexOf("\"stream\":true"u8) >= 0;
-                first = false;
-            }
+            // Read the whole body as a real server would; "stream":true may sit anywhere in it (inside a JSON
+            // string a quote is always escaped, so the unescaped pattern only matches a property).
+            var stream = await ReadBodyAndFindStreamAsync(context.Request.Body, context.RequestAborted);
             if (fake.FailWith != 0)
             {
                 context.Response.StatusCode = fake.FailWith;
@@ -72,6 +65,29 @@ public sealed class FakeOpenAI : IAsyncDisposable
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First().TrimEnd('/');
         return fake;
+    }
+
+    private static async Task<bool> ReadBodyAndFindStreamAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(32 * 1024);
+        try
+        {
+            var found = false;
+            var carry = 0; // bytes kept from the previous read so a match across two reads is found
+            int read;
+            while ((read = await body.ReadAsync(buffer.AsMemory(carry), cancellationToken)) > 0)
+            {
+                var filled = carry + read;
+                if (!found) found = buffer.AsSpan(0, filled).IndexOf("\"stream\":true"u8) >= 0;
+                carry = Math.Min(filled, 12);
+                buffer.AsSpan(filled - carry, carry).CopyTo(buffer);
+            }
+            return found;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,14 +1,37 @@
+using System.Globalization;
 using Bridge.LoadTest;
+using Bridge.LoadTest.Macro;
 
-// dotnet run -c Release --project bench/Bridge.LoadTest -- routing [requests] [concurrency]
+// dotnet bench/Bridge.LoadTest/bin/Release/net10.0/Bridge.LoadTest.dll <scenario> [options]
+//   routing [requests] [concurrency]    in-process gateway over three fake deployments, one failing
+//   macro [--duration 10] [--warmup 2] [--connections 1,32] [--scenarios small,small-stream,claude-code,claude-code-stream] [--out file.md]
+//   soak [--soak-minutes 10] [--soak-scenario small-stream] [--soak-connections 32] [--out file.md]
+//   fake [--port 0] [--chunks 20]       the fake OpenAI upstream alone, until killed
 var scenario = args.FirstOrDefault() ?? "routing";
 switch (scenario)
 {
     case "routing":
-        await RoutingScenario.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 3000, args.Length > 2 ? int.Parse(args[2]) : 16);
-        break;
+        await RoutingScenario.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 16);
+        return 0;
+    case "macro":
+        return await MacroRun.RunAsync(MacroOptions.Parse(args[1..]));
+    case "soak":
+        var soak = MacroOptions.Parse(args[1..]);
+        return await SoakRun.RunAsync(args.Contains("--out") ? soak : soak with { Output = "bench/results/soak.md" });
+    case "fake":
+        var port = args.Length > 2 && args[1] == "--port" ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
+        var chunksAt = Array.IndexOf(args, "--chunks");
+        var chunks = chunksAt > 0 ? int.Parse(args[chunksAt + 1], CultureInfo.InvariantCulture) : 20;
+        await using (var fake = await FakeOpenAI.StartAsync(chunks, port))
+        {
+            Console.WriteLine($"fake OpenAI upstream listening on {fake.BaseUrl}");
+            var stop = new TaskCompletionSource();
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+            await stop.Task;
+        }
+        return 0;
     default:
-        Console.Error.WriteLine("scenarios: routing");
+        Console.Error.WriteLine("scenarios: routing, macro, soak, fake");
         return 2;
 }
-return 0;

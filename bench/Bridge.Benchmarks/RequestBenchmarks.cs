@@ -1,0 +1,86 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Bridge.Bench;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Translation;
+using Bridge.Gateway.Translation.AnthropicToOpenAI;
+using Bridge.Gateway.Translation.OpenAIToAnthropic;
+
+namespace Bridge.Benchmarks;
+
+/// <summary>
+/// Request translation in both directions, parse included (the gateway parses the body once and
+/// translates the parsed document). MessagesToChat_* is an Anthropic request for an OpenAI upstream
+/// (AnthropicToOpenAIRequest); ChatToMessages_* an OpenAI request for an Anthropic upstream
+/// (ChatRequestToMessages). Inputs: a small request, and the ~150 KB Claude Code request
+/// (for the reverse direction, its OpenAI translation).
+/// </summary>
+[MemoryDiagnoser]
+public class RequestBenchmarks
+{
+    private static readonly OpenAITarget OpenAI = new() { Model = BenchFixtures.UpstreamModel };
+    private static readonly AnthropicTarget Anthropic = new() { Model = BenchFixtures.AnthropicModel };
+    private readonly PooledBufferWriter _output = new(256 * 1024);
+    private byte[] _smallMessages = [];
+    private byte[] _claudeCodeMessages = [];
+    private JsonDocument _claudeCodeParsed = null!;
+    private byte[] _smallChat = [];
+    private byte[] _claudeCodeChat = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _smallMessages = BenchFixtures.SmallMessagesRequest(stream: false);
+        _claudeCodeMessages = BenchFixtures.ClaudeCodeMessagesRequest(stream: true);
+        _claudeCodeParsed = JsonDocument.Parse(_claudeCodeMessages);
+        _smallChat = BenchFixtures.SmallChatRequest();
+        var result = AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.RootElement, OpenAI, _output);
+        if (!result.Ok) throw new InvalidOperationException(result.ErrorMessage);
+        _claudeCodeChat = _output.WrittenSpan.ToArray();
+        _output.Clear();
+        Console.WriteLine($"// Claude Code request: {_claudeCodeMessages.Length} bytes Anthropic, {_claudeCodeChat.Length} bytes as OpenAI");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _claudeCodeParsed.Dispose();
+        _output.Dispose();
+    }
+
+    [Benchmark]
+    public int MessagesToChat_Small() => MessagesToChat(_smallMessages);
+
+    [Benchmark]
+    public int MessagesToChat_ClaudeCode150KB() => MessagesToChat(_claudeCodeMessages);
+
+    [Benchmark]
+    public int MessagesToChat_ClaudeCode150KB_PreParsed()
+    {
+        _output.Clear();
+        AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.RootElement, OpenAI, _output);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark]
+    public int ChatToMessages_Small() => ChatToMessages(_smallChat);
+
+    [Benchmark]
+    public int ChatToMessages_ClaudeCode150KB() => ChatToMessages(_claudeCodeChat);
+
+    private int MessagesToChat(byte[] body)
+    {
+        _output.Clear();
+        using var document = JsonDocument.Parse(body);
+        AnthropicToOpenAIRequest.Translate(document.RootElement, OpenAI, _output);
+        return _output.WrittenCount;
+    }
+
+    private int ChatToMessages(byte[] body)
+    {
+        _output.Clear();
+        using var document = JsonDocument.Parse(body);
+        ChatRequestToMessages.Translate(document.RootElement, Anthropic, _output);
+        return _output.WrittenCount;
+    }
+}

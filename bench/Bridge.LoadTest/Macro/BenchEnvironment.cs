@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Bridge.Bench;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Translation;
+using Bridge.Gateway.Translation.AnthropicToOpenAI;
+
+namespace Bridge.LoadTest.Macro;
+
+/// <summary>
+/// The processes of a macro run: the fake OpenAI upstream and the real gateway
+/// (<c>dotnet Bridge.Gateway.dll --config ... --urls ...</c>), each in its own process, with the load
+/// generator in this one. Builds the targets for each scenario.
+/// </summary>
+public sealed class BenchEnvironment : IDisposable
+{
+    public const string MasterKey = "sk-bench";
+
+    private BenchEnvironment(ChildProcess fake, int fakePort, ChildProcess gateway, int gatewayPort)
+    {
+        Fake = fake;
+        FakePort = fakePort;
+        Gateway = gateway;
+        GatewayPort = gatewayPort;
+    }
+
+    public ChildProcess Fake { get; }
+    public int FakePort { get; }
+    public ChildProcess Gateway { get; }
+    public int GatewayPort { get; }
+
+    public static async Task<BenchEnvironment> StartAsync(string workDir, int streamChunks)
+    {
+        Directory.CreateDirectory(workDir);
+        var fakePort = FreePort();
+        var gatewayPort = FreePort();
+        var baseDir = AppContext.BaseDirectory;
+        // No OTLP exporter: the gateway's telemetry is on, but nothing is shipped anywhere.
+        var environment = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "", ["DOTNET_ENVIRONMENT"] = "Production", ["ASPNETCORE_ENVIRONMENT"] = "Production" };
+
+        var fake = ChildProcess.Start("dotnet",
+            [Path.Combine(baseDir, "Bridge.LoadTest.dll"), "fake", "--port", fakePort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chunks", streamChunks.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            Path.Combine(workDir, "fake.log"), environment);
+        await fake.WaitForPortAsync(fakePort);
+
+        var config = Path.Combine(workDir, "config.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            model_list:
+              - model_name: {BenchFixtures.AnthropicModel}
+                litellm_params: {"{"} model: openai/{BenchFixtures.UpstreamModel}, api_base: "http://127.0.0.1:{fakePort}/v1", api_key: sk-fake {"}"}
+                model_info: {"{"} id: fake {"}"}
+            general_settings:
+              master_key: {MasterKey}
+            """);
+        var gateway = ChildProcess.Start("dotnet",
+            [Path.Combine(baseDir, "Bridge.Gateway.dll"), "--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}"],
+            Path.Combine(workDir, "gateway.log"), environment);
+        await gateway.WaitForPortAsync(gatewayPort);
+        return new BenchEnvironment(fake, fakePort, gateway, gatewayPort);
+    }
+
+    /// <summary>Bridge's /v1/messages, and the fake's /v1/chat/completions with the body Bridge sends it.</summary>
+    public (Target Direct, Target Bridge) Targets(Scenario scenario)
+    {
+        var messages = scenario.ClaudeCodeSized
+            ? BenchFixtures.ClaudeCodeMessagesRequest(scenario.Stream)
+            : BenchFixtures.SmallMessagesRequest(scenario.Stream);
+        using var document = JsonDocument.Parse(messages);
+        using var chat = new PooledBufferWriter(256 * 1024);
+        var translation = AnthropicToOpenAIRequest.Translate(document.RootElement, new OpenAITarget { Model = BenchFixtures.UpstreamModel }, chat);
+        if (!translation.Ok) throw new InvalidOperationException($"{scenario.Name}: {translation.ErrorMessage}");
+
+        var direct = new Target("direct", new Uri($"http://127.0.0.1:{FakePort}/v1/chat/completions"), chat.WrittenSpan.ToArray(),
+            [new("Authorization", "Bearer sk-fake")]);
+        var bridge = new Target("bridge", new Uri($"http://127.0.0.1:{GatewayPort}/v1/messages"), messages,
+            [new("x-api-key", MasterKey), new("anthropic-version", "2023-06-01")]);
+        return (direct, bridge);
+    }
+
+    public void Dispose()
+    {
+        Gateway.Dispose();
+        Fake.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,65 @@
+namespace Bridge.LoadTest.Macro;
+
+/// <summary>
+/// The macro benchmark: for each scenario and connection count, the fake upstream called directly,
+/// then through Bridge, in the same run; Bridge's CPU time and peak RSS read from /proc around its run.
+/// </summary>
+public static class MacroRun
+{
+    public static async Task<int> RunAsync(MacroOptions options)
+    {
+        var workDir = Path.Combine(Path.GetTempPath(), $"bridge-bench-{Environment.ProcessId}");
+        var loadBefore = ProcStats.LoadAverage();
+        using var environment = await BenchEnvironment.StartAsync(workDir, options.StreamChunks);
+        Console.WriteLine($"fake upstream pid {environment.Fake.Pid} on :{environment.FakePort}, gateway pid {environment.Gateway.Pid} on :{environment.GatewayPort}; logs in {workDir}");
+        var results = new List<ScenarioResult>();
+        foreach (var scenario in options.Scenarios.Select(MacroOptions.ScenarioNamed))
+        {
+            var (direct, bridge) = environment.Targets(scenario);
+            foreach (var connections in options.Connections)
+            {
+                var result = await MeasureAsync(environment, scenario, connections, direct, bridge, options);
+                results.Add(result);
+                Console.WriteLine(
+                    $"{scenario.Name,-19} c={connections,-3} direct {result.Direct.RequestsPerSecond,8:0} req/s p50 {result.Direct.P50:0.000} ms | " +
+                    $"bridge {result.Bridge.RequestsPerSecond,8:0} req/s p50 {result.Bridge.P50:0.000} ms | added p50 {result.AddedP50:0.000} p99 {result.AddedP99:0.000} | " +
+                    $"ratio {result.ThroughputRatio:0.00} | cpu {result.GatewayCpuMicrosPerRequest:0} us/req | peak {result.GatewayPeakRssMb:0} MB | errors {result.Direct.Errors}/{result.Bridge.Errors}");
+            }
+        }
+        var loadAfter = ProcStats.LoadAverage();
+        var markdown = MacroReport.Render(options, results, loadBefore, loadAfter);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
+        await File.WriteAllTextAsync(options.Output, markdown);
+        Console.WriteLine($"wrote {options.Output}");
+        return results.Any(r => r.Bridge.Requests == 0 || r.Direct.Requests == 0) ? 1 : 0;
+    }
+
+    private static async Task<ScenarioResult> MeasureAsync(
+        BenchEnvironment environment, Scenario scenario, int connections, Target direct, Target bridge, MacroOptions options)
+    {
+        LoadResult directResult;
+        double upstreamCpuDirect;
+        using (var load = new LoadClient(direct, connections))
+        {
+            await load.RunAsync(options.Warmup);
+            var fakeCpu = environment.Fake.CpuTime();
+            directResult = await load.RunAsync(options.Duration);
+            upstreamCpuDirect = PerRequestMicros(environment.Fake.CpuTime() - fakeCpu, directResult.Requests);
+        }
+
+        using (var load = new LoadClient(bridge, connections))
+        {
+            environment.Gateway.ResetPeakRss();
+            await load.RunAsync(options.Warmup);
+            var gatewayCpu = environment.Gateway.CpuTime();
+            var fakeCpu = environment.Fake.CpuTime();
+            var bridgeResult = await load.RunAsync(options.Duration);
+            var gatewayCpuPerRequest = PerRequestMicros(environment.Gateway.CpuTime() - gatewayCpu, bridgeResult.Requests);
+            var upstreamCpuBridge = PerRequestMicros(environment.Fake.CpuTime() - fakeCpu, bridgeResult.Requests);
+            return new ScenarioResult(scenario, connections, directResult, bridgeResult, gatewayCpuPerRequest, upstreamCpuDirect, upstreamCpuBridge,
+                environment.Gateway.PeakRss() / 1048576.0, environment.Gateway.Rss() / 1048576.0);
+        }
+    }
+
+    private static double PerRequestMicros(TimeSpan cpu, int requests) => requests == 0 ? double.NaN : cpu.TotalMicroseconds / requests;
+}
