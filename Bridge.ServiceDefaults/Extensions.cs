@@ -26,8 +26,15 @@ public static class Extensions
         return builder;
     }
 
+    /// <remarks>
+    /// The OpenTelemetry SDK is wired only when an OTLP endpoint is configured (always the case under the
+    /// AppHost): without an exporter, sampling every request would cost CPU on the hot path for nothing.
+    /// Bridge's own activities and instruments are still created, so in-process listeners (tests) see them.
+    /// </remarks>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return builder;
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -47,12 +54,8 @@ public static class Extensions
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health") && !ctx.Request.Path.StartsWithSegments("/alive"))
                 .AddHttpClientInstrumentation()
                 // Only Redis calls made while serving a request: background refreshes would flood the dashboard.
-                .AddRedisInstrumentation(o => o.Filter = command => command.ParentActivity is not null));
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
-        }
+                .AddRedisInstrumentation(o => o.Filter = command => command.ParentActivity is not null))
+            .UseOtlpExporter();
 
         return builder;
     }

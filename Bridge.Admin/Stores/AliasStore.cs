@@ -43,6 +43,7 @@ public sealed class AliasStore(RedisConnection redis, BridgeConfig config) : Red
     /// <summary>Adds or changes an alias. The target must be a model from the config; an alias may not shadow a model name.</summary>
     public async Task SetAsync(string alias, string target, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("alias.set", alias);
         alias = alias?.Trim() ?? "";
         target = target?.Trim() ?? "";
         if (alias.Length is 0 or > 200 || alias.Any(char.IsWhiteSpace))
@@ -63,6 +64,7 @@ public sealed class AliasStore(RedisConnection redis, BridgeConfig config) : Red
 
     public async Task<bool> DeleteAsync(string alias, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("alias.delete", alias);
         await EnsureSeededAsync(cancellationToken);
         var db = await DatabaseAsync();
         var deleted = await db.HashDeleteAsync(RedisKeys.Aliases, alias);

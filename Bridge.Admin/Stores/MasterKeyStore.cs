@@ -16,6 +16,7 @@ public sealed class MasterKeyStore(RedisConnection redis, BridgeConfig config, T
 
     public async Task<CreatedKey<MasterKeyRecord>> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("master_key.create", name);
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > 100) throw new FieldValidationException("name", "name: required, at most 100 characters.");
         var db = await DatabaseAsync();
@@ -72,6 +73,7 @@ public sealed class MasterKeyStore(RedisConnection redis, BridgeConfig config, T
 
     public async Task<MasterKeyRevocation> RevokeAsync(string id, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("master_key.revoke", id);
         if (id == MasterKeyEntry.ConfigurationId) return MasterKeyRevocation.FromConfiguration;
         var db = await DatabaseAsync();
         var hash = await db.HashGetAsync(RedisKeys.MasterKeyIndex, id);

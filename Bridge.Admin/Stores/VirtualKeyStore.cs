@@ -15,6 +15,7 @@ public sealed class VirtualKeyStore(RedisConnection redis, TimeProvider time) : 
 
     public async Task<CreatedKey<VirtualKeyRecord>> CreateAsync(VirtualKeySettings settings, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("key.create", settings.Name);
         settings = VirtualKeySettingsValidator.Normalize(settings);
         if (settings.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
@@ -100,6 +101,7 @@ public sealed class VirtualKeyStore(RedisConnection redis, TimeProvider time) : 
     /// <summary>Deletes the record, the id lookup and the index entry; gateways refuse the key once the notice arrives.</summary>
     public async Task<bool> RevokeAsync(string id, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("key.revoke", id);
         var db = await DatabaseAsync();
         var hash = await db.StringGetAsync(RedisKeys.VirtualKeyById(id));
         if (hash.IsNullOrEmpty) return false;
@@ -117,6 +119,7 @@ public sealed class VirtualKeyStore(RedisConnection redis, TimeProvider time) : 
     /// </summary>
     public async Task<CreatedKey<VirtualKeyRecord>?> RotateAsync(string id, CancellationToken cancellationToken = default)
     {
+        using var activity = Diagnostics.AdminTelemetry.Start("key.rotate", id);
         var db = await DatabaseAsync();
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {

@@ -9,6 +9,8 @@ namespace Bridge.Gateway.Auth;
 /// </summary>
 public sealed class GatewayAuthenticator(BridgeConfig config, GatewayOptions options, KeyDirectory keys, TimeProvider time) : ICallerAuthenticator
 {
+    private readonly byte[]? _masterDigest = config.MasterKey is null ? null : SecretComparer.Digest(config.MasterKey);
+
     public async ValueTask<AuthOutcome> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken)
     {
         if (config.MasterKey is null && options.AllowNoAuth) return AuthOutcome.Success(Caller.Anonymous);
@@ -16,7 +18,7 @@ public sealed class GatewayAuthenticator(BridgeConfig config, GatewayOptions opt
         {
             return AuthOutcome.Fail("Missing API key: send it as 'x-api-key' or 'Authorization: Bearer <key>'.");
         }
-        if (config.MasterKey is not null && SecretComparer.FixedTimeEquals(presentedKey, config.MasterKey))
+        if (_masterDigest is not null && SecretComparer.FixedTimeEquals(presentedKey, _masterDigest))
         {
             return AuthOutcome.Success(Caller.Master);
         }

@@ -1,20 +1,9 @@
-using System.Security.Cryptography;
+using Bridge.Gateway.Translation;
 
 namespace Bridge.Gateway.Diagnostics;
 
-/// <summary>Random identifiers in the shapes clients expect (<c>req_</c>, <c>msg_</c>, <c>toolu_</c>).</summary>
+/// <summary>Request ids: <c>req_bridge_</c> plus 20 random base62 characters.</summary>
 public static class RequestIds
 {
-    private const string Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-    public static string New() => WithPrefix("req_bridge_", 20);
-
-    public static string WithPrefix(string prefix, int randomChars)
-    {
-        return string.Create(prefix.Length + randomChars, prefix, static (span, p) =>
-        {
-            p.AsSpan().CopyTo(span);
-            RandomNumberGenerator.GetItems(Alphabet, span[p.Length..]);
-        });
-    }
+    public static string New() => AnthropicIds.WithPrefix("req_bridge_", 20);
 }

@@ -214,9 +214,13 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         }
     }
 
-    /// <summary>The README shows the keys and usage pages; refresh them from this run when the repo is at hand.</summary>
+    /// <summary>
+    /// The README shows the keys and usage pages; with <c>BRIDGE_UPDATE_SCREENSHOTS=1</c> this run refreshes them
+    /// (otherwise the screenshots stay in the test output only, and a test run leaves the work tree clean).
+    /// </summary>
     private static void CopyForReadme(params string[] names)
     {
+        if (Environment.GetEnvironmentVariable("BRIDGE_UPDATE_SCREENSHOTS") != "1") return;
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bridge.sln"))) directory = directory.Parent;
         if (directory is null) return;

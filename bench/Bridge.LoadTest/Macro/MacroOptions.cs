@@ -7,6 +7,8 @@ public sealed record MacroOptions
 {
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Unmeasured traffic per scenario and target before any measurement, so the JIT reaches steady state.</summary>
+    public TimeSpan JitWarmup { get; init; } = TimeSpan.FromSeconds(5);
     public IReadOnlyList<int> Connections { get; init; } = [1, 32];
     public IReadOnlyList<string> Scenarios { get; init; } = ["small", "small-stream", "claude-code", "claude-code-stream"];
     public int StreamChunks { get; init; } = 20;
@@ -27,6 +29,7 @@ public sealed record MacroOptions
             {
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Seconds()) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(Seconds()) },
+                "--jit-warmup" => options with { JitWarmup = TimeSpan.FromSeconds(Seconds()) },
                 "--connections" => options with { Connections = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] },
                 "--scenarios" => options with { Scenarios = Next().Split(',') },
                 "--chunks" => options with { StreamChunks = int.Parse(Next(), CultureInfo.InvariantCulture) },
