@@ -83,6 +83,32 @@ public sealed class SharedStateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VirtualKeyLimits_AreShared_AndRevocationReachesBothReplicasWithinASecond()
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_garnet.ConnectionString);
+        var second = DateTime.UtcNow.Second;
+        if (second > 50) await Task.Delay(TimeSpan.FromSeconds(61 - second));
+        var key = await TestKeys.CreateAsync(redis.GetDatabase(), k => k with { RpmLimit = 10 });
+        using var one = _first.CreateClient(key);
+        using var two = _second.CreateClient(key);
+
+        var results = new List<HttpStatusCode>();
+        for (var i = 0; i < 16; i++) results.Add(await Send(i % 2 == 0 ? one : two, "pair"));
+        Assert.Equal(10, results.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(6, results.Count(s => s == (HttpStatusCode)429));
+
+        var fresh = await TestKeys.CreateAsync(redis.GetDatabase());
+        using var freshOne = _first.CreateClient(fresh);
+        using var freshTwo = _second.CreateClient(fresh);
+        Assert.Equal(HttpStatusCode.OK, await Send(freshOne, "pair"));
+        Assert.Equal(HttpStatusCode.OK, await Send(freshTwo, "pair")); // cached on both replicas now
+        await TestKeys.RevokeAsync(redis, fresh);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send(freshOne, "pair"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Send(freshTwo, "pair"));
+    }
+
+    [Fact]
     public async Task CooldownStartedByOneReplica_IsHonouredByTheOtherWithinASecond()
     {
         _a.Handler = (ctx, _) => OpenAIResponses.WriteErrorAsync(ctx, 429, "slow down", "rate_limit_exceeded", retryAfterSeconds: 20);
