@@ -36,17 +36,11 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
         private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
         private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
-        private readonly PooledBufferWriter _output;
         private readonly bool _clientWantsUsage;
-        private readonly TimeProvider _time;
-        private readonly ILogger _logger;
 
         public Call(ModelDeployment deployment, ChatFilterResult result, PooledBufferWriter output, TimeProvider time, ILogger logger)
-            : base(deployment)
+            : base(deployment, output, time, logger)
         {
-            _output = output;
-            _time = time;
-            _logger = logger;
             _clientWantsUsage = result.ClientWantsUsage;
             Ok = result.Ok;
             ErrorMessage = result.ErrorMessage;
@@ -55,16 +49,11 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
             RequestedModel = result.RequestedModel;
         }
 
-        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
         public override string UpstreamProtocol => "openai";
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.ChatCompletions(Deployment))
-            {
-                Content = new ReadOnlyMemoryContent(body),
-            };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = JsonPost(UpstreamEndpoints.ChatCompletions(Deployment), body);
             return request;
         }
 
@@ -81,12 +70,12 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
                 {
-                    GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                    GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                     return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
                         $"{Deployment.Id}: upstream connection failed: {ex.Message}");
                 }
                 ReadUsage(buffer.WrittenSpan);
-                MarkFirstByte(_time);
+                MarkFirstByte();
                 context.Response.StatusCode = (int)response.StatusCode;
                 context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
                 context.Response.ContentLength = buffer.WrittenCount;
@@ -112,7 +101,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                                 return UpstreamStreamPump.ItemResult.Done;
                             }
                             committed = true;
-                            MarkFirstByte(_time);
+                            MarkFirstByte();
                             SseResponse.Begin(context.Response);
                         }
                         ChunksRelayed++;
@@ -132,7 +121,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                         await writer.FlushAsync(ct);
                     },
                     timings,
-                    _time,
+                    Time,
                     ct);
                 if (!committed)
                 {
@@ -145,18 +134,18 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+                GatewayLog.ClientDisconnected(Logger, Deployment.Id);
                 return RelayResult.Sent;
             }
             catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
                     $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
             }
             catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 writer.Write(DataPrefix);
                 OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error");
                 writer.Write(EventEnd);
@@ -186,6 +175,5 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
         internal static bool IsUsageOnlyChunk(ReadOnlySpan<byte> data) =>
             data.IndexOf("\"choices\":[]"u8) >= 0 && data.IndexOf("\"usage\":{"u8) >= 0;
 
-        public override void Dispose() => _output.Dispose();
     }
 }

@@ -35,17 +35,11 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
 
     private sealed class Call : PreparedCall
     {
-        private readonly PooledBufferWriter _output;
         private readonly bool _includeUsage;
-        private readonly TimeProvider _time;
-        private readonly ILogger _logger;
 
         public Call(ModelDeployment deployment, ChatRequestTranslation translation, PooledBufferWriter output, TimeProvider time, ILogger logger)
-            : base(deployment)
+            : base(deployment, output, time, logger)
         {
-            _output = output;
-            _time = time;
-            _logger = logger;
             _includeUsage = translation.IncludeUsage;
             Ok = translation.Ok;
             ErrorMessage = translation.ErrorMessage;
@@ -54,16 +48,11 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             RequestedModel = translation.RequestedModel;
         }
 
-        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
         public override string UpstreamProtocol => "anthropic";
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.AnthropicMessages(Deployment))
-            {
-                Content = new ReadOnlyMemoryContent(body),
-            };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment), body);
             request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
             return request;
         }
@@ -96,7 +85,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                 }
                 Usage = new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens);
                 FinishReason = translated.FinishReason;
-                MarkFirstByte(_time);
+                MarkFirstByte();
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
@@ -132,7 +121,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                             if (!committed && (firstOutput.WrittenCount > 0 || translator.Completed))
                             {
                                 committed = true;
-                                MarkFirstByte(_time);
+                                MarkFirstByte();
                                 SseResponse.Begin(context.Response);
                                 writer.Write(firstOutput.WrittenSpan);
                                 output = writer;
@@ -150,23 +139,23 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                         await writer.FlushAsync(ct);
                     },
                     timings,
-                    _time,
+                    Time,
                     ct);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+                GatewayLog.ClientDisconnected(Logger, Deployment.Id);
                 return RelayResult.Sent;
             }
             catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
                     $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
             }
             catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 translator.WriteError($"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error", writer);
                 await writer.FlushAsync(CancellationToken.None);
                 return RelayResult.Sent;
@@ -182,13 +171,12 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             if (translator.Completed) translator.WriteDone(writer);
             else if (translator.UpstreamErrorMessage is null)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, "ended before message_stop");
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, "ended before message_stop");
                 translator.WriteError($"{Deployment.Id}: upstream stream ended before the response was complete.", "server_error", writer);
             }
             await writer.FlushAsync(ct);
             return RelayResult.Sent;
         }
 
-        public override void Dispose() => _output.Dispose();
     }
 }

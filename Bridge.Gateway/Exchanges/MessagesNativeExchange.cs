@@ -32,32 +32,21 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
 
     private sealed class Call : PreparedCall
     {
-        private readonly PooledBufferWriter _output;
         private readonly string _pathSuffix;
-        private readonly ILogger _logger;
-        private readonly TimeProvider _time;
 
         public Call(ModelDeployment deployment, PooledBufferWriter output, bool stream, string requestedModel, string pathSuffix, TimeProvider time, ILogger logger)
-            : base(deployment)
+            : base(deployment, output, time, logger)
         {
-            _time = time;
-            _output = output;
             _pathSuffix = pathSuffix;
-            _logger = logger;
             Stream = stream;
             RequestedModel = requestedModel;
         }
 
-        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
         public override string UpstreamProtocol => "anthropic";
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.AnthropicMessages(Deployment, _pathSuffix))
-            {
-                Content = new ReadOnlyMemoryContent(body),
-            };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment, _pathSuffix), body);
             var inbound = context.Request.Headers;
             request.Headers.TryAddWithoutValidation("anthropic-version",
                 inbound.TryGetValue("anthropic-version", out var version) && !string.IsNullOrEmpty(version) ? version.ToString() : "2023-06-01");
@@ -84,7 +73,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
                     while ((n = await upstream.ReadAsync(body.GetMemory(16 * 1024), ct)) > 0) body.Advance(n);
                     scanner.FeedMessage(body.WrittenSpan);
                     committed = true;
-                    MarkFirstByte(_time);
+                    MarkFirstByte();
                     context.Response.StatusCode = (int)response.StatusCode;
                     context.Response.ContentType = contentType;
                     context.Response.ContentLength = body.WrittenCount;
@@ -99,7 +88,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
                     int read;
                     try
                     {
-                        read = await upstream.ReadAsync(buffer, ct).AsTask().WaitAsync(limit, _time, ct);
+                        read = await upstream.ReadAsync(buffer, ct).AsTask().WaitAsync(limit, Time, ct);
                     }
                     catch (TimeoutException)
                     {
@@ -110,7 +99,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
                     if (!committed)
                     {
                         committed = true;
-                        MarkFirstByte(_time);
+                        MarkFirstByte();
                         context.Response.StatusCode = (int)response.StatusCode;
                         context.Response.ContentType = contentType;
                     }
@@ -122,18 +111,18 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
-                GatewayLog.ClientDisconnected(_logger, Deployment.Id);
+                GatewayLog.ClientDisconnected(Logger, Deployment.Id);
                 return RelayResult.Sent;
             }
             catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
                     $"{Deployment.Id}: upstream failed before its first byte: {ex.Message}");
             }
             catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 if (isStream)
                 {
                     var error = AnthropicErrors.Write(AnthropicErrors.Api, $"{Deployment.Id}: upstream stream broke: {ex.Message}");
@@ -150,6 +139,5 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
             }
         }
 
-        public override void Dispose() => _output.Dispose();
     }
 }

@@ -28,33 +28,22 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
     private sealed class Call : PreparedCall
     {
         private readonly RequestTranslation _translation;
-        private readonly PooledBufferWriter _output;
-        private readonly TimeProvider _time;
-        private readonly ILogger _logger;
 
         public Call(ModelDeployment deployment, RequestTranslation translation, PooledBufferWriter output, TimeProvider time, ILogger logger)
-            : base(deployment)
+            : base(deployment, output, time, logger)
         {
             _translation = translation;
-            _output = output;
-            _time = time;
-            _logger = logger;
             Ok = translation.Ok;
             ErrorMessage = translation.ErrorMessage;
             Stream = translation.Stream;
             RequestedModel = translation.RequestedModel;
         }
 
-        public override ReadOnlyMemory<byte> Body => _output.WrittenMemory;
         public override string UpstreamProtocol => "openai";
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, UpstreamEndpoints.ChatCompletions(Deployment))
-            {
-                Content = new ReadOnlyMemoryContent(body),
-            };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = JsonPost(UpstreamEndpoints.ChatCompletions(Deployment), body);
             if (Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
             return request;
         }
@@ -93,7 +82,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                 }
                 Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
                 FinishReason = translated.StopReason;
-                MarkFirstByte(_time);
+                MarkFirstByte();
                 context.Response.StatusCode = 200;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
@@ -121,7 +110,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             void Commit()
             {
                 committed = true;
-                MarkFirstByte(_time);
+                MarkFirstByte();
                 SseResponse.Begin(context.Response);
                 writer.Write(firstOutput.WrittenSpan);
                 output = writer;
@@ -159,25 +148,25 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                         await writer.FlushAsync(ct);
                     },
                     timings,
-                    _time,
+                    Time,
                     ct);
             }
             catch (StreamTimeoutException ex) when (!committed)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 return RelayResult.NotSent(FailureKind.Timeout, 504, $"{Deployment.Id}: {ex.Message}.");
             }
             catch (Exception ex) when (!committed && (ex is HttpRequestException or IOException
                                                       || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)))
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
                     $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
             }
             catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException
                                        || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, ex.Message);
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 translator.WriteError(ex is StreamTimeoutException or OperationCanceledException ? "timeout_error" : "api_error",
                     $"{Deployment.Id}: upstream stream broke: {ex.Message}", writer);
                 await writer.FlushAsync(CancellationToken.None);
@@ -196,7 +185,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             }
             else if (end == UpstreamStreamPump.PumpEnd.EndOfStream && translator.FinishReason is null)
             {
-                GatewayLog.UpstreamStreamBroken(_logger, Deployment.Id, "ended before a finish_reason");
+                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, "ended before a finish_reason");
                 translator.WriteError("api_error", $"{Deployment.Id}: upstream stream ended before the response was complete.", writer);
             }
             else
@@ -207,6 +196,5 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             return RelayResult.Sent;
         }
 
-        public override void Dispose() => _output.Dispose();
     }
 }

@@ -1,7 +1,9 @@
+using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Gateway.Exchanges;
 
@@ -11,7 +13,18 @@ namespace Bridge.Gateway.Exchanges;
 /// </summary>
 public abstract class PreparedCall : IDisposable
 {
-    protected PreparedCall(ModelDeployment deployment) => Deployment = deployment;
+    protected PreparedCall(ModelDeployment deployment, PooledBufferWriter output, TimeProvider time, ILogger logger)
+    {
+        Deployment = deployment;
+        Output = output;
+        Time = time;
+        Logger = logger;
+    }
+
+    /// <summary>The translated body (owned by this call, returned to the pool on dispose).</summary>
+    protected PooledBufferWriter Output { get; }
+    protected TimeProvider Time { get; }
+    protected ILogger Logger { get; }
 
     public ModelDeployment Deployment { get; }
 
@@ -34,7 +47,7 @@ public abstract class PreparedCall : IDisposable
     public int ChunksRelayed { get; protected set; }
 
     /// <summary>The body in the upstream's protocol (hooks may replace it).</summary>
-    public abstract ReadOnlyMemory<byte> Body { get; }
+    public ReadOnlyMemory<byte> Body => Output.WrittenMemory;
 
     /// <summary><c>anthropic</c> or <c>openai</c>: the upstream protocol, for hooks.</summary>
     public abstract string UpstreamProtocol { get; }
@@ -54,11 +67,19 @@ public abstract class PreparedCall : IDisposable
     /// <summary>When the upstream request was sent (a <see cref="TimeProvider"/> timestamp), set by the pipeline.</summary>
     public long SentAt { get; set; }
 
-    protected void MarkFirstByte(TimeProvider time) => TimeToFirstByte ??= time.GetElapsedTime(SentAt);
+    protected void MarkFirstByte() => TimeToFirstByte ??= Time.GetElapsedTime(SentAt);
 
-    public virtual void Dispose()
+    /// <summary>A JSON POST to the upstream.</summary>
+    protected static HttpRequestMessage JsonPost(Uri uri, ReadOnlyMemory<byte> body)
     {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = JsonContentType;
+        return request;
     }
+
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    public virtual void Dispose() => Output.Dispose();
 }
 
 /// <summary>A pairing of client protocol and upstream protocol.</summary>
