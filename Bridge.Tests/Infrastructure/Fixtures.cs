@@ -8,18 +8,19 @@ public static class Fixtures
 {
     public static string Directory { get; } = Locate();
 
+    /// <summary>BRIDGE_FIXTURES, else <c>../shared/fixtures/claude-code</c> beside the folder holding Bridge.sln.</summary>
     private static string Locate()
     {
         var fromEnv = Environment.GetEnvironmentVariable("BRIDGE_FIXTURES");
         if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "claude-code"));
-            }
+            if (!File.Exists(Path.Combine(dir.FullName, "Bridge.sln"))) continue;
+            var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "claude-code"));
+            if (System.IO.Directory.Exists(candidate)) return candidate;
         }
-        throw new InvalidOperationException("Cannot find Bridge.sln above the test binaries; set BRIDGE_FIXTURES.");
+        throw new InvalidOperationException(
+            "Fixtures not found: set BRIDGE_FIXTURES or run from a checkout next to ../shared/fixtures/claude-code");
     }
 
     /// <summary>Every recorded exchange of one session file.</summary>

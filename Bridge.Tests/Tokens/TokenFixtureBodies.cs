@@ -9,26 +9,16 @@ namespace Bridge.Tests.Tokens;
 /// </summary>
 internal static class TokenFixtureBodies
 {
-    private static readonly Lazy<string> LazyDirectory = new(Locate);
-
-    public static string Directory => LazyDirectory.Value;
 
     /// <summary>("file#seq path", body) for each request, in file then seq order.</summary>
     public static IReadOnlyList<(string Name, JsonElement Body)> All()
     {
         var list = new List<(string, JsonElement)>();
-        foreach (var file in System.IO.Directory.EnumerateFiles(Directory, "*.jsonl").Order(StringComparer.Ordinal))
+        foreach (var file in System.IO.Directory.EnumerateFiles(Infrastructure.Fixtures.Directory, "*.jsonl").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(file);
-            foreach (var line in File.ReadLines(file))
+            foreach (var exchange in Translation.ClaudeCodeFixtures.Exchanges(name))
             {
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                using var document = JsonDocument.Parse(line);
-                var exchange = document.RootElement;
                 var path = exchange.GetProperty("path").GetString();
                 if (exchange.GetProperty("method").GetString() == "POST"
                     && path is "/v1/messages" or "/v1/messages/count_tokens"
@@ -41,29 +31,5 @@ internal static class TokenFixtureBodies
         }
 
         return list;
-    }
-
-    private static string Locate()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("BRIDGE_FIXTURES");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "claude-code"));
-                if (System.IO.Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new InvalidOperationException(
-            "Fixtures not found: set BRIDGE_FIXTURES or run from a checkout next to ../shared/fixtures/claude-code");
     }
 }

@@ -8,9 +8,7 @@ namespace Bridge.Tests.Translation;
 /// </summary>
 internal static class ClaudeCodeFixtures
 {
-    private static readonly Lazy<string> LazyDirectory = new(Locate);
-
-    public static string Directory => LazyDirectory.Value;
+    public static string Directory => Infrastructure.Fixtures.Directory;
 
     /// <summary>Every recorded exchange of one file, e.g. "sdk-openai".</summary>
     public static IReadOnlyList<JsonElement> Exchanges(string name)
@@ -51,28 +49,4 @@ internal static class ClaudeCodeFixtures
 
     public static string ResponseBody(string name, int seq) =>
         Exchanges(name).Single(e => e.GetProperty("seq").GetInt32() == seq).GetProperty("response").GetProperty("body").GetString()!;
-
-    private static string Locate()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable("BRIDGE_FIXTURES");
-        if (!string.IsNullOrEmpty(fromEnvironment))
-        {
-            return fromEnvironment;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Bridge.sln")))
-            {
-                var candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "fixtures", "claude-code"));
-                if (System.IO.Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new InvalidOperationException(
-            "Fixtures not found: set BRIDGE_FIXTURES or run from a checkout next to ../shared/fixtures/claude-code");
-    }
 }
