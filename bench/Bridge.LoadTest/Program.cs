@@ -1,12 +1,14 @@
 using System.Globalization;
 using Bridge.LoadTest;
 using Bridge.LoadTest.Macro;
+using Bridge.Bench;
 
 // dotnet bench/Bridge.LoadTest/bin/Release/net10.0/Bridge.LoadTest.dll <scenario> [options]
 //   routing [requests] [concurrency]    in-process gateway over three fake deployments, one failing
 //   macro [--duration 10] [--warmup 2] [--connections 1,32] [--scenarios small,small-stream,claude-code,claude-code-stream] [--out file.md]
 //   soak [--soak-minutes 10] [--soak-scenario small-stream] [--soak-connections 32] [--out file.md]
 //   fake [--port 0] [--chunks 20]       the fake OpenAI upstream alone, until killed
+//   bodies <dir>                        writes the non-streaming request bodies (Bridge's and the direct ones) for wrk
 var scenario = args.FirstOrDefault() ?? "routing";
 switch (scenario)
 {
@@ -31,7 +33,20 @@ switch (scenario)
             await stop.Task;
         }
         return 0;
+    case "bodies":
+        Directory.CreateDirectory(args[1]);
+        foreach (var (name, claudeCode) in new[] { ("small", false), ("cc", true) })
+        {
+            var messages = claudeCode ? BenchFixtures.ClaudeCodeMessagesRequest(false) : BenchFixtures.SmallMessagesRequest(false);
+            using var document = System.Text.Json.JsonDocument.Parse(messages);
+            using var chat = new Bridge.Gateway.Buffers.PooledBufferWriter(256 * 1024);
+            Bridge.Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(document.RootElement,
+                new Bridge.Gateway.Translation.OpenAITarget { Model = BenchFixtures.UpstreamModel }, chat);
+            await File.WriteAllBytesAsync(Path.Combine(args[1], $"bridge-{name}.json"), messages);
+            await File.WriteAllBytesAsync(Path.Combine(args[1], $"direct-{name}.json"), chat.WrittenSpan.ToArray());
+        }
+        return 0;
     default:
-        Console.Error.WriteLine("scenarios: routing, macro, soak, fake");
+        Console.Error.WriteLine("scenarios: routing, macro, soak, fake, bodies");
         return 2;
 }

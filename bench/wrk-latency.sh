@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Added latency at 1 connection measured with wrk (the issue's suggested tool; a C client that takes far
+# less CPU than the .NET load generator, which matters on 2 cores). Starts the fake upstream and the gateway
+# as separate processes on loopback, warms them up, then runs direct and Bridge alternately, 3 rounds of 5 s.
+# Needs: wrk (apt-get install wrk), a Release build of bench/Bridge.LoadTest (bench/run.sh builds it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+B=bench/Bridge.LoadTest/bin/Release/net10.0
+W=$(mktemp -d)
+FAKE=18911 GW=18912
+cleanup() { kill "$FAKE_PID" "$GW_PID" 2>/dev/null || true; rm -rf "$W"; }
+trap cleanup EXIT
+
+dotnet $B/Bridge.LoadTest.dll fake --port $FAKE --chunks 20 > "$W/fake.log" 2>&1 & FAKE_PID=$!
+cat > "$W/config.yaml" <<YAML
+model_list:
+  - model_name: claude-sonnet-4-5-20250929
+    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:$FAKE/v1", api_key: sk-fake }
+general_settings:
+  master_key: sk-bench
+YAML
+OTEL_EXPORTER_OTLP_ENDPOINT= ASPNETCORE_ENVIRONMENT=Production dotnet $B/Bridge.Gateway.dll --config "$W/config.yaml" \
+  --urls http://127.0.0.1:$GW > "$W/gw.log" 2>&1 & GW_PID=$!
+for _ in $(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:$GW/ && break; sleep 0.2; done
+
+# The non-streaming bodies: Bridge's (Anthropic) and the OpenAI body Bridge sends upstream (for the direct runs).
+dotnet $B/Bridge.LoadTest.dll bodies "$W"
+for t in bridge-small bridge-cc direct-small direct-cc; do
+  {
+    printf "local f = io.open('%s/%s.json'); wrk.body = f:read('*a'); f:close()\n" "$W" "$t"
+    printf "wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n"
+    [[ $t == bridge-* ]] && printf "wrk.headers['x-api-key'] = 'sk-bench'\n"
+  } > "$W/$t.lua"
+done
+
+p50() { wrk -t1 -c1 -d"$2" --latency -s "$W/$1.lua" "$3" | awk '/ 50%/ {print $2}'; }
+# Warm up the JIT on every path.
+for t in bridge-small bridge-cc; do wrk -t1 -c8 -d6s -s "$W/$t.lua" http://127.0.0.1:$GW/v1/messages > /dev/null; done
+for t in direct-small direct-cc; do wrk -t1 -c8 -d3s -s "$W/$t.lua" http://127.0.0.1:$FAKE/v1/chat/completions > /dev/null; done
+
+echo "| round | direct small p50 | bridge small p50 | direct Claude-Code p50 | bridge Claude-Code p50 |"
+echo "|---:|---:|---:|---:|---:|"
+for round in 1 2 3; do
+  ds=$(p50 direct-small 5s http://127.0.0.1:$FAKE/v1/chat/completions)
+  bs=$(p50 bridge-small 5s http://127.0.0.1:$GW/v1/messages)
+  dc=$(p50 direct-cc 5s http://127.0.0.1:$FAKE/v1/chat/completions)
+  bc=$(p50 bridge-cc 5s http://127.0.0.1:$GW/v1/messages)
+  echo "| $round | $ds | $bs | $dc | $bc |"
+done
