@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 B=bench/Bridge.LoadTest/bin/Release/net10.0
 W=$(mktemp -d)
 FAKE=18911 GW=18912
-cleanup() { kill "$FAKE_PID" "$GW_PID" 2>/dev/null || true; rm -rf "$W"; }
+cleanup() { kill "$FAKE_PID" "$GW_PID" 2>/dev/null || true; sleep 1; kill -9 "$FAKE_PID" "$GW_PID" 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 
 dotnet $B/Bridge.LoadTest.dll fake --port $FAKE --chunks 20 > "$W/fake.log" 2>&1 & FAKE_PID=$!
