@@ -137,13 +137,11 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                 GatewayLog.ClientDisconnected(Logger, Deployment.Id);
                 return RelayResult.Sent;
             }
-            catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (!committed && IsUpstreamFailure(ex))
             {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
-                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+                return FailedBeforeFirstByte(ex);
             }
-            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (IsUpstreamFailure(ex))
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 writer.Write(DataPrefix);

@@ -147,13 +147,11 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                 GatewayLog.ClientDisconnected(Logger, Deployment.Id);
                 return RelayResult.Sent;
             }
-            catch (Exception ex) when (!committed && ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (!committed && IsUpstreamFailure(ex))
             {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                return RelayResult.NotSent(ex is HttpRequestException or IOException ? FailureKind.Connection : FailureKind.Timeout, 504,
-                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+                return FailedBeforeFirstByte(ex);
             }
-            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException)
+            catch (Exception ex) when (IsUpstreamFailure(ex))
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 translator.WriteError($"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error", writer);

@@ -151,17 +151,9 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                     Time,
                     ct);
             }
-            catch (StreamTimeoutException ex) when (!committed)
+            catch (Exception ex) when (!committed && IsUpstreamFailure(ex) && !context.RequestAborted.IsCancellationRequested)
             {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                return RelayResult.NotSent(FailureKind.Timeout, 504, $"{Deployment.Id}: {ex.Message}.");
-            }
-            catch (Exception ex) when (!committed && (ex is HttpRequestException or IOException
-                                                      || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested)))
-            {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
-                    $"{Deployment.Id}: upstream stream failed before its first chunk: {ex.Message}");
+                return FailedBeforeFirstByte(ex);
             }
             catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException
                                        || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))

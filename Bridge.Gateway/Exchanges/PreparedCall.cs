@@ -1,5 +1,7 @@
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.Routing;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
@@ -68,6 +70,23 @@ public abstract class PreparedCall : IDisposable
     public long SentAt { get; set; }
 
     protected void MarkFirstByte() => TimeToFirstByte ??= Time.GetElapsedTime(SentAt);
+
+    /// <summary>The upstream failures a relay handles: timeouts, broken connections, cancelled reads. Anything else is a bug.</summary>
+    protected static bool IsUpstreamFailure(Exception ex) =>
+        ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException;
+
+    /// <summary>
+    /// The upstream failed before anything reached the client: logs it and reports it as a value, so the
+    /// request can still go to another deployment (502 for a broken connection, 504 for a timeout).
+    /// </summary>
+    protected RelayResult FailedBeforeFirstByte(Exception ex)
+    {
+        GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
+        var message = $"{Deployment.Id}: upstream failed before its first byte: {ex.Message}";
+        return ex is HttpRequestException or IOException
+            ? RelayResult.NotSent(FailureKind.Connection, 502, message)
+            : RelayResult.NotSent(FailureKind.Timeout, 504, message);
+    }
 
     /// <summary>A JSON POST to the upstream.</summary>
     protected static HttpRequestMessage JsonPost(Uri uri, ReadOnlyMemory<byte> body)
