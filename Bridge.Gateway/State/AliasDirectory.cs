@@ -10,10 +10,15 @@ namespace Bridge.Gateway.State;
 /// </summary>
 public sealed class AliasDirectory(RedisConnection redis, ModelCatalog catalog, ILogger<AliasDirectory> logger)
 {
+    // Reloads run one at a time: two notices in quick succession would otherwise start two reads, and the
+    // older read finishing last would put a stale map in place until the next notice.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public async Task ReloadAsync()
     {
         var db = await redis.DatabaseAsync();
         if (db is null) return;
+        await _gate.WaitAsync();
         try
         {
             var entries = await db.HashGetAllAsync(RedisKeys.Aliases);
@@ -24,6 +29,10 @@ public sealed class AliasDirectory(RedisConnection redis, ModelCatalog catalog, 
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning("Could not reload aliases from Redis ({Error}); keeping the current ones", ex.GetType().Name);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 }
