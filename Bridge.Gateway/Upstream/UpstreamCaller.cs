@@ -39,7 +39,7 @@ public sealed class UpstreamCaller(UpstreamClients clients, ILogger<UpstreamCall
         HttpResponseMessage response;
         try
         {
-            response = await clients.For(deployment).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
+            response = await clients.For(deployment).SendAsync(request, token);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

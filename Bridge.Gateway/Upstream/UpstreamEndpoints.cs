@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bridge.Gateway.Configuration;
 
 namespace Bridge.Gateway.Upstream;
@@ -14,7 +15,14 @@ public static class UpstreamEndpoints
         && ((d.ApiBase?.TrimEnd('/').EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase) ?? false)
             || d.ApiVersion is "v1" or "latest" or "preview");
 
-    public static Uri ChatCompletions(ModelDeployment d)
+    // Deployments are immutable, so each one's URLs are built once rather than on every request.
+    private static readonly ConditionalWeakTable<ModelDeployment, Uri> ChatUris = new();
+    private static readonly ConditionalWeakTable<ModelDeployment, Uri> MessagesUris = new();
+
+    /// <summary>The Chat Completions URL of an OpenAI-format deployment.</summary>
+    public static Uri ChatCompletions(ModelDeployment d) => ChatUris.GetValue(d, BuildChatCompletions);
+
+    private static Uri BuildChatCompletions(ModelDeployment d)
     {
         switch (d.Provider)
         {
@@ -46,7 +54,10 @@ public static class UpstreamEndpoints
     }
 
     /// <summary>The Anthropic Messages URL (<c>/v1/messages</c> or <c>/v1/messages/count_tokens</c>).</summary>
-    public static Uri AnthropicMessages(ModelDeployment d, string suffix = "")
+    public static Uri AnthropicMessages(ModelDeployment d, string suffix = "") =>
+        suffix.Length == 0 ? MessagesUris.GetValue(d, static d => BuildAnthropicMessages(d, "")) : BuildAnthropicMessages(d, suffix);
+
+    private static Uri BuildAnthropicMessages(ModelDeployment d, string suffix)
     {
         var root = (d.ApiBase ?? "https://api.anthropic.com").TrimEnd('/');
         if (root.EndsWith("/v1", StringComparison.Ordinal)) root = root[..^3];

@@ -93,6 +93,22 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         string.Concat(Sse.Parse(body).Where(e => e.Event == "content_block_delta").Select(e => (string)e.Data!["delta"]!["text"]!));
 
     [Fact]
+    public async Task UpstreamRedirect_IsNotFollowed_SoThePromptGoesNowhereElse()
+    {
+        A.Handler = (ctx, _) =>
+        {
+            ctx.Response.StatusCode = 307;
+            ctx.Response.Headers.Location = $"{B.BaseUrl}/elsewhere";
+            return Task.CompletedTask;
+        };
+
+        for (var i = 0; i < 3; i++) await Send();
+
+        Assert.NotEmpty(A.Requests);
+        Assert.DoesNotContain(B.Requests, r => r.Path == "/elsewhere");
+    }
+
+    [Fact]
     public async Task Upstream500_FailsOverToAHealthyDeployment()
     {
         A.Handler = (ctx, _) => OpenAIResponses.WriteErrorAsync(ctx, 500, "internal error", "server_error");
