@@ -25,6 +25,8 @@ public static class RequestBody
                 var read = await request.Body.ReadAsync(memory, context.RequestAborted);
                 if (read == 0) break;
                 buffer.Advance(read);
+                // Kestrel enforces Content-Length, so once it is reached the body is complete: no need for one more read.
+                if (buffer.WrittenCount == request.ContentLength) break;
                 if (buffer.WrittenCount > maxBytes)
                 {
                     buffer.Dispose();

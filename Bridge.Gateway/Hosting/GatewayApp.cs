@@ -14,6 +14,10 @@ public static class GatewayApp
         // Framework chatter stays out of the logs; these are defaults that appsettings or env can override.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        // This category only logs request start/finish (Information), but while it is enabled at any level ASP.NET
+        // Core starts an Activity for every request even when nothing listens (and HttpClient then propagates it
+        // upstream): measurable CPU on the hot path. With OpenTelemetry on, the activity is still created for it.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.AddServiceDefaults();
         configure?.Invoke(builder);
         builder.AddBridgeGateway(allowNoAuth);

@@ -94,6 +94,8 @@ public sealed class ProxyPipeline(
         }
     }
 
+    private static readonly IReadOnlySet<string> NothingExcluded = new HashSet<string>();
+
     /// <summary>The attempt that produced the response (or the last one tried), for usage and headers.</summary>
     private sealed class AttemptLog
     {
@@ -113,8 +115,10 @@ public sealed class ProxyPipeline(
     {
         var settings = config.Router;
         var streaming = inbound.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
-        var queue = new Queue<ModelGroup>([group]);
-        var queued = new HashSet<string>(StringComparer.Ordinal) { group.Name };
+        // The fallback queue and the per-group bookkeeping are only allocated once something fails:
+        // most requests succeed on the first deployment tried.
+        Queue<ModelGroup>? queue = null;
+        HashSet<string>? queued = null;
         UpstreamError? lastError = null;
 
         void Enqueue(IReadOnlyDictionary<string, IReadOnlyList<string>> fallbacks, string from)
@@ -122,21 +126,23 @@ public sealed class ProxyPipeline(
             if (!fallbacks.TryGetValue(from, out var names) && !fallbacks.TryGetValue("*", out names)) return;
             foreach (var name in names)
             {
-                if (catalog.Resolve(name) is { } next && queued.Add(next.Name)) queue.Enqueue(next);
+                if (catalog.Resolve(name) is not { } next) continue;
+                queued ??= new HashSet<string>(StringComparer.Ordinal) { group.Name };
+                if (queued.Add(next.Name)) (queue ??= new Queue<ModelGroup>()).Enqueue(next);
             }
         }
 
-        while (queue.TryDequeue(out var current))
+        for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
-            var exclude = new HashSet<string>(StringComparer.Ordinal);
-            var failures = new Dictionary<FailureKind, int>();
+            HashSet<string>? exclude = null;
+            Dictionary<FailureKind, int>? failures = null;
             var reset = false;
             var rateLimited = false;
             var clientCaused = false;
             var fallbacks = settings.Fallbacks;
             while (true)
             {
-                var decision = router.Pick(current, streaming, exclude);
+                var decision = router.Pick(current, streaming, exclude ?? NothingExcluded);
                 if (!decision.Succeeded)
                 {
                     if (decision.Failure == UnusableReason.Excluded && !reset && !rateLimited && decision.Unusable.All(u => u.Reason == UnusableReason.Excluded))
@@ -144,7 +150,7 @@ public sealed class ProxyPipeline(
                         // Every deployment was tried once and retries remain: go round again (not after a 429:
                         // asking a rate-limited deployment again at once only earns another 429).
                         reset = true;
-                        exclude.Clear();
+                        exclude?.Clear();
                         continue;
                     }
                     if (decision.Failure is UnusableReason.CoolingDown or UnusableReason.AtLimit)
@@ -163,7 +169,7 @@ public sealed class ProxyPipeline(
                 var deployment = decision.Deployment!;
                 if (!await state.TryReserveAsync(deployment))
                 {
-                    exclude.Add(deployment.Id);
+                    (exclude ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);
                     continue;
                 }
 
@@ -201,10 +207,11 @@ public sealed class ProxyPipeline(
                     break;
                 }
                 rateLimited |= kind == FailureKind.RateLimit;
+                failures ??= [];
                 failures[kind] = failures.GetValueOrDefault(kind) + 1;
                 var allowed = settings.RetryPolicy.TryGetValue(FailureClassifier.PolicyName(kind), out var perKind) ? perKind : settings.NumRetries;
                 if (failures[kind] > allowed) break;
-                exclude.Add(deployment.Id);
+                (exclude ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);
             }
 
             if (clientCaused) break; // the client's own mistake: no retry, no fallback
