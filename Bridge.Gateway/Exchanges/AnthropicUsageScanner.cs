@@ -5,9 +5,9 @@ using Bridge.Gateway.Usage;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>
-/// Watches Anthropic response bytes as they are relayed unchanged and picks out the usage numbers
-/// (<c>message_start</c> and <c>message_delta</c> events, or a whole non-streamed message).
-/// Only lines that mention <c>"usage"</c> are parsed.
+/// Watches Anthropic response bytes as they are relayed unchanged and picks out the usage numbers and the
+/// stop reason (<c>message_start</c> and <c>message_delta</c> events, or a whole non-streamed message).
+/// Only lines that mention <c>"usage"</c> are parsed (<c>message_delta</c> carries both).
 /// </summary>
 internal sealed class AnthropicUsageScanner
 {
@@ -18,6 +18,9 @@ internal sealed class AnthropicUsageScanner
     public TokenUsage? Usage => _seen ? new TokenUsage(_usage.InputTokens + _usage.CacheCreationTokens, _usage.OutputTokens, _usage.CacheReadTokens) : null;
 
     public int DataEvents { get; private set; }
+
+    /// <summary>The message's <c>stop_reason</c>, once the upstream has said it.</summary>
+    public string? StopReason { get; private set; }
 
     /// <summary>Feeds relayed SSE bytes; lines may be split across calls.</summary>
     public void FeedSse(ReadOnlySpan<byte> bytes)
@@ -64,7 +67,10 @@ internal sealed class AnthropicUsageScanner
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             if (isEvent && root.TryGetProperty("message"u8, out var message)) root = message; // message_start
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("usage"u8, out var usage))
+            if (root.ValueKind != JsonValueKind.Object) return;
+            var stopHolder = isEvent && root.TryGetProperty("delta"u8, out var delta) && delta.ValueKind == JsonValueKind.Object ? delta : root; // message_delta
+            if (stopHolder.TryGetProperty("stop_reason"u8, out var stop) && stop.ValueKind == JsonValueKind.String) StopReason = stop.GetString();
+            if (root.TryGetProperty("usage"u8, out var usage))
             {
                 _usage.Update(usage);
                 _seen = true;

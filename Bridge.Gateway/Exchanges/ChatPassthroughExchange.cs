@@ -74,7 +74,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                     return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
                         $"{Deployment.Id}: upstream connection failed: {ex.Message}");
                 }
-                ReadUsage(buffer.WrittenSpan);
+                ReadOutcome(buffer.WrittenSpan);
                 MarkFirstByte();
                 context.Response.StatusCode = (int)response.StatusCode;
                 context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? "application/json";
@@ -105,7 +105,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                             SseResponse.Begin(context.Response);
                         }
                         ChunksRelayed++;
-                        if (data.IndexOf("\"usage\":{"u8) >= 0) ReadUsage(data);
+                        if (data.IndexOf("\"usage\":{"u8) >= 0 || MayCarryFinishReason(data)) ReadOutcome(data);
                         if (!_clientWantsUsage && IsUsageOnlyChunk(data)) return UpstreamStreamPump.ItemResult.Continue;
                         writer.Write(DataPrefix);
                         writer.Write(data);
@@ -152,15 +152,31 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
             }
         }
 
-        private void ReadUsage(ReadOnlySpan<byte> json)
+        /// <summary>Only chunks that may name a finish reason are parsed (most say <c>"finish_reason":null</c>).</summary>
+        private static bool MayCarryFinishReason(ReadOnlySpan<byte> data) =>
+            data.IndexOf("\"finish_reason\""u8) >= 0 && data.IndexOf("\"finish_reason\":null"u8) < 0;
+
+        /// <summary>Picks usage and the finish reason out of a relayed chunk or completion.</summary>
+        private void ReadOutcome(ReadOnlySpan<byte> json)
         {
             try
             {
                 var reader = new Utf8JsonReader(json);
                 using var document = JsonDocument.ParseValue(ref reader);
-                if (OpenAIUsage.TryRead(document.RootElement, out var usage))
+                var root = document.RootElement;
+                if (OpenAIUsage.TryRead(root, out var usage))
                 {
                     Usage = new TokenUsage(usage.InputTokens, usage.CompletionTokens, usage.CachedTokens);
+                }
+                // The first choice's reason (a chunk or a whole completion); with n > 1 the others are not traced.
+                if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("choices"u8, out var choices) && choices.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var choice in choices.EnumerateArray())
+                    {
+                        if (choice.ValueKind != JsonValueKind.Object) continue;
+                        if (choice.TryGetProperty("index"u8, out var index) && index.ValueKind == JsonValueKind.Number && index.GetInt32() != 0) continue;
+                        if (choice.TryGetProperty("finish_reason"u8, out var reason) && reason.ValueKind == JsonValueKind.String) FinishReason = reason.GetString();
+                    }
                 }
             }
             catch (JsonException)

@@ -133,6 +133,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
             finally
             {
                 Usage = scanner.Usage;
+                FinishReason = scanner.StopReason;
                 ChunksRelayed = scanner.DataEvents;
             }
         }

@@ -39,18 +39,35 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
         _meters.Start();
 
         _upstream = await FakeUpstream.StartAsync();
-        _upstream.Handler = (ctx, _) => OpenAIResponses.WriteSseAsync(ctx,
-        [
-            OpenAIResponses.Chunk("""{"role":"assistant","content":"Hello"}"""),
-            OpenAIResponses.Chunk("{}", "stop"),
-            OpenAIResponses.UsageChunk(40, 7, cachedTokens: 10),
-        ]);
+        _upstream.Handler = (ctx, request) =>
+        {
+            var stream = System.Text.Json.Nodes.JsonNode.Parse(request.Body)!["stream"]?.GetValue<bool>() == true;
+            if (request.Path.EndsWith("/messages", StringComparison.Ordinal)) // the native Anthropic deployment
+            {
+                return stream
+                    ? AnthropicResponses.WriteSseAsync(ctx, AnthropicResponses.StreamEvents("Hello", [], stopReason: "max_tokens"))
+                    : OpenAIResponses.WriteJsonAsync(ctx, AnthropicResponses.TextMessage("Hello", stopReason: "max_tokens"));
+            }
+            return stream
+                ? OpenAIResponses.WriteSseAsync(ctx,
+                [
+                    OpenAIResponses.Chunk("""{"role":"assistant","content":"Hello"}"""),
+                    OpenAIResponses.Chunk("{}", "stop"),
+                    OpenAIResponses.UsageChunk(40, 7, cachedTokens: 10),
+                ])
+                : OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("Hello", "length"));
+        };
         _gateway = await GatewayHost.StartAsync($"""
             model_list:
               - model_name: gpt-4o
                 litellm_params:
                   model: openai/gpt-4o
                   api_base: {_upstream.BaseUrl}/v1
+                  api_key: sk-upstream-secret
+              - model_name: claude-native
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5-20250929
+                  api_base: {_upstream.BaseUrl}
                   api_key: sk-upstream-secret
             litellm_settings:
               model_alias_map:
@@ -73,6 +90,37 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
         _meters.Dispose();
         await _gateway.DisposeAsync();
         await _upstream.DisposeAsync();
+    }
+
+    private async Task<Activity> ServerSpanAsync(string requestId)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var server = _activities.FirstOrDefault(a => a.Kind == ActivityKind.Server && (string?)a.GetTagItem("bridge.request_id") == requestId);
+            if (server is not null) return server;
+            await Task.Delay(50);
+        }
+        throw new Xunit.Sdk.XunitException($"no server span for {requestId}");
+    }
+
+    /// <summary>Paths that relay the upstream's answer without translating it still report why the model stopped.</summary>
+    [Theory]
+    [InlineData("/v1/chat/completions", "gpt-4o", true, "stop")]
+    [InlineData("/v1/chat/completions", "gpt-4o", false, "length")]
+    [InlineData("/v1/messages", "claude-native", true, "max_tokens")]
+    [InlineData("/v1/messages", "claude-native", false, "max_tokens")]
+    public async Task PassThroughAndNativePaths_TraceFinishReasons(string path, string model, bool stream, string expected)
+    {
+        using var client = _gateway.CreateClient();
+        using var response = await client.PostAsync(path, new StringContent(
+            $$"""{"model":"{{model}}","max_tokens":64,"stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":"hi"}]}""",
+            Encoding.UTF8, "application/json"));
+        await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var requestId = response.Headers.GetValues(path == "/v1/messages" ? "request-id" : "x-request-id").Single();
+
+        var server = await ServerSpanAsync(requestId);
+        Assert.Equal(new[] { expected }, server.GetTagItem("gen_ai.response.finish_reasons"));
     }
 
     [Fact]
