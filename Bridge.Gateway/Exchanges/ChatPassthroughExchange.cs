@@ -112,7 +112,11 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                         writer.Write(EventEnd);
                         return UpstreamStreamPump.ItemResult.Continue;
                     },
-                    async () => await writer.FlushAsync(ct),
+                    // Never before the first content: a flush would start the response, and then no other deployment could take over.
+                    async () =>
+                    {
+                        if (committed) await writer.FlushAsync(ct);
+                    },
                     async () =>
                     {
                         if (!committed) return;

@@ -131,7 +131,11 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                         if (committed) translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", "server_error", writer);
                         return UpstreamStreamPump.ItemResult.Done;
                     },
-                    async () => await writer.FlushAsync(ct),
+                    // Never before the first content: a flush would start the response, and then no other deployment could take over.
+                    async () =>
+                    {
+                        if (committed) await writer.FlushAsync(ct);
+                    },
                     async () =>
                     {
                         if (!committed) return;

@@ -17,6 +17,11 @@ public readonly record struct StreamTimings(TimeSpan PingInterval, TimeSpan? Fir
 /// without copying it. While the upstream is silent it wakes up every ping interval (so the caller can send
 /// a keep-alive), and it gives up with <see cref="StreamTimeoutException"/> when the first item takes longer
 /// than <see cref="StreamTimings.FirstItemTimeout"/> or a later one longer than <see cref="StreamTimings.IdleTimeout"/>.
+/// <para>
+/// The caller's flush runs whenever the pump is about to wait for the upstream, not after every item: items
+/// that have already arrived together go out in one write, and nothing handled is ever held back while waiting.
+/// When the stream ends the caller writes its ending and flushes.
+/// </para>
 /// </summary>
 public static class UpstreamStreamPump
 {
@@ -38,7 +43,7 @@ public static class UpstreamStreamPump
     public static async Task<PumpEnd> RunAsync(
         Stream upstream,
         OnItem onItem,
-        Func<ValueTask> afterItem,
+        Func<ValueTask> flush,
         Func<ValueTask> onIdle,
         StreamTimings timings,
         TimeProvider time,
@@ -50,6 +55,7 @@ public static class UpstreamStreamPump
         using var reads = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var items = parser.EnumerateAsync(reads.Token).GetAsyncEnumerator(reads.Token);
         var anyItem = false;
+        var unflushed = false;
         while (true)
         {
             var next = items.MoveNextAsync();
@@ -60,6 +66,12 @@ public static class UpstreamStreamPump
             }
             else
             {
+                if (unflushed)
+                {
+                    // The upstream has nothing more yet: send what was handled before waiting (the read goes on meanwhile).
+                    unflushed = false;
+                    await flush();
+                }
                 var pending = next.AsTask();
                 var waitingSince = time.GetTimestamp();
                 var limit = anyItem ? timings.IdleTimeout : timings.FirstItemTimeout ?? timings.IdleTimeout;
@@ -94,7 +106,7 @@ public static class UpstreamStreamPump
             if (!hasItem) return PumpEnd.EndOfStream;
             anyItem = true;
             if (items.Current.Data == ItemResult.Done) return PumpEnd.Done;
-            await afterItem();
+            unflushed = true;
         }
     }
 }
