@@ -19,12 +19,15 @@ public static class GatewayEndpoints
         app.UseMiddleware<GatewayMiddleware>();
 
         app.MapMethods("/", ["GET", "HEAD"], () => Results.Text("Bridge LLM gateway: POST /v1/messages or /v1/chat/completions\n"));
-        app.MapPost("/v1/messages", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.Anthropic));
-        app.MapPost("/v1/chat/completions", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI));
-        app.MapPost("/chat/completions", (HttpContext context, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI));
+        // The pipeline is a singleton, so the hot endpoints are plain request delegates: no per-request service
+        // scope and no parameter binding.
+        var pipeline = app.Services.GetRequiredService<ProxyPipeline>();
+        app.MapPost("/v1/messages", context => pipeline.HandleAsync(context, ApiSurface.Anthropic));
+        app.MapPost("/v1/chat/completions", context => pipeline.HandleAsync(context, ApiSurface.OpenAI));
+        app.MapPost("/chat/completions", context => pipeline.HandleAsync(context, ApiSurface.OpenAI));
         // Clients that only know Azure OpenAI: the deployment name in the path is the model name.
         app.MapPost("/openai/deployments/{deployment}/chat/completions",
-            (HttpContext context, string deployment, ProxyPipeline pipeline) => pipeline.HandleAsync(context, ApiSurface.OpenAI, deployment));
+            context => pipeline.HandleAsync(context, ApiSurface.OpenAI, (string)context.GetRouteValue("deployment")!));
         app.MapModelsApi();
         app.MapCountTokensApi();
         app.MapDeploymentHealth();
