@@ -16,6 +16,8 @@ public sealed class FakeOpenAI : IAsyncDisposable
     public string BaseUrl { get; private set; } = "";
     public long Requests => Interlocked.Read(ref _requests);
     public int FailWith { get; set; }
+    /// <summary>Fires when the web host shuts down (for instance on SIGTERM).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
     private static readonly byte[] Json = Encoding.UTF8.GetBytes(
         """{"id":"chatcmpl-bench","object":"chat.completion","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! This is a short answer from the fake upstream."},"finish_reason":"stop"}],"usage":{"prompt_tokens":25,"completion_tokens":12,"total_tokens":37}}""");

@@ -8,6 +8,7 @@ using Bridge.Bench;
 //   macro [--duration 10] [--warmup 2] [--connections 1,32] [--scenarios small,small-stream,claude-code,claude-code-stream] [--out file.md]
 //   soak [--soak-minutes 10] [--soak-scenario small-stream] [--soak-connections 32] [--out file.md]
 //   fake [--port 0] [--chunks 20]       the fake OpenAI upstream alone, until killed
+//   forwarder --port P --upstream URL   a bare Kestrel -> HttpClient forwarder (the floor of any .NET gateway), until killed
 //   bodies <dir>                        writes the non-streaming request bodies (Bridge's and the direct ones) for wrk
 var scenario = args.FirstOrDefault() ?? "routing";
 switch (scenario)
@@ -30,9 +31,19 @@ switch (scenario)
             var stop = new TaskCompletionSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
             AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+            // The web host handles SIGTERM itself (and then no ProcessExit comes): stop when it stops.
+            fake.Stopping.Register(() => stop.TrySetResult());
             await stop.Task;
         }
         return 0;
+    case "forwarder":
+    {
+        var forwarder = await BareForwarder.StartAsync(int.Parse(args[Array.IndexOf(args, "--port") + 1], CultureInfo.InvariantCulture),
+            new Uri(args[Array.IndexOf(args, "--upstream") + 1]));
+        Console.WriteLine($"bare forwarder listening on {forwarder.Urls.First()}");
+        await forwarder.WaitForShutdownAsync();
+        return 0;
+    }
     case "bodies":
         Directory.CreateDirectory(args[1]);
         foreach (var (name, claudeCode) in new[] { ("small", false), ("cc", true) })
@@ -47,6 +58,6 @@ switch (scenario)
         }
         return 0;
     default:
-        Console.Error.WriteLine("scenarios: routing, macro, soak, fake, bodies");
+        Console.Error.WriteLine("scenarios: routing, macro, soak, fake, forwarder, bodies");
         return 2;
 }
