@@ -1,5 +1,7 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Text.Json.Nodes;
+using Azure.AI.OpenAI;
 using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Integration;
 using OpenAI;
@@ -7,22 +9,44 @@ using OpenAI.Chat;
 
 namespace Bridge.Tests.Clients;
 
-/// <summary>
-/// The official OpenAI .NET SDK as the client, against an OpenAI backend (filtered pass-through) and an
-/// Anthropic backend (translated both ways). Each case checks what the SDK parsed and what the upstream got.
-/// </summary>
-public sealed class OpenAISdkTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
+/// <summary>The official OpenAI .NET SDK, pointed at Bridge's <c>/v1</c> like at api.openai.com.</summary>
+public sealed class OpenAISdkTests(MatrixFixture fixture) : OpenAIFormatClientTests(fixture)
 {
+    protected override ChatClient Client(string model) => new(model, new ApiKeyCredential(GatewayHost.MasterKey), new OpenAIClientOptions
+    {
+        Endpoint = new Uri(Fixture.Gateway.BaseUrl + "/v1"),
+        RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+    });
+}
+
+/// <summary>
+/// The official Azure OpenAI SDK, pointed at Bridge as if it were an Azure OpenAI resource: it sends the key as
+/// <c>api-key</c> to <c>/openai/deployments/{deployment}/chat/completions?api-version=...</c>, and the deployment
+/// name is the model name.
+/// </summary>
+public sealed class AzureOpenAISdkTests(MatrixFixture fixture) : OpenAIFormatClientTests(fixture)
+{
+    protected override ChatClient Client(string model) =>
+        new AzureOpenAIClient(new Uri(Fixture.Gateway.BaseUrl), new ApiKeyCredential(GatewayHost.MasterKey),
+                new AzureOpenAIClientOptions { RetryPolicy = new ClientRetryPolicy(maxRetries: 0) })
+            .GetChatClient(model);
+}
+
+/// <summary>
+/// An OpenAI-format SDK as the client, against an OpenAI backend (filtered pass-through) and an Anthropic backend
+/// (translated both ways). Each case checks what the SDK parsed and what the upstream got. Both SDKs above build
+/// the same <see cref="ChatClient"/>, so every case runs through each of them.
+/// </summary>
+public abstract class OpenAIFormatClientTests(MatrixFixture fixture) : IClassFixture<MatrixFixture>
+{
+    protected MatrixFixture Fixture => fixture;
+
+    protected abstract ChatClient Client(string model);
+
     public static TheoryData<string> Backends => new() { MatrixFixture.OpenAIModel, MatrixFixture.AnthropicModel };
 
     // A real 1x1 PNG.
     private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-
-    private ChatClient Client(string model) => new(model, new ApiKeyCredential(GatewayHost.MasterKey), new OpenAIClientOptions
-    {
-        Endpoint = new Uri(fixture.Gateway.BaseUrl + "/v1"),
-        RetryPolicy = new System.ClientModel.Primitives.ClientRetryPolicy(maxRetries: 0),
-    });
 
     private static ChatTool Tool(string name) => ChatTool.CreateFunctionTool(name, $"{name} for a city",
         BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
