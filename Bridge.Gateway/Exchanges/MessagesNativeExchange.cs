@@ -13,8 +13,9 @@ namespace Bridge.Gateway.Exchanges;
 
 /// <summary>
 /// Anthropic Messages client -> <c>anthropic/</c> deployment: the body goes up unchanged except for the model
-/// name (thinking signatures, <c>cache_control</c>, field order intact), <c>anthropic-version</c> and
-/// <c>anthropic-beta</c> are passed on, and the answer is streamed back byte for byte.
+/// name (thinking signatures, <c>cache_control</c>, field order intact) and thinking blocks with an empty
+/// signature (translated earlier from another provider's answer; see <see cref="UnsignedThinking"/>),
+/// <c>anthropic-version</c> and <c>anthropic-beta</c> are passed on, and the answer is streamed back byte for byte.
 /// </summary>
 public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNativeExchange> logger) : IExchange
 {
@@ -25,7 +26,8 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment, string pathSuffix)
     {
         var output = new PooledBufferWriter(request.Body.Length + 64);
-        ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
+        if (UnsignedThinking.MayBePresent(request.Body.Span)) UnsignedThinking.Strip(request.Root, deployment.UpstreamModel, output);
+        else ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
         var stream = request.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model, pathSuffix, time, logger);
     }

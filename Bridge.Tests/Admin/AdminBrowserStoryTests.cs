@@ -144,9 +144,10 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         {
             using var response = await SendAsync(client, "team-model");
             return response.StatusCode == HttpStatusCode.OK && UpstreamModelOf(_upstream.LastRequest) == "gpt-4o-mini";
-        }, TimeSpan.FromSeconds(2), "the gateway did not follow the alias change");
+        }, TimeSpan.FromSeconds(5), "the gateway did not follow the alias change");
 
-        // Revoke the key in the browser; the gateway refuses it within a second.
+        // Revoke the key in the browser; the gateway refuses it soon after (pub/sub: normally well under a second;
+        // the bound is loose because the whole suite shares two cores with a browser).
         var id = (await _admin.Services.GetRequiredService<VirtualKeyStore>().SearchAsync("story-laptop")).Single().Id;
         await page.GotoAsync(admin + "keys");
         await WaitInteractiveAsync(page);
@@ -157,7 +158,7 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         {
             using var response = await SendAsync(client, "model-a");
             return response.StatusCode == HttpStatusCode.Unauthorized;
-        }, TimeSpan.FromSeconds(1.5), "the gateway still accepts the revoked key");
+        }, TimeSpan.FromSeconds(5), "the gateway still accepts the revoked key");
 
         await ShotAsync(page, "master-keys", admin);
         await ShotAsync(page, "deployments", admin);

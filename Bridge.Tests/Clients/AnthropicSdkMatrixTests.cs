@@ -229,4 +229,27 @@ public sealed class AnthropicSdkMatrixTests(MatrixFixture fixture) : IClassFixtu
         Assert.Equal("claude-code-20250219,interleaved-thinking-2025-05-14", upstream.Headers["anthropic-beta"]);
         Assert.False(upstream.Headers.ContainsKey("authorization"));
     }
+
+    /// <summary>
+    /// A conversation that moves to a native Anthropic deployment may carry thinking blocks that Bridge translated
+    /// from another provider (empty signature); Anthropic would reject the request, so they are left out, and
+    /// every other byte (the real signed block included) goes up unchanged.
+    /// </summary>
+    [Fact]
+    public async Task NativeForwarding_LeavesOutUnsignedThinkingBlocks_KeepsEverythingElse()
+    {
+        var recorded = Fixtures.RequestJson("cc-tool-bash-sonnet", 3);
+        recorded["model"] = MatrixFixture.AnthropicModel;
+        var expected = recorded.ToJsonString().Replace($"\"model\":\"{MatrixFixture.AnthropicModel}\"", "\"model\":\"claude-sonnet-4-5-20250929\"");
+        var assistant = recorded["messages"]!.AsArray().Single(m => (string)m!["role"]! == "assistant")!["content"]!.AsArray();
+        Assert.Equal("thinking", (string)assistant[0]!["type"]!); // the recorded, signed one
+        assistant.Insert(1, new JsonObject { ["type"] = "thinking", ["thinking"] = "Reasoning from another provider.", ["signature"] = "" });
+        fixture.Anthropic.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, AnthropicResponses.TextMessage("ok"));
+
+        using var response = await fixture.Gateway.CreateClient().PostAsync("/v1/messages",
+            new StringContent(recorded.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(expected, fixture.Anthropic.LastRequest.Body);
+    }
 }
