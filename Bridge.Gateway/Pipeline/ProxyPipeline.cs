@@ -135,6 +135,8 @@ public sealed class ProxyPipeline(
         for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
             HashSet<string>? exclude = null;
+            // Deployments whose rpm/tpm reservation was refused: at their limit, even if this replica's view lagged.
+            HashSet<string>? refusedAtLimit = null;
             Dictionary<FailureKind, int>? failures = null;
             var reset = false;
             var rateLimited = false;
@@ -145,6 +147,16 @@ public sealed class ProxyPipeline(
                 var decision = router.Pick(current, streaming, exclude ?? NothingExcluded);
                 if (!decision.Succeeded)
                 {
+                    if (refusedAtLimit is not null && decision.Unusable.All(u =>
+                            u.Reason == UnusableReason.AtLimit || (u.Reason == UnusableReason.Excluded && refusedAtLimit.Contains(u.Deployment.Id))))
+                    {
+                        // Only limits stand in the way (another replica or a concurrent request took the last slot
+                        // before this replica's counters caught up): that is a 429 until the window ends, not a 503.
+                        var now = time.GetUtcNow();
+                        lastError = new UpstreamError(429,
+                            $"Every deployment of '{current.Name}' is at its rate limit for this minute.", MinuteWindow.End(now) - now);
+                        break;
+                    }
                     if (decision.Failure == UnusableReason.Excluded && !reset && !rateLimited && decision.Unusable.All(u => u.Reason == UnusableReason.Excluded))
                     {
                         // Every deployment was tried once and retries remain: go round again (not after a 429:
@@ -169,6 +181,7 @@ public sealed class ProxyPipeline(
                 var deployment = decision.Deployment!;
                 if (!await state.TryReserveAsync(deployment))
                 {
+                    (refusedAtLimit ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);
                     (exclude ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);
                     continue;
                 }
