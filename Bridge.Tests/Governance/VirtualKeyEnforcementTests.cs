@@ -150,13 +150,14 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     public async Task SpentBudget_IsRefusedWithTheResetTime()
     {
         var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 0.001m, BudgetDuration = "1d" });
+        var id = (await TestKeys.ReadAsync(_redis.GetDatabase(), key)).Id;
 
         Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status); // costs 100*2e-6 + 20*1e-5 = $0.0004
-        await WaitForUsageAsync(1);
+        await WaitForUsageAsync(id, 1);
         Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status);
-        await WaitForUsageAsync(2);
+        await WaitForUsageAsync(id, 2);
         Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status);
-        await WaitForUsageAsync(3);
+        await WaitForUsageAsync(id, 3);
         var (status, json, response) = await Send(key);
 
         Assert.Equal((HttpStatusCode)429, status);
@@ -172,7 +173,7 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         var record = await TestKeys.ReadAsync(_redis.GetDatabase(), key);
 
         Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status);
-        await WaitForUsageAsync(1);
+        await WaitForUsageAsync(record.Id, 1);
 
         var day = RedisKeys.Day(DateTimeOffset.UtcNow);
         var perKey = (await _redis.GetDatabase().HashGetAllAsync(RedisKeys.Usage(day, "key", record.Id))).ToDictionary(e => (string)e.Name!, e => (long)e.Value);
@@ -192,12 +193,14 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         Assert.True(await _redis.GetDatabase().SetContainsAsync(RedisKeys.UsageIndex(day, "deployment"), "gpt-4o#0"));
     }
 
-    private async Task WaitForUsageAsync(int requests)
+    /// <summary>Waits until this key's usage counts <paramref name="requests"/> (other tests' requests share the store).</summary>
+    private async Task WaitForUsageAsync(string keyId, int requests)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            if (await _redis.GetDatabase().ListLengthAsync(RedisKeys.RecentRequests) >= requests) return;
+            var counted = await _redis.GetDatabase().HashGetAsync(RedisKeys.Usage(RedisKeys.Day(DateTimeOffset.UtcNow), "key", keyId), "requests");
+            if (counted.HasValue && (long)counted >= requests) return;
             await Task.Delay(50);
         }
         throw new TimeoutException($"usage for {requests} request(s) was not written");
