@@ -118,7 +118,9 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         Assert.DoesNotContain(value, await page.ContentAsync()); // gone from the page once dismissed
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "keys.png"), FullPage = true });
 
-        // The gateway accepts the new key; the alias leads to model-a (gpt-4o upstream).
+        // With the Usage page open, the gateway accepts the new key; the alias leads to model-a (gpt-4o upstream).
+        await page.GotoAsync(admin + "usage");
+        await WaitInteractiveAsync(page);
         using var client = _gateway.CreateClient(key: null);
         client.DefaultRequestHeaders.Add("x-api-key", value);
         using (var response = await SendAsync(client, "team-model"))
@@ -128,8 +130,8 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         }
         Assert.Equal("gpt-4o", UpstreamModelOf(_upstream.LastRequest));
 
-        // The request shows up on the Usage page.
-        await EventuallyOnPageAsync(page, admin + "usage", "#recent-requests", "story-laptop");
+        // The request shows up on the open Usage page by itself, without a reload.
+        await Assertions.Expect(page.Locator("#recent-requests")).ToContainTextAsync("story-laptop", new() { Timeout = 15_000 });
         await ShotAsync(page, "usage", admin, navigate: false);
 
         // Point the alias at model-b; the gateway follows without a restart.
@@ -189,20 +191,6 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
             await WaitInteractiveAsync(page);
         }
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
-    }
-
-    private static async Task EventuallyOnPageAsync(IPage page, string url, string selector, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            await page.GotoAsync(url);
-            await WaitInteractiveAsync(page);
-            var locator = page.Locator(selector);
-            if (await locator.CountAsync() > 0 && (await locator.TextContentAsync() ?? "").Contains(text, StringComparison.Ordinal)) return;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"'{text}' never appeared in {selector} at {url}");
-            await Task.Delay(500);
-        }
     }
 
     private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan within, string failure)
