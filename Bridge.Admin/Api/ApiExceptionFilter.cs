@@ -25,7 +25,12 @@ public sealed class ApiExceptionFilter : IEndpointFilter
         {
             return ApiErrors.Unavailable(ex.Message);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisTimeoutException or TimeoutException)
+        {
+            // The command may have been applied before the answer was lost: do not promise that nothing changed.
+            return ApiErrors.Unavailable("Redis did not answer in time; the change may or may not have been saved. Check before trying again.");
+        }
+        catch (RedisException)
         {
             return ApiErrors.Unavailable("Redis is not reachable right now; nothing was changed. Try again shortly.");
         }
