@@ -83,8 +83,12 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
         page.WaitForAssertion(() => Assert.Contains("rpm_limit:", page.Find("#key-form-error").TextContent));
         Assert.Empty(page.FindAll("#new-key-value"));
 
-        page.Find("#key-rpm").Change("5");
-        Assert.Equal("5", page.Find("#key-rpm").GetAttribute("value"));
+        // A render still finishing the failed save can put the old value back: change until the new one holds.
+        page.WaitForAssertion(() =>
+        {
+            page.Find("#key-rpm").Change("5");
+            Assert.Equal("5", page.Find("#key-rpm").GetAttribute("value"));
+        }, TimeSpan.FromSeconds(5));
         page.Find("#key-save").Click();
         page.WaitForAssertion(() => Assert.True(page.FindAll("#new-key-value").Count == 1, page.FindAll("#key-form-error, #keys-error").FirstOrDefault()?.TextContent), TimeSpan.FromSeconds(10));
         var value = page.Find("#new-key-value").TextContent;
