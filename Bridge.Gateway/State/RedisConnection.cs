@@ -18,14 +18,7 @@ public sealed class RedisConnection : IAsyncDisposable
         _connect = new Lazy<Task<IConnectionMultiplexer?>>(async () =>
         {
             if (ConnectionString is null) return null;
-            var options = ConfigurationOptions.Parse(ConnectionString);
-            options.AbortOnConnectFail = false;
-            options.ConnectRetry = 3;
-            options.ConnectTimeout = 2000;
-            options.SyncTimeout = 2000;
-            options.AsyncTimeout = 2000;
-            options.ReconnectRetryPolicy = new LinearRetry(500);
-            var multiplexer = await ConnectionMultiplexer.ConnectAsync(options);
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(Options(ConnectionString));
             multiplexer.ConnectionFailed += (_, e) => logger.LogWarning("Redis connection lost ({FailureType}); retrying", e.FailureType);
             multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Redis connection restored");
             onConnected?.Invoke(multiplexer);
@@ -34,6 +27,24 @@ public sealed class RedisConnection : IAsyncDisposable
     }
 
     public string? ConnectionString { get; }
+
+    /// <summary>
+    /// The connection options: fail fast by default (2 s timeouts, so a Redis outage costs a request little), but
+    /// timeouts written in the connection string (<c>connectTimeout</c>, <c>syncTimeout</c>, <c>asyncTimeout</c>,
+    /// <c>connectRetry</c>, <c>abortConnect</c>) win, for a Redis that is far away.
+    /// </summary>
+    public static ConfigurationOptions Options(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        var given = connectionString.Split(',').Select(part => part.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!given.Contains("abortConnect")) options.AbortOnConnectFail = false;
+        if (!given.Contains("connectRetry")) options.ConnectRetry = 3;
+        if (!given.Contains("connectTimeout")) options.ConnectTimeout = 2000;
+        if (!given.Contains("syncTimeout")) options.SyncTimeout = 2000;
+        if (!given.Contains("asyncTimeout")) options.AsyncTimeout = 2000;
+        options.ReconnectRetryPolicy = new LinearRetry(500);
+        return options;
+    }
     public bool IsConfigured => ConnectionString is not null;
 
     /// <summary>The multiplexer, or null when no Redis is configured.</summary>
