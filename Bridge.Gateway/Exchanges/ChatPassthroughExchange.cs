@@ -112,11 +112,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                         writer.Write(EventEnd);
                         return UpstreamStreamPump.ItemResult.Continue;
                     },
-                    // Never before the first content: a flush would start the response, and then no other deployment could take over.
-                    async () =>
-                    {
-                        if (committed) await writer.FlushAsync(ct);
-                    },
+                    FlushOnceCommitted(writer, ct),
                     async () =>
                     {
                         if (!committed) return;

@@ -131,11 +131,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                         if (committed) translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", "server_error", writer);
                         return UpstreamStreamPump.ItemResult.Done;
                     },
-                    // Never before the first content: a flush would start the response, and then no other deployment could take over.
-                    async () =>
-                    {
-                        if (committed) await writer.FlushAsync(ct);
-                    },
+                    FlushOnceCommitted(writer, ct),
                     async () =>
                     {
                         if (!committed) return;

@@ -140,11 +140,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                         translator.WriteError("api_error", $"{Deployment.Id}: {translator.UpstreamError}", output);
                         return UpstreamStreamPump.ItemResult.Done;
                     },
-                    // Never before the first content: a flush would start the response, and then no other deployment could take over.
-                    async () =>
-                    {
-                        if (committed) await writer.FlushAsync(ct);
-                    },
+                    FlushOnceCommitted(writer, ct),
                     async () =>
                     {
                         if (!committed) return;

@@ -71,6 +71,15 @@ public abstract class PreparedCall : IDisposable
 
     protected void MarkFirstByte() => TimeToFirstByte ??= Time.GetElapsedTime(SentAt);
 
+    /// <summary>
+    /// The flush a stream pump runs before it waits for the upstream: only once the first byte is committed, since
+    /// a flush starts the response and then no other deployment could take over.
+    /// </summary>
+    protected Func<ValueTask> FlushOnceCommitted(System.IO.Pipelines.PipeWriter writer, CancellationToken ct) => async () =>
+    {
+        if (TimeToFirstByte is not null) await writer.FlushAsync(ct);
+    };
+
     /// <summary>The upstream failures a relay handles: timeouts, broken connections, cancelled reads. Anything else is a bug.</summary>
     protected static bool IsUpstreamFailure(Exception ex) =>
         ex is StreamTimeoutException or HttpRequestException or IOException or OperationCanceledException;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -16,4 +17,11 @@ internal static class TranslationJson
     {
         MaxDepth = 256,
     };
+
+    /// <summary>
+    /// Copies a value of the (already parsed, hence valid) client JSON byte for byte: no
+    /// unescaping and re-escaping of the large prompt strings and schemas.
+    /// </summary>
+    public static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
 }

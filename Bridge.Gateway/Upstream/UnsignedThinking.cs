@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
+using Bridge.Gateway.Translation;
 
 namespace Bridge.Gateway.Upstream;
 
@@ -23,7 +23,7 @@ public static class UnsignedThinking
     /// </summary>
     public static void Strip(JsonElement root, string model, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();
         foreach (var property in root.EnumerateObject())
         {
@@ -85,6 +85,5 @@ public static class UnsignedThinking
         && (!block.TryGetProperty("signature"u8, out var signature)
             || (signature.ValueKind == JsonValueKind.String && signature.ValueEquals(""u8)));
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -57,12 +56,7 @@ public static class AnthropicToOpenAIRequest
 
     private static InvalidRequestException Invalid(string message) => new(message);
 
-    /// <summary>
-    /// Copies a value of the (already parsed, hence valid) client JSON byte for byte: no
-    /// unescaping and re-escaping of the large prompt strings and schemas.
-    /// </summary>
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
 
     private static readonly string[] AnthropicOnlyParams =
     [

@@ -81,8 +81,7 @@ public static class ChatRequestToMessages
     private static InvalidRequestException WrongType(string param, string expected) =>
         new($"Invalid type for '{param}': expected {expected}.", param);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
 
     private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
