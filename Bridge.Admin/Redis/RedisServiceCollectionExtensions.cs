@@ -6,13 +6,20 @@ namespace Bridge.Admin.Redis;
 public static class RedisServiceCollectionExtensions
 {
     /// <summary>
+    /// The control plane waits longer than the gateway's hot path: a person saving a key would rather wait a few
+    /// seconds than be told to retry a write that may have landed.
+    /// </summary>
+    public const int ControlPlaneTimeoutMs = 5000;
+
+    /// <summary>
     /// One <see cref="RedisConnection"/> for <c>ConnectionStrings:redis</c> (the same type the gateway uses), the
     /// status monitor, and the control plane's stores. Without a connection string the admin runs read-only from config.
     /// </summary>
     public static IServiceCollection AddAdminRedis(this IServiceCollection services)
     {
         services.AddSingleton(sp => new RedisConnection(
-            sp.GetRequiredService<IConfiguration>().GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>()));
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>(),
+            defaultTimeoutMs: ControlPlaneTimeoutMs));
         services.AddSingleton<RedisStatusMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisStatusMonitor>());
 

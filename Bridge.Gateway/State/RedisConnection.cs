@@ -12,13 +12,18 @@ public sealed class RedisConnection : IAsyncDisposable
 {
     private readonly Lazy<Task<IConnectionMultiplexer?>> _connect;
 
-    public RedisConnection(string? connectionString, ILogger<RedisConnection> logger, Action<IConnectionMultiplexer>? onConnected = null)
+    /// <summary>The gateway's default: a Redis outage should cost a request on the hot path little.</summary>
+    public const int HotPathTimeoutMs = 2000;
+
+    /// <param name="defaultTimeoutMs">Connect and command timeout unless the connection string sets its own.</param>
+    public RedisConnection(string? connectionString, ILogger<RedisConnection> logger, Action<IConnectionMultiplexer>? onConnected = null,
+        int defaultTimeoutMs = HotPathTimeoutMs)
     {
         ConnectionString = string.IsNullOrWhiteSpace(connectionString) ? null : connectionString;
         _connect = new Lazy<Task<IConnectionMultiplexer?>>(async () =>
         {
             if (ConnectionString is null) return null;
-            var multiplexer = await ConnectionMultiplexer.ConnectAsync(Options(ConnectionString));
+            var multiplexer = await ConnectionMultiplexer.ConnectAsync(Options(ConnectionString, defaultTimeoutMs));
             multiplexer.ConnectionFailed += (_, e) => logger.LogWarning("Redis connection lost ({FailureType}); retrying", e.FailureType);
             multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Redis connection restored");
             onConnected?.Invoke(multiplexer);
@@ -29,19 +34,19 @@ public sealed class RedisConnection : IAsyncDisposable
     public string? ConnectionString { get; }
 
     /// <summary>
-    /// The connection options: fail fast by default (2 s timeouts, so a Redis outage costs a request little), but
+    /// The connection options: <paramref name="defaultTimeoutMs"/> for connecting and for each command, but
     /// timeouts written in the connection string (<c>connectTimeout</c>, <c>syncTimeout</c>, <c>asyncTimeout</c>,
     /// <c>connectRetry</c>, <c>abortConnect</c>) win, for a Redis that is far away.
     /// </summary>
-    public static ConfigurationOptions Options(string connectionString)
+    public static ConfigurationOptions Options(string connectionString, int defaultTimeoutMs = HotPathTimeoutMs)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         var given = connectionString.Split(',').Select(part => part.Split('=', 2)[0].Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (!given.Contains("abortConnect")) options.AbortOnConnectFail = false;
         if (!given.Contains("connectRetry")) options.ConnectRetry = 3;
-        if (!given.Contains("connectTimeout")) options.ConnectTimeout = 2000;
-        if (!given.Contains("syncTimeout")) options.SyncTimeout = 2000;
-        if (!given.Contains("asyncTimeout")) options.AsyncTimeout = 2000;
+        if (!given.Contains("connectTimeout")) options.ConnectTimeout = defaultTimeoutMs;
+        if (!given.Contains("syncTimeout")) options.SyncTimeout = defaultTimeoutMs;
+        if (!given.Contains("asyncTimeout")) options.AsyncTimeout = defaultTimeoutMs;
         options.ReconnectRetryPolicy = new LinearRetry(500);
         return options;
     }

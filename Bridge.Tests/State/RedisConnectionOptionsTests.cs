@@ -1,4 +1,7 @@
 using Bridge.Gateway.State;
+using Bridge.Tests.Admin;
+using Bridge.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.State;
 
@@ -19,5 +22,24 @@ public sealed class RedisConnectionOptionsTests
 
         Assert.Equal((8000, 9000, 2000, true), (options.AsyncTimeout, options.SyncTimeout, options.ConnectTimeout, options.AbortOnConnectFail));
         Assert.True(options.Ssl);
+    }
+
+    [Fact]
+    public async Task TheAdminWaitsLongerThanTheGateway()
+    {
+        using var garnet = new GarnetInstance();
+        var redis = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = garnet.ConnectionString };
+        await using var admin = await AdminHost.StartAsync(settings: redis);
+        await using var gateway = await GatewayHost.StartAsync($$"""
+            model_list:
+              - model_name: m
+                litellm_params: {model: openai/m, api_base: "http://127.0.0.1:9/v1", api_key: k}
+            general_settings: {master_key: {{GatewayHost.MasterKey}}}
+            """, redis);
+
+        var adminRedis = (await admin.Services.GetRequiredService<RedisConnection>().GetAsync())!;
+        var gatewayRedis = (await gateway.Services.GetRequiredService<RedisConnection>().GetAsync())!;
+
+        Assert.Equal((5000, 2000), (adminRedis.TimeoutMilliseconds, gatewayRedis.TimeoutMilliseconds));
     }
 }
