@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 
 namespace Bridge.LoadTest;
@@ -29,8 +30,13 @@ public sealed class FakeOpenAI : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var fake = new FakeOpenAI(app);
-        var chunks = Enumerable.Range(0, streamChunks).Select(i => Encoding.UTF8.GetBytes(
-            $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"delta":{{{(i == 0 ? "\"role\":\"assistant\"," : "")}}"content":"tok{{i}} "},"finish_reason":null}]}""" + "\n\n")).ToArray();
+        // The first chunk is written per request: its token carries the monotonic clock (Stopwatch ticks, shared by
+        // every process on the machine) read just before it is written, so the client can time the relay alone.
+        var firstChunkHead = Encoding.UTF8.GetBytes(
+            """data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"tok0@""");
+        var firstChunkTail = Encoding.UTF8.GetBytes(""" "},"finish_reason":null}]}""" + "\n\n");
+        var chunks = Enumerable.Range(1, Math.Max(0, streamChunks - 1)).Select(i => Encoding.UTF8.GetBytes(
+            $$"""data: {"id":"chatcmpl-bench","object":"chat.completion.chunk","created":1741569952,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"tok{{i}} "},"finish_reason":null}]}""" + "\n\n")).ToArray();
         var tail = Encoding.UTF8.GetBytes(
             "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
             + "data: {\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion.chunk\",\"created\":1741569952,\"model\":\"gpt-4o\",\"choices\":[],\"usage\":{\"prompt_tokens\":25,\"completion_tokens\":20,\"total_tokens\":45}}\n\n"
@@ -57,6 +63,11 @@ public sealed class FakeOpenAI : IAsyncDisposable
                 return;
             }
             context.Response.ContentType = "text/event-stream";
+            if (streamChunks > 0)
+            {
+                await context.Response.Body.WriteAsync(FirstChunk(firstChunkHead, firstChunkTail, Stopwatch.GetTimestamp()));
+                await context.Response.Body.FlushAsync();
+            }
             foreach (var chunk in chunks)
             {
                 await context.Response.Body.WriteAsync(chunk);
@@ -67,6 +78,16 @@ public sealed class FakeOpenAI : IAsyncDisposable
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First().TrimEnd('/');
         return fake;
+    }
+
+    private static byte[] FirstChunk(byte[] head, byte[] tail, long stamp)
+    {
+        var digits = stamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var chunk = new byte[head.Length + digits.Length + tail.Length];
+        head.CopyTo(chunk, 0);
+        Encoding.ASCII.GetBytes(digits, chunk.AsSpan(head.Length));
+        tail.CopyTo(chunk, head.Length + digits.Length);
+        return chunk;
     }
 
     private static async Task<bool> ReadBodyAndFindStreamAsync(Stream body, CancellationToken cancellationToken)

@@ -9,7 +9,9 @@ namespace Bridge.LoadTest.Macro;
 /// soon as the previous response body has been read to the end. Per request it records the latency
 /// (send to last body byte) and the time to the first token (send to the first body byte that
 /// completes the marker <c>tok0</c>, the fake upstream's first streamed token; for a JSON answer,
-/// the whole body). Bounded by a duration.
+/// the whole body). For a stream it also records the relay time: from the moment the fake upstream wrote its
+/// first chunk (the monotonic clock it writes after the marker, <c>tok0@ticks</c>) to the client reading it.
+/// Bounded by a duration.
 /// </summary>
 public sealed class LoadClient : IDisposable
 {
@@ -47,6 +49,7 @@ public sealed class LoadClient : IDisposable
         var latencies = samples.SelectMany(s => s.Latencies).Order().ToArray();
         var firstTokens = samples.SelectMany(s => s.FirstTokens).Order().ToArray();
         var overheads = samples.SelectMany(s => s.Overheads).Order().ToArray();
+        var relays = samples.SelectMany(s => s.Relays).Order().ToArray();
         return new LoadResult(
             _connections,
             latencies.Length,
@@ -58,6 +61,8 @@ public sealed class LoadClient : IDisposable
             Percentile(firstTokens, 0.99),
             overheads.Length > 0 ? Percentile(overheads, 0.50) : null,
             overheads.Length > 0 ? Percentile(overheads, 0.99) : null,
+            relays.Length > 0 ? Percentile(relays, 0.50) : null,
+            relays.Length > 0 ? Percentile(relays, 0.99) : null,
             cpu);
     }
 
@@ -72,6 +77,7 @@ public sealed class LoadClient : IDisposable
         public List<double> Latencies { get; } = new(100_000);
         public List<double> FirstTokens { get; } = new(100_000);
         public List<double> Overheads { get; } = [];
+        public List<double> Relays { get; } = [];
         public int Errors { get; set; }
     }
 
@@ -94,7 +100,7 @@ public sealed class LoadClient : IDisposable
             foreach (var (name, value) in target.Headers) request.Headers.TryAddWithoutValidation(name, value);
 
             var start = Stopwatch.GetTimestamp();
-            long firstToken = 0;
+            long firstToken = 0, upstreamWrote = 0;
             try
             {
                 using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -105,12 +111,14 @@ public sealed class LoadClient : IDisposable
                 {
                     if (firstToken == 0)
                     {
-                        foreach (var b in buffer.AsSpan(0, read))
+                        for (var i = 0; i < read; i++)
                         {
+                            var b = buffer[i];
                             matched = b == Marker[matched] ? matched + 1 : b == Marker[0] ? 1 : 0;
                             if (matched == Marker.Length)
                             {
                                 firstToken = Stopwatch.GetTimestamp();
+                                upstreamWrote = Stamp(buffer.AsSpan(i + 1, read - i - 1));
                                 break;
                             }
                         }
@@ -125,6 +133,7 @@ public sealed class LoadClient : IDisposable
 
                 samples.Latencies.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
                 samples.FirstTokens.Add(Stopwatch.GetElapsedTime(start, firstToken == 0 ? end : firstToken).TotalMilliseconds);
+                if (upstreamWrote != 0) samples.Relays.Add(Stopwatch.GetElapsedTime(upstreamWrote, firstToken).TotalMilliseconds);
                 if (response.Headers.TryGetValues("x-bridge-overhead-duration-ms", out var values)
                     && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var overhead))
                 {
@@ -137,6 +146,15 @@ public sealed class LoadClient : IDisposable
             }
         }
         return samples;
+    }
+
+    /// <summary>The ticks in <c>@123456</c> right after the marker, or 0 when they are absent or cut by the read.</summary>
+    private static long Stamp(ReadOnlySpan<byte> rest)
+    {
+        if (rest.Length < 2 || rest[0] != (byte)'@') return 0;
+        var digits = rest[1..];
+        var length = digits.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        return length > 0 && System.Buffers.Text.Utf8Parser.TryParse(digits[..length], out long ticks, out _) ? ticks : 0;
     }
 
     private static double Percentile(double[] sorted, double p) =>

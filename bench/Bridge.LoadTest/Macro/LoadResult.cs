@@ -12,6 +12,8 @@ public sealed record LoadResult(
     double FirstTokenP99,
     double? ReportedOverheadP50,
     double? ReportedOverheadP99,
+    double? RelayP50,
+    double? RelayP99,
     TimeSpan ClientCpu)
 {
     public double RequestsPerSecond => Requests / Seconds;

@@ -16,14 +16,20 @@ public static class MacroReport
 
         md.AppendLine("Latency (ms; client-observed, send to last byte; first token = first byte of the first streamed token)");
         md.AppendLine();
-        md.AppendLine("| scenario | conns | direct p50 | direct p99 | bridge p50 | bridge p99 | added p50 | added p99 | added first-token p50 | added first-token p99 | Bridge-reported overhead p50 / p99 |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | conns | direct p50 | direct p99 | bridge p50 | bridge p99 | added p50 | added p99 | added first-token p50 | added first-token p99 | relay p50 direct / bridge | relay p99 direct / bridge | Bridge-reported overhead p50 / p99 |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var overhead = r.Bridge.ReportedOverheadP50 is { } p50 ? string.Create(inv, $"{p50:0.000} / {r.Bridge.ReportedOverheadP99:0.000}") : "n/a";
             var firstToken = r.Scenario.Stream ? string.Create(inv, $"{r.AddedFirstTokenP50:0.000} | {r.AddedFirstTokenP99:0.000}") : "- | -";
-            md.AppendLine(inv, $"| {r.Scenario.Name} | {r.Connections} | {r.Direct.P50:0.000} | {r.Direct.P99:0.000} | {r.Bridge.P50:0.000} | {r.Bridge.P99:0.000} | **{r.AddedP50:0.000}** | {r.AddedP99:0.000} | {firstToken} | {overhead} |");
+            var relay = r.Scenario.Stream
+                ? string.Create(inv, $"{r.Direct.RelayP50:0.000} / {r.Bridge.RelayP50:0.000} | {r.Direct.RelayP99:0.000} / {r.Bridge.RelayP99:0.000}")
+                : "- | -";
+            md.AppendLine(inv, $"| {r.Scenario.Name} | {r.Connections} | {r.Direct.P50:0.000} | {r.Direct.P99:0.000} | {r.Bridge.P50:0.000} | {r.Bridge.P99:0.000} | **{r.AddedP50:0.000}** | {r.AddedP99:0.000} | {firstToken} | {relay} | {overhead} |");
         }
+        md.AppendLine();
+        md.AppendLine("Added first token: the client's send-to-first-token time through Bridge minus direct; it includes Bridge reading, parsing and translating the request. "
+            + "Relay: from the fake upstream writing its first chunk to the client reading that token (both read the same monotonic clock); the direct relay is the client's own read time.");
         md.AppendLine();
 
         md.AppendLine("Throughput and Bridge's cost (CPU from /proc/<pid>/stat over the measured run; peak RSS = VmHWM, reset before each Bridge run)");
@@ -43,8 +49,10 @@ public static class MacroReport
         md.AppendLine("|---|---|---|");
         Target(md, results, "small", 1, "added p50 <= 0.2 ms, small", r => r.AddedP50, v => v <= 0.2, "0.000 ms");
         Target(md, results, "claude-code", 1, "added p50 <= 1 ms, Claude-Code-sized", r => r.AddedP50, v => v <= 1.0, "0.000 ms");
-        Target(md, results, "small-stream", 1, "first token <= 1 ms after upstream's (added first-token p50), small stream", r => r.AddedFirstTokenP50, v => v <= 1.0, "0.000 ms");
-        Target(md, results, "claude-code-stream", 1, "first token <= 1 ms after upstream's (added first-token p50), Claude-Code stream", r => r.AddedFirstTokenP50, v => v <= 1.0, "0.000 ms");
+        Target(md, results, "small-stream", 1, "first byte to the client <= 1 ms after the upstream's first chunk (relay p50 through Bridge), small stream", r => r.Bridge.RelayP50 ?? double.NaN, v => v <= 1.0, "0.000 ms");
+        Target(md, results, "claude-code-stream", 1, "first byte to the client <= 1 ms after the upstream's first chunk (relay p50 through Bridge), Claude-Code stream", r => r.Bridge.RelayP50 ?? double.NaN, v => v <= 1.0, "0.000 ms");
+        Target(md, results, "small-stream", 1, "stricter: added first-token p50 <= 1 ms (includes the request's processing), small stream", r => r.AddedFirstTokenP50, v => v <= 1.0, "0.000 ms");
+        Target(md, results, "claude-code-stream", 1, "stricter: added first-token p50 <= 1 ms (includes the request's processing), Claude-Code stream", r => r.AddedFirstTokenP50, v => v <= 1.0, "0.000 ms");
         Target(md, results, "small", 32, "throughput ratio >= 0.25, small non-streaming", r => r.ThroughputRatio, v => v >= 0.25, "0.000");
         Target(md, results, "claude-code", 32, "throughput ratio >= 0.2, Claude-Code-sized", r => r.ThroughputRatio, v => v >= 0.2, "0.000");
         var peak = results.Where(r => r.Connections >= 32).Select(r => r.GatewayPeakRssMb).DefaultIfEmpty(double.NaN).Max();
