@@ -29,7 +29,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             AdditionalDropParams = config.AdditionalDropParams.Concat(deployment.AdditionalDropParams).ToArray(),
             DefaultParams = deployment.DefaultParams,
         };
-        var translation = ChatRequestToMessages.Translate(request.Root, target, output);
+        var translation = ChatRequestToMessages.Translate(request.Root, target, output, request.Model);
         return new Call(deployment, translation, output, time, logger);
     }
 

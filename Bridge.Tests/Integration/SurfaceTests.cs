@@ -83,19 +83,23 @@ public sealed class SurfaceTests(MatrixFixture fixture) : IClassFixture<MatrixFi
         Assert.InRange((int)JsonNode.Parse(await fallback.Content.ReadAsStringAsync())!["input_tokens"]!, 1, 50);
     }
 
-    [Fact]
-    public async Task AzureStylePath_UsesDeploymentNameAsModel()
+    [Theory]
+    [InlineData(MatrixFixture.OpenAIModel, "gpt-4o")]
+    [InlineData(MatrixFixture.AnthropicModel, "claude-sonnet-4-5-20250929")] // translated: the body has no model either
+    public async Task AzureStylePath_UsesDeploymentNameAsModel(string deployment, string upstreamModel)
     {
         fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("via azure path"));
+        fixture.Anthropic.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, AnthropicResponses.TextMessage("via azure path"));
         using var client = fixture.Gateway.CreateClient(key: null);
         client.DefaultRequestHeaders.Add("api-key", GatewayHost.MasterKey);
-        using var response = await client.PostAsync($"/openai/deployments/{MatrixFixture.OpenAIModel}/chat/completions?api-version=2024-12-01-preview",
+        using var response = await client.PostAsync($"/openai/deployments/{deployment}/chat/completions?api-version=2024-12-01-preview",
             Json("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":20}"""));
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("via azure path", (string)body["choices"]![0]!["message"]!["content"]!);
-        Assert.Equal("gpt-4o", (string)JsonNode.Parse(fixture.OpenAI.LastRequest.Body)!["model"]!);
+        if (deployment == MatrixFixture.AnthropicModel) Assert.Equal(deployment, (string)body["model"]!); // a translated answer names what was asked for
+        Assert.Equal(upstreamModel, (string)JsonNode.Parse(fixture.UpstreamFor(deployment).LastRequest.Body)!["model"]!);
     }
 
     [Fact]

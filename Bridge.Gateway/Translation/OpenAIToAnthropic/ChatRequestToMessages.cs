@@ -56,11 +56,15 @@ public static class ChatRequestToMessages
     private static readonly string[] SamplingKeys = ["temperature", "top_p", "top_k"];
 
     /// <summary>Translates <paramref name="openAIRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
-    public static ChatRequestTranslation Translate(JsonElement openAIRequest, AnthropicTarget target, IBufferWriter<byte> output)
+    /// <param name="requestedModel">
+    /// The model the client named outside the body (the Azure-style path's deployment); the body's <c>model</c>
+    /// is then optional and this name wins.
+    /// </param>
+    public static ChatRequestTranslation Translate(JsonElement openAIRequest, AnthropicTarget target, IBufferWriter<byte> output, string? requestedModel = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
-        var state = new State(target);
+        var state = new State(target, requestedModel);
         try
         {
             return state.Run(openAIRequest, output);
@@ -92,7 +96,7 @@ public static class ChatRequestToMessages
         Assistant,
     }
 
-    private sealed class State(AnthropicTarget target)
+    private sealed class State(AnthropicTarget target, string? requestedModel)
     {
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly HashSet<string> _pendingToolIds = new(StringComparer.Ordinal);
@@ -148,7 +152,8 @@ public static class ChatRequestToMessages
                 }
             }
 
-            if (model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
+            var modelName = requestedModel;
+            if (modelName is null && (model.ValueKind != JsonValueKind.String || (modelName = model.GetString()) is not { Length: > 0 }))
             {
                 throw model.ValueKind == JsonValueKind.Undefined
                     ? Invalid("model", "you must provide a model parameter")
