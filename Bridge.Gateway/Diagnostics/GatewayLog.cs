@@ -49,4 +49,7 @@ public static partial class GatewayLog
 
     [LoggerMessage(15, LogLevel.Information, "Pre-call hook '{Hook}' active")]
     public static partial void HookActive(ILogger logger, string hook);
+
+    [LoggerMessage(16, LogLevel.Warning, "Anthropic server tool {Tool} has no function form on OpenAI-format deployment {DeploymentId}; it is left out of requests there (named in the x-bridge-dropped-tools response header; logged once)")]
+    public static partial void ServerToolDropped(ILogger logger, string tool, string deploymentId);
 }

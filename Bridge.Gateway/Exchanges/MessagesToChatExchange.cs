@@ -18,11 +18,34 @@ namespace Bridge.Gateway.Exchanges;
 /// <summary>Anthropic Messages client -> OpenAI Chat Completions upstream (Azure, OpenAI, Ollama, echo).</summary>
 public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider time, ILogger<MessagesToChatExchange> logger) : IExchange
 {
+    /// <summary>The response header naming the Anthropic server tools left out of the upstream request.</summary>
+    public const string DroppedToolsHeader = "x-bridge-dropped-tools";
+    private const int MaxWarnedTools = 256;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
+
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
         var translation = AnthropicToOpenAIRequest.Translate(request.Root, targets.For(deployment), output);
+        if (translation.DroppedTools.Count > 0) ReportDroppedTools(deployment, translation.DroppedTools);
         return new Call(deployment, translation, output, time, logger);
+    }
+
+    /// <summary>
+    /// Server tools (web search, code execution, ...) run inside Anthropic's API; an OpenAI-format model cannot
+    /// call them. They are named on the translate span and in a response header, and logged once per deployment
+    /// and tool (the set is bounded: tool names come from clients).
+    /// </summary>
+    private void ReportDroppedTools(ModelDeployment deployment, IReadOnlyList<string> dropped)
+    {
+        System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", string.Join(", ", dropped));
+        foreach (var tool in dropped)
+        {
+            if (_warned.Count < MaxWarnedTools && _warned.TryAdd($"{deployment.Id}\n{tool}", 0))
+            {
+                GatewayLog.ServerToolDropped(logger, tool, deployment.Id);
+            }
+        }
     }
 
     private sealed class Call : PreparedCall
@@ -40,6 +63,13 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         }
 
         public override string UpstreamProtocol => "openai";
+
+        private void NameDroppedTools(HttpResponse response)
+        {
+            if (_translation.DroppedTools.Count == 0) return;
+            // Client-chosen names: keep the header to visible ASCII and a sane length.
+            response.Headers[DroppedToolsHeader] = string.Concat(string.Join(", ", _translation.DroppedTools).Where(c => c is >= ' ' and <= '~').Take(1024));
+        }
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
@@ -84,6 +114,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                 FinishReason = translated.StopReason;
                 MarkFirstByte();
                 context.Response.StatusCode = 200;
+                NameDroppedTools(context.Response);
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = output.WrittenCount;
                 await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
@@ -111,6 +142,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             {
                 committed = true;
                 MarkFirstByte();
+                NameDroppedTools(context.Response);
                 SseResponse.Begin(context.Response);
                 writer.Write(firstOutput.WrittenSpan);
                 output = writer;

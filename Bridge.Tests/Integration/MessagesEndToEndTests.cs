@@ -22,6 +22,39 @@ public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixtur
         return (response, await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ServerTools_LeftOutOfTheUpstreamRequest_AreNamedInAResponseHeader(bool stream)
+    {
+        fixture.OpenAI.Handler = (ctx, _) => stream
+            ? OpenAIResponses.WriteSseAsync(ctx, [OpenAIResponses.Chunk("""{"role":"assistant","content":"no search here"}"""), OpenAIResponses.Chunk("{}", "stop")])
+            : OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("no search here"));
+
+        var (response, _) = await PostAsync("""
+            {"model": "claude-opus-4-8", "max_tokens": 100, "stream": STREAM,
+             "messages": [{"role": "user", "content": "look it up"}],
+             "tools": [{"type": "web_search_20250305", "name": "web_search", "max_uses": 5},
+                       {"name": "Read", "description": "Reads a file", "input_schema": {"type": "object", "properties": {"path": {"type": "string"}}}}]}
+            """.Replace("STREAM", stream ? "true" : "false", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("web_search (web_search_20250305)", Assert.Single(response.Headers.GetValues("x-bridge-dropped-tools")));
+        var tools = JsonNode.Parse(fixture.OpenAI.LastRequest.Body)!["tools"]!.AsArray();
+        Assert.Equal("Read", (string)Assert.Single(tools)!["function"]!["name"]!);
+    }
+
+    [Fact]
+    public async Task WithoutServerTools_NoDroppedToolsHeader()
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+
+        var (response, _) = await PostAsync("""{"model": "claude-opus-4-8", "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(response.Headers.Contains("x-bridge-dropped-tools"));
+    }
+
     [Fact]
     public async Task ClaudeCodeToolResultTurn_ReachesAzureClassicDeployment_WithApiKeyHeaderAndApiVersion()
     {
