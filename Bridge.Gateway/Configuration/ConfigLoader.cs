@@ -31,6 +31,10 @@ public static class ConfigLoader
         "logit_bias", "response_format", "parallel_tool_calls", "service_tier", "verbosity", "top_k",
     ];
 
+    /// <summary>Default request parameters with no Anthropic counterpart (the others are translated).</summary>
+    private static readonly HashSet<string> OpenAIOnlyParams =
+        ["seed", "frequency_penalty", "presence_penalty", "logit_bias", "service_tier", "verbosity"];
+
     private static readonly HashSet<string> ModelInfoKeys =
     [
         "id", "max_tokens", "max_input_tokens", "max_output_tokens", "input_cost_per_token", "output_cost_per_token",
@@ -252,7 +256,12 @@ public static class ConfigLoader
         foreach (var (k, v) in p.Children)
         {
             var key = ((YamlScalarNode)k).Value ?? "";
-            if (DefaultRequestParams.Contains(key)) defaults[key] = ToJson(v);
+            if (!DefaultRequestParams.Contains(key)) continue;
+            defaults[key] = ToJson(v);
+            if (provider == ProviderKind.Anthropic && OpenAIOnlyParams.Contains(key))
+            {
+                warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
+            }
         }
 
         var extraHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

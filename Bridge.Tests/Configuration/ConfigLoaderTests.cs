@@ -90,6 +90,20 @@ public sealed class ConfigLoaderTests
         Assert.Contains("litellm_settings.colour: unknown key, ignored", config.Warnings);
     }
 
+    [Fact]
+    public void OpenAIOnlyDefaults_OnAnAnthropicDeployment_AreWarnings()
+    {
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: claude
+                litellm_params: {model: anthropic/claude-sonnet-4-5, api_key: k, seed: 7, temperature: 0.2, reasoning_effort: low}
+              - model_name: gpt
+                litellm_params: {model: openai/gpt-4o, api_key: k, seed: 7}
+            """, Env());
+
+        Assert.Equal(["model_list[0].litellm_params.seed: Anthropic has no such parameter; not sent to this deployment"], config.Warnings);
+    }
+
     [Theory]
     [InlineData("model_list:\n  - model_name: x\n", "model_list[0].litellm_params: missing")]
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: openai/x\n      rpm: lots\n", "model_list[0].litellm_params.rpm: 'lots' is not a whole number")]

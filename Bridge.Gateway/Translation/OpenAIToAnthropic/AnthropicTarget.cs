@@ -25,9 +25,9 @@ public sealed record AnthropicTarget
     public IReadOnlyCollection<string> AdditionalDropParams { get; init; } = [];
 
     /// <summary>
-    /// Per-deployment parameters (Anthropic names, e.g. <c>top_k</c>) written when the translated
-    /// request does not already carry them. <c>model</c>, <c>messages</c>, <c>stream</c> and
-    /// <c>max_tokens</c> are never taken from here (see <see cref="DefaultMaxTokens"/>).
+    /// Per-deployment parameters from <c>litellm_params</c>, in OpenAI terms like the client's request: each fills
+    /// a field the client left out and is translated with it (<c>reasoning_effort</c> becomes thinking, and so on).
+    /// <c>top_k</c> is written as is; defaults with no Anthropic counterpart (<c>seed</c>, penalties, ...) are left out.
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> DefaultParams { get; init; } =
         new Dictionary<string, JsonElement>();

@@ -53,7 +53,6 @@ public static class ChatRequestToMessages
         "function_call",
     ];
 
-    private static readonly string[] SamplingKeys = ["temperature", "top_p", "top_k"];
 
     /// <summary>Translates <paramref name="openAIRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
     /// <param name="requestedModel">
@@ -148,6 +147,25 @@ public static class ChatRequestToMessages
                     case "prompt_cache_key": break;
                     default:
                         CheckUnsupported(name, property.Value);
+                        break;
+                }
+            }
+
+            // The deployment's defaults (litellm_params) are in OpenAI terms, like the client's request: each one
+            // fills a field the client left out and is translated with it. top_k is Anthropic's own and is written
+            // as is (WriteDefaults); the rest have no Anthropic counterpart and are left out (the config loader warns).
+            foreach (var (key, value) in target.DefaultParams)
+            {
+                if (Dropped(key)) continue;
+                switch (key)
+                {
+                    case "temperature" when temperature.ValueKind == JsonValueKind.Undefined: temperature = value; break;
+                    case "top_p" when topP.ValueKind == JsonValueKind.Undefined: topP = value; break;
+                    case "reasoning_effort" when reasoningEffort.ValueKind == JsonValueKind.Undefined: reasoningEffort = value; break;
+                    case "response_format" when responseFormat.ValueKind == JsonValueKind.Undefined: responseFormat = value; break;
+                    case "parallel_tool_calls" when parallelToolCalls.ValueKind == JsonValueKind.Undefined: parallelToolCalls = value; break;
+                    case "max_completion_tokens" when maxTokens.ValueKind == JsonValueKind.Undefined && maxCompletionTokens.ValueKind == JsonValueKind.Undefined:
+                        maxCompletionTokens = value;
                         break;
                 }
             }
@@ -1520,8 +1538,8 @@ public static class ChatRequestToMessages
         {
             foreach (var (key, value) in target.DefaultParams)
             {
-                // model, messages, max_tokens and stream are already claimed, so defaults never set them.
-                if (thinkingOn && Array.IndexOf(SamplingKeys, key) >= 0)
+                // Only Anthropic's own sampling key; the OpenAI-named defaults were merged into the request above.
+                if (key != "top_k" || thinkingOn)
                 {
                     continue;
                 }

@@ -379,6 +379,41 @@ public class ChatRequestToMessagesMappingTests
     }
 
     [Fact]
+    public void Translate_DefaultParams_AreTranslatedLikeTheClientsOwn_AndOpenAIOnlyOnesAreLeftOut()
+    {
+        // A LiteLLM config's litellm_params speak OpenAI: reasoning_effort must become thinking, and seed or
+        // penalties (which Anthropic rejects) must not reach it.
+        var target = Claude with
+        {
+            DefaultParams = new Dictionary<string, JsonElement>
+            {
+                ["reasoning_effort"] = Json("\"medium\""),
+                ["max_completion_tokens"] = Json("8000"),
+                ["parallel_tool_calls"] = Json("false"),
+                ["seed"] = Json("7"),
+                ["frequency_penalty"] = Json("0.5"),
+                ["presence_penalty"] = Json("0.5"),
+                ["logit_bias"] = Json("{}"),
+                ["service_tier"] = Json("\"flex\""),
+                ["verbosity"] = Json("\"low\""),
+            },
+        };
+        var body = TranslateValid(Request(Hi), target);
+
+        Assert.Equal(4096, body.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.Equal(8000, body.GetProperty("max_tokens").GetInt32());
+        Assert.False(body.TryGetProperty("tool_choice", out _)); // parallel_tool_calls means nothing without tools
+        foreach (var openAIOnly in new[] { "reasoning_effort", "max_completion_tokens", "parallel_tool_calls", "seed", "frequency_penalty", "presence_penalty", "logit_bias", "service_tier", "verbosity" })
+        {
+            Assert.False(body.TryGetProperty(openAIOnly, out _), openAIOnly);
+        }
+
+        var clientWins = TranslateValid(Request(Hi, "\"reasoning_effort\":\"high\",\"max_tokens\":20000"), target);
+        Assert.Equal(16384, clientWins.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.Equal(20000, clientWins.GetProperty("max_tokens").GetInt32());
+    }
+
+    [Fact]
     public void Translate_DefaultSamplingParams_SkippedWhenThinkingIsOn()
     {
         var target = Claude with
