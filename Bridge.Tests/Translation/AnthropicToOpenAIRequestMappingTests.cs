@@ -358,6 +358,23 @@ public class AnthropicToOpenAIRequestMappingTests
     }
 
     [Fact]
+    public void Translate_AdditionalDropParams_NamingTheClientsField_RemovesWhatItBecomes()
+    {
+        var target = Gpt5 with { AdditionalDropParams = ["thinking", "stop_sequences", "metadata"] };
+        var body = TranslateOk(Request("""
+            "thinking":{"type":"enabled","budget_tokens":20000},"stop_sequences":["END"],"metadata":{"user_id":"u"}
+            """), target);
+        Assert.False(body.TryGetProperty("reasoning_effort", out _));
+        Assert.False(body.TryGetProperty("stop", out _));
+        Assert.False(body.TryGetProperty("user", out _));
+
+        var kept = TranslateOk(Request("""
+            "thinking":{"type":"enabled","budget_tokens":20000}
+            """), Gpt5 with { AdditionalDropParams = ["stop_sequences"] });
+        Assert.Equal("high", kept.GetProperty("reasoning_effort").GetString());
+    }
+
+    [Fact]
     public void Translate_DefaultParams_FillInButNeverOverrideOrBreakReasoningRules()
     {
         var defaults = new Dictionary<string, JsonElement>

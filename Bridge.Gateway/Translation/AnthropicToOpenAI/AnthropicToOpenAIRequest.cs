@@ -96,6 +96,14 @@ public static class AnthropicToOpenAIRequest
 
             foreach (var property in request.EnumerateObject())
             {
+                // additional_drop_params may name the client's field ("thinking", "stop_sequences", "metadata"):
+                // then it counts as not sent, and nothing derived from it goes upstream.
+                if (target.AdditionalDropParams.Count > 0 && property.Name is not ("model" or "messages" or "max_tokens" or "stream")
+                    && !Allowed(property.Name))
+                {
+                    continue;
+                }
+
                 switch (property.Name)
                 {
                     case "model": model = property.Value; break;
