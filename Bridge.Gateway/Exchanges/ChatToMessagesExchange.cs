@@ -128,7 +128,11 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                             }
                             return UpstreamStreamPump.ItemResult.Continue;
                         }
-                        if (committed) translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}", "server_error", writer);
+                        if (committed)
+                        {
+                            translator.WriteError($"{Deployment.Id}: {translator.UpstreamErrorMessage}",
+                                translator.UpstreamErrorType == "rate_limit_error" ? "rate_limit_error" : "server_error", writer);
+                        }
                         return UpstreamStreamPump.ItemResult.Done;
                     },
                     FlushOnceCommitted(writer, ct),
@@ -161,9 +165,15 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
 
             if (!committed)
             {
+                // An error event before any content: nothing reached the client, so it gets the status the error
+                // would have had as a plain response.
                 return translator.UpstreamErrorMessage is { } message
-                    ? RelayResult.NotSent(translator.UpstreamErrorType is "overloaded_error" or "rate_limit_error" ? FailureKind.RateLimit : FailureKind.ServerError,
-                        translator.UpstreamErrorType == "overloaded_error" ? 529 : 502, $"{Deployment.Id}: {message}")
+                    ? translator.UpstreamErrorType switch
+                    {
+                        "rate_limit_error" => RelayResult.NotSent(FailureKind.RateLimit, 429, $"{Deployment.Id}: {message}"),
+                        "overloaded_error" => RelayResult.NotSent(FailureKind.RateLimit, 529, $"{Deployment.Id}: {message}"),
+                        _ => RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {message}"),
+                    }
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed) translator.WriteDone(writer);

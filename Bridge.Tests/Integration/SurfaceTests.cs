@@ -154,6 +154,45 @@ public sealed class SurfaceTests(MatrixFixture fixture) : IClassFixture<MatrixFi
         Assert.Equal(type, (string)json["error"]!["type"]!);
     }
 
+    [Theory]
+    [InlineData("rate_limit_error", 429, "rate_limit_error")]
+    [InlineData("overloaded_error", 529, "server_error")]
+    [InlineData("api_error", 502, "server_error")]
+    public async Task OpenAIStreamFromAnthropic_ErrorEventBeforeAnyContent_KeepsItsStatus(string anthropicType, int status, string openAIType)
+    {
+        // Anthropic can answer 200 and then send an error event first; nothing has reached the client yet.
+        fixture.Anthropic.Handler = (ctx, _) => AnthropicResponses.WriteRawSseAsync(ctx,
+            "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"" + anthropicType + "\",\"message\":\"try later\"}}\n\n");
+        using var client = fixture.Gateway.CreateClient();
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Json($$"""{"model":"{{MatrixFixture.AnthropicModel}}","stream":true,"messages":[{"role":"user","content":"x"}]}"""));
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(openAIType, (string)json["error"]!["type"]!);
+        Assert.Contains("try later", (string)json["error"]!["message"]!);
+    }
+
+    [Theory]
+    [InlineData("rate_limit_error", "rate_limit_error")]
+    [InlineData("overloaded_error", "server_error")]
+    public async Task OpenAIStreamFromAnthropic_ErrorEventAfterContent_EndsTheStreamWithItsType(string anthropicType, string openAIType)
+    {
+        var events = AnthropicResponses.StreamEvents("partial answer", []);
+        var upTo = events.FindIndex(e => e.Event == "content_block_stop");
+        fixture.Anthropic.Handler = (ctx, _) => AnthropicResponses.WriteSseAsync(ctx,
+            [.. events.Take(upTo), ("error", """{"type":"error","error":{"type":"TYPE","message":"try later"}}""".Replace("TYPE", anthropicType, StringComparison.Ordinal))]);
+        using var client = fixture.Gateway.CreateClient();
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Json($$"""{"model":"{{MatrixFixture.AnthropicModel}}","stream":true,"messages":[{"role":"user","content":"x"}]}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"content\":\"partial\"", body); // the first half of the text, already sent
+        var error = body.Split("\n").Where(l => l.StartsWith("data: {\"error\"", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).Single();
+        Assert.Equal(openAIType, (string)error["error"]!["type"]!);
+    }
+
     [Fact]
     public async Task ChatPassthrough_ReasoningDeployment_RenamesMaxTokens_AndDropsUnsupportedParams()
     {
