@@ -263,6 +263,7 @@ public static class ConfigLoader
                 warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
             }
         }
+        if (provider == ProviderKind.Anthropic && defaults.Count > 0) CheckTranslatableDefaults(defaults, pp);
 
         var extraHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (Mapping(p, "extra_headers", $"{pp}.extra_headers") is { } headers)
@@ -490,6 +491,23 @@ public static class ConfigLoader
     }
 
     /// <summary>Turns a YAML scalar or structure into JSON, typing plain scalars the way YAML 1.2 core does.</summary>
+    /// <summary>
+    /// Defaults for an Anthropic deployment are translated with every request: one that cannot be (a misspelt
+    /// <c>reasoning_effort</c>, a quoted number) would turn every request into a 400 naming a field the client
+    /// never sent, so it stops the config here instead. The same translator does the checking.
+    /// </summary>
+    private static void CheckTranslatableDefaults(Dictionary<string, JsonElement> defaults, string path)
+    {
+        using var probe = JsonDocument.Parse("""{"model":"probe","messages":[{"role":"user","content":"probe"}]}""");
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var result = Translation.OpenAIToAnthropic.ChatRequestToMessages.Translate(probe.RootElement,
+            new Translation.OpenAIToAnthropic.AnthropicTarget { Model = "probe", DefaultParams = defaults, DropParams = true }, output);
+        if (!result.Ok)
+        {
+            throw new ConfigException($"{path}{(result.ErrorParam is { } param ? "." + param : "")}: {result.ErrorMessage}");
+        }
+    }
+
     private static JsonElement ToJson(YamlNode node)
     {
         using var buffer = new MemoryStream();

@@ -109,6 +109,8 @@ public sealed class ConfigLoaderTests
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: openai/x\n      rpm: lots\n", "model_list[0].litellm_params.rpm: 'lots' is not a whole number")]
     [InlineData("model_list: [\n  - {", "invalid YAML at line")]
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: azure/x\n      api_key: k\n", "model_list[0].litellm_params.api_base: missing")]
+    [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: anthropic/x\n      api_key: k\n      reasoning_effort: extreme\n", "model_list[0].litellm_params.reasoning_effort: Invalid value for 'reasoning_effort': 'extreme'")]
+    [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: anthropic/x\n      api_key: k\n      temperature: \"warm\"\n", "model_list[0].litellm_params.temperature:")]
     public void InvalidConfig_IsOneSentenceNamingThePath(string yaml, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, Env()));

@@ -32,7 +32,9 @@ namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 /// Anthropic needs budget_tokens &lt; max_tokens), then capped; a cap at or under the budget halves
 /// the budget (minimum 1024) or omits thinking. Thinking is also omitted when the last assistant
 /// turn has tool calls (an OpenAI client cannot return the signed thinking block Anthropic then
-/// requires). See <see cref="ChatRequestTranslation.ThinkingOmitted"/>.</item>
+/// requires), and when <c>tool_choice</c> forces a tool (Anthropic refuses thinking with a forced
+/// tool; the client's explicit choice wins over an effort hint). See
+/// <see cref="ChatRequestTranslation.ThinkingOmitted"/>.</item>
 /// <item><c>user</c> (or <c>safety_identifier</c>) -> <c>metadata.user_id</c>. <c>prompt_cache_key</c>
 /// is dropped silently (Anthropic caches by <c>cache_control</c>).</item>
 /// <item>OpenAI-only parameters (logprobs, penalties, seed, store, audio...) and unknown ones: dropped
@@ -159,8 +161,13 @@ public static class ChatRequestToMessages
                 if (Dropped(key)) continue;
                 switch (key)
                 {
-                    case "temperature" when temperature.ValueKind == JsonValueKind.Undefined: temperature = value; break;
-                    case "top_p" when topP.ValueKind == JsonValueKind.Undefined: topP = value; break;
+                    // Temperature and top_p are one choice (only one is sent): a client that made it keeps it.
+                    case "temperature" when temperature.ValueKind == JsonValueKind.Undefined && topP.ValueKind == JsonValueKind.Undefined:
+                        temperature = value;
+                        break;
+                    case "top_p" when topP.ValueKind == JsonValueKind.Undefined && temperature.ValueKind == JsonValueKind.Undefined:
+                        topP = value;
+                        break;
                     case "reasoning_effort" when reasoningEffort.ValueKind == JsonValueKind.Undefined: reasoningEffort = value; break;
                     case "response_format" when responseFormat.ValueKind == JsonValueKind.Undefined: responseFormat = value; break;
                     case "parallel_tool_calls" when parallelToolCalls.ValueKind == JsonValueKind.Undefined: parallelToolCalls = value; break;
@@ -263,7 +270,7 @@ public static class ChatRequestToMessages
             var thinkingOmitted = false;
             if (budget is int b)
             {
-                if (_lastAssistantHasToolUse || Dropped("thinking"))
+                if (_lastAssistantHasToolUse || Dropped("thinking") || ForcesTool(toolChoice))
                 {
                     budget = null;
                     thinkingOmitted = true;
@@ -1367,6 +1374,15 @@ public static class ChatRequestToMessages
 
             writer.WriteEndObject();
         }
+
+        /// <summary><c>"required"</c> or a named function: what becomes Anthropic's <c>any</c> or <c>tool</c>.</summary>
+        private static bool ForcesTool(JsonElement toolChoice) =>
+            toolChoice.ValueKind switch
+            {
+                JsonValueKind.String => toolChoice.ValueEquals("required"u8),
+                JsonValueKind.Object => toolChoice.TryGetProperty("type"u8, out var type) && type.ValueEquals("function"u8),
+                _ => false,
+            };
 
         private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, JsonElement parallelToolCalls, bool hasTools)
         {

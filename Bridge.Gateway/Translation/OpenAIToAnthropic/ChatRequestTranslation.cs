@@ -28,7 +28,8 @@ public sealed class ChatRequestTranslation
     /// <summary>
     /// A <c>reasoning_effort</c> was requested but no <c>thinking</c> was sent: the conversation is
     /// inside a tool loop whose assistant turn has no (signed) thinking block, which Anthropic rejects
-    /// when thinking is on, or the output limit left no room for the minimum budget.
+    /// when thinking is on, <c>tool_choice</c> forces a tool, or the output limit left no room for the
+    /// minimum budget.
     /// </summary>
     public bool ThinkingOmitted { get; init; }
 

@@ -206,6 +206,36 @@ public class ChatRequestToMessagesMappingTests
         Assert.Equal(0.5, body.GetProperty("temperature").GetDouble());
     }
 
+    [Theory]
+    [InlineData("\"required\"")]
+    [InlineData("""{"type":"function","function":{"name":"f"}}""")]
+    public void Translate_ReasoningEffortWithAForcedTool_OmitsThinking(string choice)
+    {
+        // Anthropic refuses thinking together with tool_choice any/tool; the client's explicit choice wins.
+        var (result, body) = Translate(Request(Hi,
+            """ "reasoning_effort":"high","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":""" + choice));
+
+        Assert.True(result.ThinkingOmitted);
+        Assert.False(body.TryGetProperty("thinking", out _));
+        Assert.Empty(AnthropicMessagesRequestValidator.Validate(body));
+
+        var auto = TranslateValid(Request(Hi,
+            """ "reasoning_effort":"high","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object"}}}],"tool_choice":"auto" """));
+        Assert.True(auto.TryGetProperty("thinking", out _));
+    }
+
+    [Fact]
+    public void Translate_DefaultTemperature_DoesNotReplaceTheClientsTopP()
+    {
+        var target = Claude with { DefaultParams = new Dictionary<string, JsonElement> { ["temperature"] = Json("0.1") } };
+
+        var body = TranslateValid(Request(Hi, "\"top_p\":0.8"), target);
+
+        Assert.Equal(0.8, body.GetProperty("top_p").GetDouble());
+        Assert.False(body.TryGetProperty("temperature", out _));
+        Assert.Equal(0.1, TranslateValid(Request(Hi), target).GetProperty("temperature").GetDouble());
+    }
+
     [Fact]
     public void Translate_ReasoningEffortInsideToolLoop_OmitsThinking()
     {
