@@ -21,7 +21,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
     /// <summary>The response header naming the Anthropic server tools left out of the upstream request.</summary>
     public const string DroppedToolsHeader = "x-bridge-dropped-tools";
     private const int MaxWarnedTools = 256;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _warned = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Deployment, string Tool), byte> _warned = new();
 
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
@@ -41,7 +41,8 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", string.Join(", ", dropped));
         foreach (var tool in dropped)
         {
-            if (_warned.Count < MaxWarnedTools && _warned.TryAdd($"{deployment.Id}\n{tool}", 0))
+            // ContainsKey takes no lock (Count takes them all): the common case, a tool already warned about, stays cheap.
+            if (!_warned.ContainsKey((deployment.Id, tool)) && _warned.Count < MaxWarnedTools && _warned.TryAdd((deployment.Id, tool), 0))
             {
                 GatewayLog.ServerToolDropped(logger, tool, deployment.Id);
             }
@@ -67,8 +68,8 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         private void NameDroppedTools(HttpResponse response)
         {
             if (_translation.DroppedTools.Count == 0) return;
-            // Client-chosen names: keep the header to visible ASCII and a sane length.
-            response.Headers[DroppedToolsHeader] = string.Concat(string.Join(", ", _translation.DroppedTools).Where(c => c is >= ' ' and <= '~').Take(1024));
+            // Client-chosen names (each already cut to a short length by the translator): visible ASCII only.
+            response.Headers[DroppedToolsHeader] = string.Concat(string.Join(", ", _translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
         }
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)

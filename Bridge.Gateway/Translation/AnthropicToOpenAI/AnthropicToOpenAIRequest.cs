@@ -228,6 +228,8 @@ public static class AnthropicToOpenAIRequest
             };
         }
 
+        private static string Short(string s) => s.Length <= 64 ? s : s[..64];
+
         /// <summary>Not in AdditionalDropParams and acceptable to the deployment.</summary>
         private bool Allowed(string key)
         {
@@ -1055,8 +1057,9 @@ public static class AnthropicToOpenAIRequest
                     {
                         // Anthropic server tools (web_search_20250305, bash_20250124, ...) have no
                         // OpenAI function form: dropped and reported.
-                        var toolName = tool.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : "?";
-                        dropped.Add($"{toolName} ({type.GetString()})");
+                        // Named in a header and a log line: the client chooses these strings, so keep them short.
+                        var toolName = tool.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? Short(n.GetString()!) : "?";
+                        dropped.Add($"{toolName} ({Short(type.GetString()!)})");
                         continue;
                     }
 
