@@ -13,9 +13,9 @@ namespace Bridge.Gateway.Translation;
 /// upstream sees its own id again.</item>
 /// <item>Any other upstream id: <c>toolu_bridgex_{base64url(utf8 id)}</c>, decoded on the way back.</item>
 /// <item>Missing upstream id: a random <c>toolu_</c> id (kept as is on the way back).</item>
-/// <item>Client ids that OpenAI would reject (over 40 chars) are replaced by a deterministic
-/// <c>call_{hash}</c>, the same for the tool_use and its tool_result. The characters are not checked
-/// (ids that reach Bridge come from Anthropic, <c>[A-Za-z0-9_-]</c>, or from Bridge itself).</item>
+/// <item>Empty client ids and ids over 40 chars (OpenAI's limit) are replaced by a deterministic
+/// <c>call_{hash}</c>, the same for the tool_use and its tool_result. The characters are not
+/// checked.</item>
 /// </list>
 /// The reverse direction (OpenAI clients, Anthropic upstream) uses <see cref="ToAnthropic"/>.
 /// </summary>

@@ -360,13 +360,20 @@ public class AnthropicToOpenAIRequestMappingTests
     [Fact]
     public void Translate_AdditionalDropParams_NamingTheClientsField_RemovesWhatItBecomes()
     {
-        var target = Gpt5 with { AdditionalDropParams = ["thinking", "stop_sequences", "metadata"] };
+        var target = Gpt5 with { AdditionalDropParams = ["thinking", "metadata"] };
         var body = TranslateOk(Request("""
-            "thinking":{"type":"enabled","budget_tokens":20000},"stop_sequences":["END"],"metadata":{"user_id":"u"}
+            "thinking":{"type":"enabled","budget_tokens":20000},"metadata":{"user_id":"u"}
             """), target);
         Assert.False(body.TryGetProperty("reasoning_effort", out _));
-        Assert.False(body.TryGetProperty("stop", out _));
         Assert.False(body.TryGetProperty("user", out _));
+        // stop only reaches non-reasoning deployments
+        var noStop = TranslateOk(Request("""
+            "stop_sequences":["END"]
+            """), Gpt4o with { AdditionalDropParams = ["stop_sequences"] });
+        Assert.False(noStop.TryGetProperty("stop", out _));
+        Assert.True(TranslateOk(Request("""
+            "stop_sequences":["END"]
+            """), Gpt4o).TryGetProperty("stop", out _));
 
         var kept = TranslateOk(Request("""
             "thinking":{"type":"enabled","budget_tokens":20000}
