@@ -77,7 +77,7 @@ public sealed class LoadClient : IDisposable
         public List<double> Latencies { get; } = new(100_000);
         public List<double> FirstTokens { get; } = new(100_000);
         public List<double> Overheads { get; } = [];
-        public List<double> Relays { get; } = [];
+        public List<double> Relays { get; } = new(100_000);
         public int Errors { get; set; }
     }
 

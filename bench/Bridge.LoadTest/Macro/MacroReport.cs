@@ -23,7 +23,7 @@ public static class MacroReport
             var overhead = r.Bridge.ReportedOverheadP50 is { } p50 ? string.Create(inv, $"{p50:0.000} / {r.Bridge.ReportedOverheadP99:0.000}") : "n/a";
             var firstToken = r.Scenario.Stream ? string.Create(inv, $"{r.AddedFirstTokenP50:0.000} | {r.AddedFirstTokenP99:0.000}") : "- | -";
             var relay = r.Scenario.Stream
-                ? string.Create(inv, $"{r.Direct.RelayP50:0.000} / {r.Bridge.RelayP50:0.000} | {r.Direct.RelayP99:0.000} / {r.Bridge.RelayP99:0.000}")
+                ? $"{Ms(r.Direct.RelayP50)} / {Ms(r.Bridge.RelayP50)} | {Ms(r.Direct.RelayP99)} / {Ms(r.Bridge.RelayP99)}"
                 : "- | -";
             md.AppendLine(inv, $"| {r.Scenario.Name} | {r.Connections} | {r.Direct.P50:0.000} | {r.Direct.P99:0.000} | {r.Bridge.P50:0.000} | {r.Bridge.P99:0.000} | **{r.AddedP50:0.000}** | {r.AddedP99:0.000} | {firstToken} | {relay} | {overhead} |");
         }
@@ -59,6 +59,8 @@ public static class MacroReport
         md.AppendLine(inv, $"| peak memory <= 200 MB during 32-connection runs | {peak:0} MB | {(double.IsNaN(peak) ? "not run" : peak <= 200 ? "yes" : "**no**")} |");
         return md.ToString();
     }
+
+    private static string Ms(double? value) => value is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "n/a";
 
     private static double Micros(LoadResult r) => r.Requests == 0 ? double.NaN : r.ClientCpu.TotalMicroseconds / r.Requests;
 
