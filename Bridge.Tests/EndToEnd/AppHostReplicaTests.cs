@@ -26,26 +26,13 @@ public sealed partial class AppHostReplicaTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok", promptTokens: 9, completionTokens: 2));
-        var directory = Directory.CreateTempSubdirectory("bridge-e2e-").FullName;
-        using var cleanup = new DeleteOnDispose(directory);
-        var configPath = Path.Combine(directory, "config.yaml");
-        await File.WriteAllTextAsync(configPath, $$"""
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await using var run = await AppHostRun.StartAsync($$"""
             model_list:
               - model_name: fake-gpt
                 litellm_params: {model: openai/gpt-4o, api_base: "{{upstream.BaseUrl}}/v1", api_key: sk-fake}
-            """);
-
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
-            [$"--Bridge:ConfigPath={configPath}", $"--Parameters:master-key={MasterKey}", "--Bridge:Redis=garnet", "--Bridge:GatewayReplicas=2"], cts.Token);
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
-        }
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("admin", cts.Token);
+            """, MasterKey, ["--Bridge:GatewayReplicas=2"], cts.Token);
+        var app = run.App;
 
         var replicas = await ReplicaUrlsAsync(app, "gateway", 2, cts.Token);
         Assert.Equal(2, replicas.Distinct().Count());
@@ -122,12 +109,4 @@ public sealed partial class AppHostReplicaTests
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private sealed class DeleteOnDispose(string directory) : IDisposable
-    {
-        public void Dispose()
-        {
-            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
-        }
-    }
 }

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Bridge.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.EndToEnd;
 
@@ -22,9 +19,8 @@ public sealed class AppHostTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("through aspire", promptTokens: 9, completionTokens: 2));
-        var directory = Directory.CreateTempSubdirectory("bridge-e2e-").FullName;
-        var configPath = Path.Combine(directory, "config.yaml");
-        await File.WriteAllTextAsync(configPath, $"""
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await using var run = await AppHostRun.StartAsync($"""
             model_list:
               - model_name: fake-gpt
                 litellm_params:
@@ -35,22 +31,8 @@ public sealed class AppHostTests
               drop_params: true
               model_alias_map:
                 claude-haiku-4-5-20251001: fake-gpt
-            """);
-
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(
-            [$"--Bridge:ConfigPath={configPath}", $"--Parameters:master-key={MasterKey}", "--Bridge:Redis=garnet"], cts.Token);
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            // No dashboard listens in tests; without this, shutdown waits for the exporter.
-            builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
-        }
-
-        await using var app = await builder.BuildAsync(cts.Token);
-        await app.StartAsync(cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("redis", cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("admin", cts.Token);
+            """, MasterKey, [], cts.Token);
+        var app = run.App;
 
         using var client = app.CreateHttpClient("gateway", "http");
         client.DefaultRequestHeaders.Add("x-api-key", MasterKey);
