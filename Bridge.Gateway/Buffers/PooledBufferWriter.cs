@@ -14,6 +14,9 @@ public sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWrit
 
     public void Clear() => _written = 0;
 
+    /// <summary>Forgets everything written after the first <paramref name="count"/> bytes.</summary>
+    public void Truncate(int count) => _written = Math.Clamp(count, 0, _written);
+
     public void Advance(int count) => _written += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)

@@ -13,8 +13,9 @@ namespace Bridge.Gateway.Exchanges;
 
 /// <summary>
 /// Anthropic Messages client -> <c>anthropic/</c> deployment: the body goes up unchanged except for the model
-/// name (thinking signatures, <c>cache_control</c>, field order intact) and thinking blocks with an empty
-/// signature (translated earlier from another provider's answer; see <see cref="UnsignedThinking"/>),
+/// name (thinking signatures, <c>cache_control</c>, field order intact), thinking blocks with an empty
+/// signature (translated earlier from another provider's answer; see <see cref="UnsignedThinking"/>) and the
+/// deployment's sampling defaults where the client chose none (see <see cref="NativeDefaults"/>),
 /// <c>anthropic-version</c> and <c>anthropic-beta</c> are passed on, and the answer is streamed back byte for byte.
 /// </summary>
 public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNativeExchange> logger) : IExchange
@@ -28,6 +29,8 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
         var output = new PooledBufferWriter(request.Body.Length + 64);
         if (UnsignedThinking.MayBePresent(request.Body.Span)) UnsignedThinking.Strip(request.Root, deployment.UpstreamModel, output);
         else ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
+        // count_tokens takes no sampling parameters.
+        if (pathSuffix.Length == 0 && NativeDefaults.Any(deployment.DefaultParams)) NativeDefaults.Apply(request.Root, deployment.DefaultParams, output);
         var stream = request.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model, pathSuffix, time, logger);
     }
