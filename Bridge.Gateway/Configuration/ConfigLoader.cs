@@ -262,6 +262,10 @@ public static class ConfigLoader
             {
                 warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
             }
+            else if (provider == ProviderKind.Anthropic && key is not ("temperature" or "top_p" or "top_k"))
+            {
+                warnings.Add($"{pp}.{key}: applied to requests from OpenAI-format clients only; Anthropic clients' requests keep their own settings");
+            }
         }
         if (provider == ProviderKind.Anthropic && defaults.Count > 0) CheckTranslatableDefaults(defaults, pp);
 

@@ -91,7 +91,7 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void OpenAIOnlyDefaults_OnAnAnthropicDeployment_AreWarnings()
+    public void DefaultsAnAnthropicDeploymentCannotAlwaysApply_AreWarnings()
     {
         var config = ConfigLoader.Parse("""
             model_list:
@@ -101,7 +101,10 @@ public sealed class ConfigLoaderTests
                 litellm_params: {model: openai/gpt-4o, api_key: k, seed: 7}
             """, Env());
 
-        Assert.Equal(["model_list[0].litellm_params.seed: Anthropic has no such parameter; not sent to this deployment"], config.Warnings);
+        Assert.Equal([
+            "model_list[0].litellm_params.seed: Anthropic has no such parameter; not sent to this deployment",
+            "model_list[0].litellm_params.reasoning_effort: applied to requests from OpenAI-format clients only; Anthropic clients' requests keep their own settings",
+        ], config.Warnings);
     }
 
     [Theory]
