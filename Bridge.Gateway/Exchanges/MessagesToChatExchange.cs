@@ -65,6 +65,15 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
 
         public override string UpstreamProtocol => "openai";
 
+        /// <summary>
+        /// An error object before any content: nothing reached the client, so it is answered like the plain error
+        /// it names (a 429 stays a 429 and cools the deployment down); one that names no status is a 502.
+        /// </summary>
+        private static RelayResult FirstChunkFailed(int? status, string message) =>
+            status is { } named
+                ? RelayResult.NotSent(FailureClassifier.Classify(UpstreamFailure.Status, new UpstreamError(named, message, null)), named, message)
+                : RelayResult.NotSent(FailureKind.ServerError, 502, message);
+
         private void NameDroppedTools(HttpResponse response)
         {
             if (_translation.DroppedTools.Count == 0) return;
@@ -201,7 +210,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             if (!committed)
             {
                 return firstChunkError is not null
-                    ? RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {firstChunkError}")
+                    ? FirstChunkFailed(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed)

@@ -44,6 +44,22 @@ public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixtur
         Assert.Equal("Read", (string)Assert.Single(tools)!["function"]!["name"]!);
     }
 
+    [Theory]
+    [InlineData("""{"error":{"message":"slow down","type":"tokens","code":"rate_limit_exceeded"}}""", 429, "rate_limit_error")]
+    [InlineData("""{"error":{"object":"error","message":"slow down","type":"BadRequestError","code":400}}""", 400, "invalid_request_error")]
+    [InlineData("""{"error":{"message":"slow down","type":"server_error"}}""", 502, "api_error")]
+    public async Task OpenAIStream_ErrorObjectBeforeAnyContent_IsAnsweredWithTheStatusItNames(string chunk, int status, string type)
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteSseAsync(ctx, [chunk]);
+
+        var (response, text) = await PostAsync("""{"model": "claude-opus-4-8", "max_tokens": 100, "stream": true, "messages": [{"role": "user", "content": "hi"}]}""");
+
+        Assert.Equal(status, (int)response.StatusCode);
+        var error = JsonNode.Parse(text)!["error"]!;
+        Assert.Equal(type, (string)error["type"]!);
+        Assert.Contains("slow down", (string)error["message"]!);
+    }
+
     [Fact]
     public async Task WithoutServerTools_NoDroppedToolsHeader()
     {

@@ -97,7 +97,31 @@ public sealed class OpenAIToAnthropicStream
     /// <summary>Message of an upstream in-stream error, or a description of an unreadable chunk.</summary>
     public string? UpstreamError { get; private set; }
 
+    /// <summary>
+    /// The HTTP status an in-stream error object names, when it names one: a numeric <c>code</c> of 400-599
+    /// (vLLM and other OpenAI-compatible servers), or 429 for a <c>rate_limit</c> code or type.
+    /// </summary>
+    public int? UpstreamErrorStatus { get; private set; }
+
     public int DroppedArgumentFragments { get; private set; }
+
+    private static int? StatusOf(JsonElement error)
+    {
+        if (error.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.Number
+            && code.TryGetInt32(out var number) && number is >= 400 and <= 599)
+        {
+            return number;
+        }
+        foreach (var name in new[] { "code", "type" })
+        {
+            if (error.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String
+                && text.GetString()!.Contains("rate_limit", StringComparison.OrdinalIgnoreCase))
+            {
+                return 429;
+            }
+        }
+        return null;
+    }
 
     /// <summary><c>message_start</c> (empty content, estimated input tokens) then <c>ping</c>.</summary>
     public void WriteStart(IBufferWriter<byte> output)
@@ -191,6 +215,7 @@ public sealed class OpenAIToAnthropicStream
                 UpstreamError = error.ValueKind == JsonValueKind.String
                     ? error.GetString()
                     : OpenAIToAnthropicResponse.StringOrNull(error, "message"u8) ?? "upstream returned an error";
+                if (error.ValueKind == JsonValueKind.Object) UpstreamErrorStatus = StatusOf(error);
                 return false;
             }
 
