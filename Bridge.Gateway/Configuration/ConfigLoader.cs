@@ -267,7 +267,18 @@ public static class ConfigLoader
                 warnings.Add($"{pp}.{key}: applied to requests from OpenAI-format clients only; Anthropic clients' requests keep their own settings");
             }
         }
-        if (provider == ProviderKind.Anthropic && defaults.Count > 0) CheckTranslatableDefaults(defaults, pp);
+        if (provider == ProviderKind.Anthropic && defaults.Count > 0)
+        {
+            foreach (var key in new[] { "temperature", "top_p", "top_k" })
+            {
+                // Natively forwarded requests get these as they are: they must be numbers.
+                if (defaults.TryGetValue(key, out var value) && value.ValueKind != JsonValueKind.Number)
+                {
+                    throw new ConfigException($"{pp}.{key}: must be a number");
+                }
+            }
+            CheckTranslatableDefaults(defaults, pp);
+        }
 
         var extraHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (Mapping(p, "extra_headers", $"{pp}.extra_headers") is { } headers)

@@ -66,13 +66,24 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         public override string UpstreamProtocol => "openai";
 
         /// <summary>
-        /// An error object before any content: nothing reached the client, so it is answered like the plain error
-        /// it names (a 429 stays a 429 and cools the deployment down); one that names no status is a 502.
+        /// An error object before any content: nothing reached the client, so it can be answered like the plain
+        /// error it names, when that is trustworthy: a 429 stays a 429 (retried, and cooling the deployment as a
+        /// plain 429 would), a 5xx stays a server error, and a 4xx only when it says the prompt is too long or
+        /// was filtered (so context-window and content-policy fallbacks work). Other 4xx in a stream are how some
+        /// servers (vLLM) report their own faults, so they stay a 502 that may fail over, like an unnamed error.
         /// </summary>
-        private static RelayResult FirstChunkFailed(int? status, string message) =>
-            status is { } named
-                ? RelayResult.NotSent(FailureClassifier.Classify(UpstreamFailure.Status, new UpstreamError(named, message, null)), named, message)
-                : RelayResult.NotSent(FailureKind.ServerError, 502, message);
+        private static RelayResult FirstChunkFailed(int? status, string message)
+        {
+            if (status is { } named)
+            {
+                var kind = FailureClassifier.Classify(UpstreamFailure.Status, new UpstreamError(named, message, null));
+                if (named >= 500 || kind is FailureKind.RateLimit or FailureKind.ContextWindow or FailureKind.ContentPolicy)
+                {
+                    return RelayResult.NotSent(kind, named, message);
+                }
+            }
+            return RelayResult.NotSent(FailureKind.ServerError, 502, message);
+        }
 
         private void NameDroppedTools(HttpResponse response)
         {

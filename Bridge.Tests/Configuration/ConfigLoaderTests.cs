@@ -114,6 +114,7 @@ public sealed class ConfigLoaderTests
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: azure/x\n      api_key: k\n", "model_list[0].litellm_params.api_base: missing")]
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: anthropic/x\n      api_key: k\n      reasoning_effort: extreme\n", "model_list[0].litellm_params.reasoning_effort: Invalid value for 'reasoning_effort': 'extreme'")]
     [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: anthropic/x\n      api_key: k\n      temperature: \"warm\"\n", "model_list[0].litellm_params.temperature:")]
+    [InlineData("model_list:\n  - model_name: x\n    litellm_params:\n      model: anthropic/x\n      api_key: k\n      reasoning_effort: high\n      top_k: \"40\"\n", "model_list[0].litellm_params.top_k: must be a number")]
     public void InvalidConfig_IsOneSentenceNamingThePath(string yaml, string expected)
     {
         var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse(yaml, Env()));

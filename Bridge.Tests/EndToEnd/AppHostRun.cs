@@ -49,7 +49,7 @@ public sealed class AppHostRun : IAsyncDisposable
             }
             catch
             {
-                await run.DisposeAsync();
+                try { await run.DisposeAsync(); } catch (Exception) { /* the start failure is the one to report */ }
                 throw;
             }
         }
@@ -62,12 +62,18 @@ public sealed class AppHostRun : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.DisposeAsync();
-        TryDelete(_directory);
+        try
+        {
+            await App.DisposeAsync();
+        }
+        finally
+        {
+            TryDelete(_directory);
+        }
     }
 
     private static void TryDelete(string directory)
     {
-        try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(directory, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }

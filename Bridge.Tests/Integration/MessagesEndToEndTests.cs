@@ -46,7 +46,10 @@ public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixtur
 
     [Theory]
     [InlineData("""{"error":{"message":"slow down","type":"tokens","code":"rate_limit_exceeded"}}""", 429, "rate_limit_error")]
-    [InlineData("""{"error":{"object":"error","message":"slow down","type":"BadRequestError","code":400}}""", 400, "invalid_request_error")]
+    [InlineData("""{"error":{"message":"slow down","code":"429"}}""", 429, "rate_limit_error")]
+    [InlineData("""{"error":{"object":"error","message":"slow down: maximum context length is 8192 tokens","type":"BadRequestError","code":400}}""", 400, "invalid_request_error")]
+    [InlineData("""{"error":{"object":"error","message":"slow down, engine died","type":"BadRequestError","code":400}}""", 502, "api_error")] // vLLM's own faults
+    [InlineData("""{"error":{"message":"slow down","type":"server_error","code":503}}""", 503, "overloaded_error")]
     [InlineData("""{"error":{"message":"slow down","type":"server_error"}}""", 502, "api_error")]
     public async Task OpenAIStream_ErrorObjectBeforeAnyContent_IsAnsweredWithTheStatusItNames(string chunk, int status, string type)
     {

@@ -33,20 +33,25 @@ public static class NativeDefaults
     {
         if (ThinkingOn(client)) return;
         var samplingChosen = client.TryGetProperty("temperature", out _) || client.TryGetProperty("top_p", out _);
-        var add = new List<(string Key, JsonElement Value)>(3);
-        if (!samplingChosen && defaults.TryGetValue("temperature", out var temperature)) add.Add(("temperature", temperature));
-        else if (!samplingChosen && defaults.TryGetValue("top_p", out var topP)) add.Add(("top_p", topP));
-        if (!client.TryGetProperty("top_k", out _) && defaults.TryGetValue("top_k", out var topK)) add.Add(("top_k", topK));
+        var add = new List<(string Key, string Value)>(3);
+        if (!samplingChosen && Number(defaults, "temperature") is { } temperature)
+        {
+            // OpenAI's scale goes to 2, Anthropic's to 1 (the translated path clamps the same way).
+            add.Add(("temperature", temperature.GetDouble() > 1 ? "1" : temperature.GetRawText()));
+        }
+        else if (!samplingChosen && Number(defaults, "top_p") is { } topP) add.Add(("top_p", topP.GetRawText()));
+        if (!client.TryGetProperty("top_k", out _) && Number(defaults, "top_k") is { } topK) add.Add(("top_k", topK.GetRawText()));
         if (add.Count == 0) return;
 
-        // The body ends with the object's closing brace (maybe followed by whitespace): reopen it.
-        var end = body.WrittenSpan.LastIndexOf((byte)'}');
-        if (end < 0) return;
+        // The body ends with the object's closing brace (maybe followed by whitespace): reopen it. The object has
+        // at least "model", so a comma can follow what is there.
+        var end = body.WrittenSpan.TrimEnd(" \t\r\n"u8).Length - 1;
+        if (end < 1 || body.WrittenSpan[end] != (byte)'}') return;
         body.Truncate(end);
         foreach (var (key, value) in add)
         {
-            // The keys are the constants above and the values came from YAML as JSON: both written as they are.
-            Write(body, $",\"{key}\":{value.GetRawText()}");
+            // The keys are the constants above and the values are JSON numbers: both written as they are.
+            Write(body, $",\"{key}\":{value}");
         }
         Write(body, "}");
     }
@@ -56,6 +61,10 @@ public static class NativeDefaults
         var written = System.Text.Encoding.UTF8.GetBytes(text, body.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(text.Length)));
         body.Advance(written);
     }
+
+    /// <summary>The default when it is a number (the config loader refuses other types for these keys).</summary>
+    private static JsonElement? Number(IReadOnlyDictionary<string, JsonElement> defaults, string key) =>
+        defaults.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.Number ? value : null;
 
     private static bool ThinkingOn(JsonElement client) =>
         client.TryGetProperty("thinking", out var thinking) && thinking.ValueKind == JsonValueKind.Object

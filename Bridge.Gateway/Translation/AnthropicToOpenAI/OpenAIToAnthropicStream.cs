@@ -107,8 +107,10 @@ public sealed class OpenAIToAnthropicStream
 
     private static int? StatusOf(JsonElement error)
     {
-        if (error.TryGetProperty("code"u8, out var code) && code.ValueKind == JsonValueKind.Number
-            && code.TryGetInt32(out var number) && number is >= 400 and <= 599)
+        if (error.TryGetProperty("code"u8, out var code)
+            && (code.ValueKind == JsonValueKind.Number ? code.TryGetInt32(out var number)
+                : int.TryParse(code.ValueKind == JsonValueKind.String ? code.GetString() : null, System.Globalization.CultureInfo.InvariantCulture, out number))
+            && number is >= 400 and <= 599)
         {
             return number;
         }
