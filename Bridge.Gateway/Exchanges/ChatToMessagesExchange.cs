@@ -6,6 +6,7 @@ using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Endpoints;
 using Bridge.Gateway.Pipeline;
+using Bridge.Gateway.Protocols.Anthropic;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
 using Bridge.Gateway.Upstream;
 using Bridge.Gateway.Routing;
@@ -165,15 +166,8 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
 
             if (!committed)
             {
-                // An error event before any content: nothing reached the client, so it gets the status the error
-                // would have had as a plain response.
                 return translator.UpstreamErrorMessage is { } message
-                    ? translator.UpstreamErrorType switch
-                    {
-                        "rate_limit_error" => RelayResult.NotSent(FailureKind.RateLimit, 429, $"{Deployment.Id}: {message}"),
-                        "overloaded_error" => RelayResult.NotSent(FailureKind.RateLimit, 529, $"{Deployment.Id}: {message}"),
-                        _ => RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {message}"),
-                    }
+                    ? RelayResult.InStreamError(AnthropicErrors.StatusForType(translator.UpstreamErrorType), $"{Deployment.Id}: {message}")
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed) translator.WriteDone(writer);

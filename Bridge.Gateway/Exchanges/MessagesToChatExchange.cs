@@ -65,26 +65,6 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
 
         public override string UpstreamProtocol => "openai";
 
-        /// <summary>
-        /// An error object before any content: nothing reached the client, so it can be answered like the plain
-        /// error it names, when that is trustworthy: a 429 stays a 429 (retried, and cooling the deployment as a
-        /// plain 429 would), a 5xx stays a server error, and a 4xx only when it says the prompt is too long or
-        /// was filtered (so context-window and content-policy fallbacks work). Other 4xx in a stream are how some
-        /// servers (vLLM) report their own faults, so they stay a 502 that may fail over, like an unnamed error.
-        /// </summary>
-        private static RelayResult FirstChunkFailed(int? status, string message)
-        {
-            if (status is { } named)
-            {
-                var kind = FailureClassifier.Classify(UpstreamFailure.Status, new UpstreamError(named, message, null));
-                if (named >= 500 || kind is FailureKind.RateLimit or FailureKind.ContextWindow or FailureKind.ContentPolicy)
-                {
-                    return RelayResult.NotSent(kind, named, message);
-                }
-            }
-            return RelayResult.NotSent(FailureKind.ServerError, 502, message);
-        }
-
         private void NameDroppedTools(HttpResponse response)
         {
             if (_translation.DroppedTools.Count == 0) return;
@@ -221,7 +201,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             if (!committed)
             {
                 return firstChunkError is not null
-                    ? FirstChunkFailed(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
+                    ? RelayResult.InStreamError(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed)

@@ -157,7 +157,8 @@ public sealed class SurfaceTests(MatrixFixture fixture) : IClassFixture<MatrixFi
     [Theory]
     [InlineData("rate_limit_error", 429, "rate_limit_error")]
     [InlineData("overloaded_error", 529, "server_error")]
-    [InlineData("api_error", 502, "server_error")]
+    [InlineData("api_error", 500, "server_error")]
+    [InlineData("invalid_request_error", 502, "server_error")] // a 4xx inside a 200 stream is not trusted as the client's fault
     public async Task OpenAIStreamFromAnthropic_ErrorEventBeforeAnyContent_KeepsItsStatus(string anthropicType, int status, string openAIType)
     {
         // Anthropic can answer 200 and then send an error event first; nothing has reached the client yet.

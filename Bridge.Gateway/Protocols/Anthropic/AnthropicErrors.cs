@@ -34,6 +34,22 @@ public static class AnthropicErrors
         _ => Api,
     };
 
+    /// <summary>The HTTP status Anthropic answers with for an error type (the reverse of <see cref="TypeForStatus"/>).</summary>
+    public static int? StatusForType(string? type) => type switch
+    {
+        InvalidRequest => 400,
+        Authentication => 401,
+        "billing_error" => 402,
+        Permission => 403,
+        NotFound => 404,
+        RequestTooLarge => 413,
+        RateLimit => 429,
+        Api => 500,
+        "timeout_error" => 504,
+        Overloaded => 529,
+        _ => null,
+    };
+
     /// <summary>Writes the envelope (also the <c>data:</c> payload of a stream's <c>event: error</c>).</summary>
     public static void Write(IBufferWriter<byte> output, string type, string message)
     {
