@@ -82,7 +82,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                 var translated = MessagesResponseToChat.Translate(upstream.RootElement, RequestedModel, output);
                 if (!translated.Ok)
                 {
-                    return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
+                    return RelayResult.ErrorInside200(AnthropicErrors.StatusForType(translated.ErrorType), $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens);
                 FinishReason = translated.FinishReason;
@@ -167,7 +167,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             if (!committed)
             {
                 return translator.UpstreamErrorMessage is { } message
-                    ? RelayResult.InStreamError(AnthropicErrors.StatusForType(translator.UpstreamErrorType), $"{Deployment.Id}: {message}")
+                    ? RelayResult.ErrorInside200(AnthropicErrors.StatusForType(translator.UpstreamErrorType), $"{Deployment.Id}: {message}")
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed) translator.WriteDone(writer);

@@ -109,7 +109,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
                 var translated = OpenAIToAnthropicResponse.Translate(upstream.RootElement, RequestedModel, _translation.ToolNames, _translation.StopSequences, output);
                 if (!translated.Ok)
                 {
-                    return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: {translated.ErrorMessage}");
+                    return RelayResult.ErrorInside200(translated.ErrorStatus, $"{Deployment.Id}: {translated.ErrorMessage}");
                 }
                 Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
                 FinishReason = translated.StopReason;
@@ -201,7 +201,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             if (!committed)
             {
                 return firstChunkError is not null
-                    ? RelayResult.InStreamError(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
+                    ? RelayResult.ErrorInside200(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
                     : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
             }
             if (translator.Completed)

@@ -63,6 +63,19 @@ public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixtur
         Assert.Contains("slow down", (string)error["message"]!);
     }
 
+    [Theory]
+    [InlineData("""{"error":{"message":"slow down","code":"rate_limit_exceeded"}}""", 429)]
+    [InlineData("""{"error":{"message":"slow down"}}""", 502)]
+    public async Task OpenAIJson200_WithAnErrorBody_IsAnsweredWithTheStatusItNames(string body, int status)
+    {
+        fixture.OpenAI.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, body);
+
+        var (response, text) = await PostAsync("""{"model": "claude-opus-4-8", "max_tokens": 100, "messages": [{"role": "user", "content": "hi"}]}""");
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains("slow down", (string)JsonNode.Parse(text)!["error"]!["message"]!);
+    }
+
     [Fact]
     public async Task WithoutServerTools_NoDroppedToolsHeader()
     {

@@ -175,6 +175,21 @@ public sealed class SurfaceTests(MatrixFixture fixture) : IClassFixture<MatrixFi
     }
 
     [Theory]
+    [InlineData("rate_limit_error", 429)]
+    [InlineData("invalid_request_error", 502)]
+    public async Task OpenAIClient_Anthropic200WithAnErrorBody_KeepsATrustedStatus(string anthropicType, int status)
+    {
+        fixture.Anthropic.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx,
+            """{"type":"error","error":{"type":"TYPE","message":"try later"}}""".Replace("TYPE", anthropicType, StringComparison.Ordinal));
+        using var client = fixture.Gateway.CreateClient();
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Json($$"""{"model":"{{MatrixFixture.AnthropicModel}}","messages":[{"role":"user","content":"x"}]}"""));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains("try later", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!);
+    }
+
+    [Theory]
     [InlineData("rate_limit_error", "rate_limit_error")]
     [InlineData("overloaded_error", "server_error")]
     public async Task OpenAIStreamFromAnthropic_ErrorEventAfterContent_EndsTheStreamWithItsType(string anthropicType, string openAIType)

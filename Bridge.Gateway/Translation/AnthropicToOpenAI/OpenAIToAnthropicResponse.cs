@@ -33,7 +33,7 @@ public static class OpenAIToAnthropicResponse
             var message = error.TryGetProperty("message"u8, out var m) && m.ValueKind == JsonValueKind.String
                 ? m.GetString()
                 : "upstream returned an error";
-            return new ResponseTranslation(false, message, null, 0, 0, 0);
+            return new ResponseTranslation(false, message, null, 0, 0, 0, OpenAIErrorStatus.Of(error));
         }
 
         JsonElement message0 = default;

@@ -98,32 +98,11 @@ public sealed class OpenAIToAnthropicStream
     public string? UpstreamError { get; private set; }
 
     /// <summary>
-    /// The HTTP status an in-stream error object names, when it names one: a numeric <c>code</c> of 400-599
-    /// (vLLM and other OpenAI-compatible servers), or 429 for a <c>rate_limit</c> code or type.
+    /// The HTTP status an in-stream error object names, when it names one (see <see cref="OpenAIErrorStatus"/>).
     /// </summary>
     public int? UpstreamErrorStatus { get; private set; }
 
     public int DroppedArgumentFragments { get; private set; }
-
-    private static int? StatusOf(JsonElement error)
-    {
-        if (error.TryGetProperty("code"u8, out var code)
-            && (code.ValueKind == JsonValueKind.Number ? code.TryGetInt32(out var number)
-                : int.TryParse(code.ValueKind == JsonValueKind.String ? code.GetString() : null, System.Globalization.CultureInfo.InvariantCulture, out number))
-            && number is >= 400 and <= 599)
-        {
-            return number;
-        }
-        foreach (var name in new[] { "code", "type" })
-        {
-            if (error.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String
-                && text.GetString()!.Contains("rate_limit", StringComparison.OrdinalIgnoreCase))
-            {
-                return 429;
-            }
-        }
-        return null;
-    }
 
     /// <summary><c>message_start</c> (empty content, estimated input tokens) then <c>ping</c>.</summary>
     public void WriteStart(IBufferWriter<byte> output)
@@ -217,7 +196,7 @@ public sealed class OpenAIToAnthropicStream
                 UpstreamError = error.ValueKind == JsonValueKind.String
                     ? error.GetString()
                     : OpenAIToAnthropicResponse.StringOrNull(error, "message"u8) ?? "upstream returned an error";
-                if (error.ValueKind == JsonValueKind.Object) UpstreamErrorStatus = StatusOf(error);
+                if (error.ValueKind == JsonValueKind.Object) UpstreamErrorStatus = OpenAIErrorStatus.Of(error);
                 return false;
             }
 
