@@ -76,10 +76,13 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
         var page = context.Render<Keys>();
         var name = "bunit-" + Guid.NewGuid().ToString("N")[..6];
 
-        page.Find("#new-key-button").Click();
-        page.Find("#key-name").Change(name);
-        page.Find("#key-rpm").Change("zero");
-        page.Find("#key-save").Click();
+        // The page loads its list after the first render; every find-and-act runs inside the renderer
+        // (InvokeAsync), so a render finishing in between cannot swap the element's handler away (seen once).
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".admin-loading")), TimeSpan.FromSeconds(10));
+        await page.InvokeAsync(() => page.Find("#new-key-button").Click());
+        await page.InvokeAsync(() => page.Find("#key-name").Change(name));
+        await page.InvokeAsync(() => page.Find("#key-rpm").Change("zero"));
+        await page.InvokeAsync(() => page.Find("#key-save").Click());
         page.WaitForAssertion(() => Assert.Contains("rpm_limit:", page.Find("#key-form-error").TextContent));
         Assert.Empty(page.FindAll("#new-key-value"));
 
@@ -89,7 +92,7 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
             page.Find("#key-rpm").Change("5");
             Assert.Equal("5", page.Find("#key-rpm").GetAttribute("value"));
         }, TimeSpan.FromSeconds(5));
-        page.Find("#key-save").Click();
+        await page.InvokeAsync(() => page.Find("#key-save").Click());
         page.WaitForAssertion(() => Assert.True(page.FindAll("#new-key-value").Count == 1, page.FindAll("#key-form-error, #keys-error").FirstOrDefault()?.TextContent), TimeSpan.FromSeconds(10));
         var value = page.Find("#new-key-value").TextContent;
         var stored = await store.FindBySecretAsync(value);
@@ -97,13 +100,13 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
         Assert.Empty(page.FindAll("#key-editor"));
 
         page.WaitForAssertion(() => Assert.Contains(stored.KeyPrefix, page.Markup), TimeSpan.FromSeconds(10)); // the list reloaded: saving is over
-        page.Find("#new-key-done").Click();
+        await page.InvokeAsync(() => page.Find("#new-key-done").Click());
         Assert.DoesNotContain(value, page.Markup);
         Assert.Contains(stored.KeyPrefix, page.Markup);
 
-        page.Find($"[data-key='{stored.Id}'] [data-action=revoke]").Click();
+        await page.InvokeAsync(() => page.Find($"[data-key='{stored.Id}'] [data-action=revoke]").Click());
         Assert.NotNull(await store.GetAsync(stored.Id)); // one click only asks
-        page.Find($"[data-key='{stored.Id}'] [data-action=confirm-revoke]").Click();
+        await page.InvokeAsync(() => page.Find($"[data-key='{stored.Id}'] [data-action=confirm-revoke]").Click());
         page.WaitForAssertion(() => Assert.Contains("Revoked", page.Find("#keys-message").TextContent), TimeSpan.FromSeconds(10));
         Assert.Null(await store.GetAsync(stored.Id));
     }
