@@ -396,19 +396,12 @@ public static partial class ChatRequestToMessages
 
         private void WriteDefaults(Utf8JsonWriter writer, bool thinkingOn)
         {
-            foreach (var (key, value) in target.DefaultParams)
+            // Only Anthropic's own sampling key is written as is; the OpenAI-named defaults were merged into the
+            // request before translation.
+            if (!thinkingOn && target.DefaultParams.TryGetValue("top_k", out var topK) && Claim("top_k"))
             {
-                // Only Anthropic's own sampling key; the OpenAI-named defaults were merged into the request above.
-                if (key != "top_k" || thinkingOn)
-                {
-                    continue;
-                }
-
-                if (Claim(key))
-                {
-                    writer.WritePropertyName(key);
-                    value.WriteTo(writer);
-                }
+                writer.WritePropertyName("top_k"u8);
+                topK.WriteTo(writer);
             }
         }
     }
