@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Bridge.Gateway.Protocols.Anthropic;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -262,14 +263,14 @@ public static class ConfigLoader
             {
                 warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
             }
-            else if (provider == ProviderKind.Anthropic && key is not ("temperature" or "top_p" or "top_k"))
+            else if (provider == ProviderKind.Anthropic && !NativeDefaults.Keys.Contains(key))
             {
                 warnings.Add($"{pp}.{key}: applied to requests from OpenAI-format clients only; Anthropic clients' requests keep their own settings");
             }
         }
         if (provider == ProviderKind.Anthropic && defaults.Count > 0)
         {
-            foreach (var key in new[] { "temperature", "top_p", "top_k" })
+            foreach (var key in NativeDefaults.Keys)
             {
                 // Natively forwarded requests get these as they are: they must be numbers.
                 if (defaults.TryGetValue(key, out var value) && value.ValueKind != JsonValueKind.Number)
@@ -505,7 +506,6 @@ public static class ConfigLoader
         return result;
     }
 
-    /// <summary>Turns a YAML scalar or structure into JSON, typing plain scalars the way YAML 1.2 core does.</summary>
     /// <summary>
     /// Defaults for an Anthropic deployment are translated with every request: one that cannot be (a misspelt
     /// <c>reasoning_effort</c>, a quoted number) would turn every request into a 400 naming a field the client
@@ -523,6 +523,7 @@ public static class ConfigLoader
         }
     }
 
+    /// <summary>Turns a YAML scalar or structure into JSON, typing plain scalars the way YAML 1.2 core does.</summary>
     private static JsonElement ToJson(YamlNode node)
     {
         using var buffer = new MemoryStream();

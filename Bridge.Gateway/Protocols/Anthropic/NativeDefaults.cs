@@ -13,12 +13,13 @@ namespace Bridge.Gateway.Protocols.Anthropic;
 /// </summary>
 public static class NativeDefaults
 {
-    private static readonly string[] Sampling = ["temperature", "top_p", "top_k"];
+    /// <summary>The defaults a natively forwarded request can take (the config loader checks they are numbers).</summary>
+    public static readonly IReadOnlyList<string> Keys = ["temperature", "top_p", "top_k"];
 
     /// <summary>True when <paramref name="defaults"/> holds anything this class could apply.</summary>
     public static bool Any(IReadOnlyDictionary<string, JsonElement> defaults)
     {
-        foreach (var key in Sampling)
+        foreach (var key in Keys)
         {
             if (defaults.ContainsKey(key)) return true;
         }
