@@ -10,15 +10,13 @@ using Microsoft.Playwright;
 namespace Bridge.Tests.Admin;
 
 /// <summary>
-/// The story in a real browser (Debian's Chromium driven by Playwright), against real servers on loopback:
+/// The story in a real browser (Chromium driven by Playwright, found by <see cref="Browser"/>), against real servers on loopback:
 /// Garnet, a fake OpenAI upstream, the gateway and the admin. Sign in, create a key, read its value off the page,
 /// call the gateway with it, see the request in Usage, change an alias and see the gateway follow, revoke the key
 /// and see the gateway refuse it. A screenshot of every page lands in TestResults/screenshots.
 /// </summary>
 public sealed class AdminBrowserStoryTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     private GarnetInstance _garnet = null!;
     private FakeUpstream _upstream = null!;
     private GatewayHost _gateway = null!;
@@ -52,12 +50,7 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         // Outside Development, static assets (blazor.web.js, Fluent UI) come from a publish folder; here, from the build's manifest.
         configure: builder => builder.WebHost.UseStaticWebAssets());
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _browser = await Browser.LaunchAsync(_playwright);
         Directory.CreateDirectory(Screenshots);
     }
 

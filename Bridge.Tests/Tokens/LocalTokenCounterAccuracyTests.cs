@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -26,7 +27,7 @@ public sealed class LocalTokenCounterAccuracyTests(ITestOutputHelper output)
     [MemberData(nameof(Models))]
     public void CountAnthropicRequest_FixturesAndCraftedRequests_WithinFivePercentOfReference(string model)
     {
-        var cases = TokenFixtureBodies.All().Concat(CraftedRequests.All()).ToList();
+        var cases = Fixtures.AnthropicRequestBodies().Concat(CraftedRequests.All()).ToList();
         Assert.True(cases.Count >= 20, $"expected the recorded fixtures plus crafted requests, found {cases.Count}");
 
         var table = new StringBuilder();

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Gateway.Tokens;
@@ -9,7 +10,7 @@ public sealed class LocalTokenCounterTests
     private const string Model = "gpt-4o";
 
     private static JsonElement LargestClaudeCodeRequest() =>
-        TokenFixtureBodies.All().Where(c => c.Name.StartsWith("cc-", StringComparison.Ordinal))
+        Fixtures.AnthropicRequestBodies().Where(c => c.Name.StartsWith("cc-", StringComparison.Ordinal))
             .MaxBy(c => c.Body.GetRawText().Length).Body;
 
     private static JsonElement With(JsonElement body, Action<JsonObject> change)
@@ -67,7 +68,7 @@ public sealed class LocalTokenCounterTests
     [Fact]
     public void CountAnthropicRequest_CountTokensFixture_MatchesReferenceExactly()
     {
-        var (_, body) = TokenFixtureBodies.All().First(c => c.Name.Contains("count_tokens", StringComparison.Ordinal));
+        var (_, body) = Fixtures.AnthropicRequestBodies().First(c => c.Name.Contains("count_tokens", StringComparison.Ordinal));
 
         Assert.Equal(LocalTokenCounterAccuracyTests.Reference(body, Model), LocalTokenCounter.CountAnthropicRequest(body, Model));
     }

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
 using Xunit.Abstractions;
@@ -8,13 +9,13 @@ namespace Bridge.Tests.Translation;
 /// <summary>Every recorded real /v1/messages request must become a valid Chat Completions request.</summary>
 public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
 {
-    public static IEnumerable<object[]> Requests() => ClaudeCodeFixtures.MessagesRequests();
+    public static IEnumerable<object[]> Requests() => Fixtures.MessagesRequests();
 
     [Fact]
     public void Fixtures_AreFound_AndIncludeClaudeCodeAndSdkTraffic()
     {
         var requests = Requests().ToList();
-        Assert.True(requests.Count >= 15, $"only {requests.Count} recorded requests found in {ClaudeCodeFixtures.Directory}");
+        Assert.True(requests.Count >= 15, $"only {requests.Count} recorded requests found in {Fixtures.Directory}");
         Assert.Contains(requests, r => ((string)r[0]).StartsWith("cc-", StringComparison.Ordinal));
         Assert.Contains(requests, r => ((string)r[0]).StartsWith("sdk-anthropic", StringComparison.Ordinal));
     }
@@ -23,7 +24,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Requests))]
     public void Translate_RecordedRequest_IsValidForChatModel(string file, int seq)
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody(file, seq);
+        var anthropic = Fixtures.Request(file, seq);
         var (result, body) = TranslateRequest(anthropic, Gpt4o);
 
         Assert.True(result.Ok, result.ErrorMessage);
@@ -37,7 +38,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Requests))]
     public void Translate_RecordedRequest_IsValidForReasoningModel(string file, int seq)
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody(file, seq);
+        var anthropic = Fixtures.Request(file, seq);
         var target = Gpt5 with { MaxOutputTokens = 16000 };
         var (result, body) = TranslateRequest(anthropic, target);
 
@@ -51,7 +52,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [MemberData(nameof(Requests))]
     public void Translate_RecordedRequest_WithDropParams_IsValid(string file, int seq)
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody(file, seq);
+        var anthropic = Fixtures.Request(file, seq);
         var (result, body) = TranslateRequest(anthropic, Gpt4o with { DropParams = true });
 
         Assert.True(result.Ok, result.ErrorMessage);
@@ -61,7 +62,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [Fact]
     public void Translate_ClaudeCodeToolResultTurn_KeepsOrderAndIds()
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody("cc-tool-read-default", 3);
+        var anthropic = Fixtures.Request("cc-tool-read-default", 3);
         var body = TranslateRequest(anthropic).Body;
         var messages = body.GetProperty("messages").EnumerateArray().ToList();
         var roles = messages.Select(m => m.GetProperty("role").GetString()).ToList();
@@ -86,7 +87,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [Fact]
     public void Translate_ClaudeCodeRequest_StreamsWithUsageAndHashesLongUserId()
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody("cc-text-default", 2);
+        var anthropic = Fixtures.Request("cc-text-default", 2);
         var (result, body) = TranslateRequest(anthropic);
 
         Assert.True(result.Stream);
@@ -106,14 +107,14 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
     [InlineData("cc-text-sonnet", "high")]    // enabled, budget_tokens 31999
     public void Translate_ClaudeCodeThinking_MapsToReasoningEffort(string file, string expected)
     {
-        var body = TranslateRequest(ClaudeCodeFixtures.RequestBody(file, 2), Gpt5).Body;
+        var body = TranslateRequest(Fixtures.Request(file, 2), Gpt5).Body;
         Assert.Equal(expected, body.GetProperty("reasoning_effort").GetString());
     }
 
     [Fact]
     public void Translate_LargeClaudeCodeRequest_IsFast()
     {
-        var anthropic = ClaudeCodeFixtures.RequestBody("cc-tool-bash-sonnet", 3);
+        var anthropic = Fixtures.Request("cc-tool-bash-sonnet", 3);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
         for (var i = 0; i < 20; i++)
         {

@@ -4,7 +4,7 @@ using static Bridge.Tests.Translation.TranslationTestHelpers;
 
 namespace Bridge.Tests.Translation;
 
-/// <summary>PROTOCOL.md section 2, row by row.</summary>
+/// <summary>docs/translation.md section 1.1, row by row.</summary>
 public class AnthropicToOpenAIRequestMappingTests
 {
     private const string Tool = """{"name":"get_weather","description":"Weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}""";

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -6,7 +7,7 @@ using static Bridge.Tests.Translation.TranslationTestHelpers;
 
 namespace Bridge.Tests.Translation;
 
-/// <summary>Non-streaming OpenAI chat completion -> Anthropic message (PROTOCOL.md section 3).</summary>
+/// <summary>Non-streaming OpenAI chat completion -> Anthropic message (docs/translation.md, section 1.4).</summary>
 public class OpenAIToAnthropicResponseTests
 {
     // From OpenAI's API reference (function calling example), verbatim apart from the cached-tokens detail.
@@ -39,7 +40,7 @@ public class OpenAIToAnthropicResponseTests
     [Fact]
     public void Translate_RecordedTextCompletion_BecomesAnthropicMessage()
     {
-        var recorded = ClaudeCodeFixtures.ResponseBody("sdk-openai", 4);
+        var recorded = Fixtures.ResponseBody("sdk-openai", 4);
         var (result, message) = Translate(recorded, model: "claude-haiku-4-5");
 
         Assert.True(result.Ok);

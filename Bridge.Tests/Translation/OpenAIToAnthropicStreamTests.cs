@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Text;
@@ -68,7 +69,7 @@ public class OpenAIToAnthropicStreamTests
     [Fact]
     public void Stream_RecordedTextAnswer_EmitsOneTextBlock()
     {
-        var run = new Run(estimate: 200).Start().Feed(OpenAIChunks(ClaudeCodeFixtures.ResponseBody("sdk-openai", 2)));
+        var run = new Run(estimate: 200).Start().Feed(OpenAIChunks(Fixtures.ResponseBody("sdk-openai", 2)));
         var events = run.End();
 
         string[] expected =
@@ -99,7 +100,7 @@ public class OpenAIToAnthropicStreamTests
     [Fact]
     public void Stream_RecordedToolCall_EmitsToolUseBlockWithArgumentFragments_ThenUsage()
     {
-        var run = new Run().Start().Feed(OpenAIChunks(ClaudeCodeFixtures.ResponseBody("sdk-openai", 1)));
+        var run = new Run().Start().Feed(OpenAIChunks(Fixtures.ResponseBody("sdk-openai", 1)));
         var events = run.End();
 
         string[] expected =

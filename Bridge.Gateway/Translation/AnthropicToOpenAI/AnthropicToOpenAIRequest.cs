@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 
 /// <summary>
-/// Anthropic Messages request -> OpenAI Chat Completions request (PROTOCOL.md section 2).
+/// Anthropic Messages request -> OpenAI Chat Completions request (docs/translation.md, sections 1.1-1.3).
 /// Decisions:
 /// <list type="bullet">
 /// <item><c>system</c> blocks are joined with a blank line ("\n\n") into one leading system

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 
 /// <summary>
-/// Non-streaming OpenAI chat completion -> Anthropic message (PROTOCOL.md section 3).
+/// Non-streaming OpenAI chat completion -> Anthropic message (docs/translation.md, section 1.4).
 /// Content order: thinking (from <c>reasoning_content</c>/<c>reasoning</c>, with an empty
 /// <c>signature</c>), text, refusal text, tool_use blocks. Ids: a fresh <c>msg_</c> id; tool ids per
 /// <see cref="ToolCallIds"/>. Tool arguments that are not a JSON object are kept under

@@ -6,7 +6,7 @@ using Bridge.Gateway.Protocols.Anthropic;
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 
 /// <summary>
-/// OpenAI chat completion chunks -> Anthropic SSE events (PROTOCOL.md section 3, streaming).
+/// OpenAI chat completion chunks -> Anthropic SSE events (docs/translation.md, section 1.5).
 /// One instance per response; not thread-safe. Every method writes whole SSE frames, so the
 /// caller can flush after each call.
 /// <para>Pump: <see cref="WriteStart"/> (optional: <see cref="OnChunk"/> starts the message

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
 /// <summary>
-/// OpenAI Chat Completions request -> Anthropic Messages request (PROTOCOL.md section 4).
+/// OpenAI Chat Completions request -> Anthropic Messages request (docs/translation.md, sections 2.1-2.3).
 /// Decisions:
 /// <list type="bullet">
 /// <item><c>system</c> and <c>developer</c> messages become top-level <c>system</c> text blocks in

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
 /// <summary>
-/// Non-streaming Anthropic message -> OpenAI chat completion (PROTOCOL.md section 4, reverse of
+/// Non-streaming Anthropic message -> OpenAI chat completion (docs/translation.md, section 2.4, reverse of
 /// section 3). Text blocks are concatenated into <c>content</c> (null when there are none),
 /// <c>thinking</c> blocks into <c>reasoning_content</c> (omitted when there are none; signatures and
 /// <c>redacted_thinking</c> are dropped), <c>tool_use</c> blocks become <c>tool_calls</c> with the

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
 using static Bridge.Tests.Translation.OpenAIToAnthropic.ChatToMessagesTestHelpers;
@@ -8,7 +9,7 @@ namespace Bridge.Tests.Translation.OpenAIToAnthropic;
 public class ChatRequestToMessagesFixtureTests
 {
     public static IEnumerable<object[]> OpenAIRequests() =>
-        ClaudeCodeFixtures.Exchanges("sdk-openai")
+        Fixtures.Exchanges("sdk-openai")
             .Where(e => e.GetProperty("path").GetString() == "/v1/chat/completions")
             .Select(e => new object[] { e.GetProperty("seq").GetInt32() });
 
@@ -16,7 +17,7 @@ public class ChatRequestToMessagesFixtureTests
     [MemberData(nameof(OpenAIRequests))]
     public void Translate_RecordedOpenAISdkRequest_IsAValidAnthropicRequest(int seq)
     {
-        var request = ClaudeCodeFixtures.RequestBody("sdk-openai", seq);
+        var request = Fixtures.Request("sdk-openai", seq);
         var (result, body) = Translate(request);
 
         Assert.True(result.Ok, result.ErrorMessage);
@@ -29,7 +30,7 @@ public class ChatRequestToMessagesFixtureTests
     [Fact]
     public void Translate_RecordedFirstToolRequest_MapsEveryField()
     {
-        var (result, body) = Translate(ClaudeCodeFixtures.RequestBody("sdk-openai", 1));
+        var (result, body) = Translate(Fixtures.Request("sdk-openai", 1));
 
         Assert.True(result.Ok, result.ErrorMessage);
         Assert.True(result.Stream);
@@ -57,7 +58,7 @@ public class ChatRequestToMessagesFixtureTests
     [Fact]
     public void Translate_RecordedToolResultRequest_PairsToolUseAndToolResult()
     {
-        var (result, body) = Translate(ClaudeCodeFixtures.RequestBody("sdk-openai", 2));
+        var (result, body) = Translate(Fixtures.Request("sdk-openai", 2));
 
         Assert.True(result.Ok, result.ErrorMessage);
         AssertJsonEqual(
@@ -75,7 +76,7 @@ public class ChatRequestToMessagesFixtureTests
     [Fact]
     public void Translate_RecordedParallelToolCallsFalse_DisablesParallelToolUse()
     {
-        var (_, body) = Translate(ClaudeCodeFixtures.RequestBody("sdk-openai", 3));
+        var (_, body) = Translate(Fixtures.Request("sdk-openai", 3));
 
         AssertJsonEqual("""{"type": "auto", "disable_parallel_tool_use": true}""", body.GetProperty("tool_choice"));
         Assert.False(body.TryGetProperty("parallel_tool_calls", out _));
@@ -84,7 +85,7 @@ public class ChatRequestToMessagesFixtureTests
     [Fact]
     public void Translate_RecordedNonStreamingRequest_MapsUserAndMaxTokens()
     {
-        var (result, body) = Translate(ClaudeCodeFixtures.RequestBody("sdk-openai", 4));
+        var (result, body) = Translate(Fixtures.Request("sdk-openai", 4));
 
         Assert.False(result.Stream);
         Assert.False(result.IncludeUsage);

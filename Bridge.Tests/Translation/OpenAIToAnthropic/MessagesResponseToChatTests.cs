@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -30,7 +31,7 @@ public class MessagesResponseToChatTests
     [Fact]
     public void Translate_RecordedTextMessage_IsAChatCompletion()
     {
-        var recorded = Json(ClaudeCodeFixtures.ResponseBody("sdk-anthropic", 3));
+        var recorded = Json(Fixtures.ResponseBody("sdk-anthropic", 3));
         var (result, body) = Run(recorded);
 
         Assert.True(result.Ok);

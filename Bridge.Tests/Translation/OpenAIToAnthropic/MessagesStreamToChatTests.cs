@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Text;
@@ -82,7 +83,7 @@ public class MessagesStreamToChatTests
     public void Stream_RecordedTextAnswer_EmitsRoleContentFinishDone()
     {
         var run = new Run();
-        Assert.True(run.Feed(ClaudeCodeFixtures.ResponseBody("cc-text-default", 2)));
+        Assert.True(run.Feed(Fixtures.ResponseBody("cc-text-default", 2)));
         run.Stream.WriteDone(run.Output);
 
         Assert.Equal(
@@ -101,7 +102,7 @@ public class MessagesStreamToChatTests
     public void Stream_AllChunks_ShareIdCreatedModelAndObject()
     {
         var run = new Run(includeUsage: true);
-        run.Feed(ClaudeCodeFixtures.ResponseBody("sdk-anthropic", 1));
+        run.Feed(Fixtures.ResponseBody("sdk-anthropic", 1));
         var chunks = run.Chunks();
 
         Assert.All(chunks, c =>
@@ -118,7 +119,7 @@ public class MessagesStreamToChatTests
     public void Stream_RecordedTextThenToolUse_ToolCallHeaderOnFirstFragmentOnly()
     {
         var run = new Run(includeUsage: true);
-        Assert.True(run.Feed(ClaudeCodeFixtures.ResponseBody("sdk-anthropic", 1)));
+        Assert.True(run.Feed(Fixtures.ResponseBody("sdk-anthropic", 1)));
 
         Assert.Equal(
             [
@@ -139,7 +140,7 @@ public class MessagesStreamToChatTests
     public void Stream_RecordedThinkingThenText_ThinkingBecomesReasoningContent()
     {
         var run = new Run();
-        Assert.True(run.Feed(ClaudeCodeFixtures.ResponseBody("sdk-anthropic", 5)));
+        Assert.True(run.Feed(Fixtures.ResponseBody("sdk-anthropic", 5)));
 
         Assert.Equal(
             [
@@ -158,7 +159,7 @@ public class MessagesStreamToChatTests
     [InlineData("sdk-anthropic-0x", 1)]
     public void Stream_RecordedToolUse_ArgumentFragmentsRebuildTheInput(string file, int seq)
     {
-        var recorded = ClaudeCodeFixtures.ResponseBody(file, seq);
+        var recorded = Fixtures.ResponseBody(file, seq);
         var run = new Run();
         Assert.True(run.Feed(recorded));
 
