@@ -39,7 +39,7 @@ public sealed class GatewayAuthenticator(BridgeConfig config, GatewayOptions opt
             case KeyLookupResult.Unavailable:
                 return AuthOutcome.Fail("This key cannot be verified right now: the key store is unreachable. Try again shortly.", 503);
             default:
-                return AuthOutcome.Fail("Invalid API key.");
+                return AuthOutcome.Wrong("Invalid API key.");
         }
     }
 }

@@ -14,6 +14,10 @@ public sealed class BridgeConfig
     /// <summary>Where the master key came from, for the startup log (never the value).</summary>
     public string? MasterKeySource { get; init; }
     public RouterSettings Router { get; init; } = new();
+    /// <summary><c>general_settings.max_request_size_mb</c> in bytes, when set.</summary>
+    public long? MaxRequestBytes { get; init; }
+    /// <summary><c>general_settings.max_response_size_mb</c> in bytes, when set: the cap on a non-streaming upstream body.</summary>
+    public long? MaxResponseBytes { get; init; }
     /// <summary>Non-fatal findings (unknown keys, ignored settings), each naming its path.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>The file this was loaded from, or null for an empty configuration.</summary>

@@ -50,7 +50,7 @@ public static class ConfigLoader
         "content_policy_fallbacks", "cache", "telemetry",
     ];
 
-    private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb"];
+    private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb", "max_response_size_mb"];
 
     private static readonly HashSet<string> RouterSettingsKeys =
     [
@@ -158,6 +158,9 @@ public static class ConfigLoader
             if (masterKey is not null) masterKeySource = variable;
         }
 
+        var maxRequestMb = PositiveMegabytes(general, "max_request_size_mb");
+        var maxResponseMb = PositiveMegabytes(general, "max_response_size_mb");
+
         var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 2;
         var routerSettings = new RouterSettings
         {
@@ -187,6 +190,8 @@ public static class ConfigLoader
             MasterKey = masterKey,
             MasterKeySource = masterKeySource,
             Router = routerSettings,
+            MaxRequestBytes = maxRequestMb is { } mb ? (long)(mb * 1024 * 1024) : null,
+            MaxResponseBytes = maxResponseMb is { } rmb ? (long)(rmb * 1024 * 1024) : null,
             Warnings = warnings,
             SourcePath = sourcePath,
         };
@@ -431,6 +436,17 @@ public static class ConfigLoader
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
             : throw new ConfigException($"{path}.{key}: '{s}' is not a number");
+    }
+
+    /// <summary>A size in megabytes that must be above zero and at most 2047 (bodies are held in one array).</summary>
+    private static double? PositiveMegabytes(YamlMappingNode? general, string key)
+    {
+        var value = Double(general, key, "general_settings");
+        if (value is { } v && (v <= 0 || v > 2047 || double.IsNaN(v)))
+        {
+            throw new ConfigException($"general_settings.{key}: {v.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 2047 (megabytes)");
+        }
+        return value;
     }
 
     private static decimal? Decimal(YamlMappingNode? node, string key, string path)

@@ -24,7 +24,7 @@ public static class CountTokensEndpoint
     private static async Task HandleAsync(
         HttpContext context, GatewayOptions options, ModelCatalog catalog, ExchangeCatalog exchanges, UpstreamCaller caller, ILoggerFactory loggers)
     {
-        using var inbound = await InboundRequest.ReadAsync(context, options.MaxRequestBodyBytes);
+        using var inbound = await InboundRequest.ReadAsync(context, options);
         if (inbound is null) return;
         if (!inbound.Root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
         {

@@ -8,9 +8,10 @@ namespace Bridge.Gateway.Endpoints;
 
 /// <summary>
 /// Runs before every gateway endpoint: assigns the request id (header, log scope, trace tag) and
-/// authenticates the caller, answering 401 in the client's envelope.
+/// authenticates the caller, answering 401 in the client's envelope, or 429 to an address that keeps presenting
+/// wrong keys (<see cref="AuthFailureThrottle"/>).
 /// </summary>
-public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, ILogger<GatewayMiddleware> logger)
+public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, AuthFailureThrottle throttle, ILogger<GatewayMiddleware> logger)
 {
     public const string CallerItemKey = "bridge.caller";
     public const string RequestIdItemKey = "bridge.request_id";
@@ -27,9 +28,18 @@ public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator
 
         if (!IsPublic(context.Request))
         {
+            var address = context.Connection.RemoteIpAddress;
+            if (throttle.Blocked(address) is { } wait)
+            {
+                GatewayLog.AuthRejected(logger, context.Request.Path, 429);
+                await ErrorResponses.WriteAsync(context, 429,
+                    "Too many requests with a wrong API key from this address; wait before trying again.", wait, code: "auth_throttled");
+                return;
+            }
             var outcome = await authenticator.AuthenticateAsync(CallerKey.From(context.Request), context.RequestAborted);
             if (!outcome.Succeeded)
             {
+                if (outcome.WrongKey) throttle.Failed(address);
                 GatewayLog.AuthRejected(logger, context.Request.Path, outcome.StatusCode);
                 await ErrorResponses.WriteAsync(context, outcome.StatusCode, outcome.Message ?? "Unauthorized");
                 return;

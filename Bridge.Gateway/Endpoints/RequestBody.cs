@@ -3,30 +3,43 @@ using Microsoft.AspNetCore.Http;
 
 namespace Bridge.Gateway.Endpoints;
 
-/// <summary>Reads a request body into pooled memory, refusing bodies over the configured limit.</summary>
+/// <summary>
+/// Reads a request body into pooled memory. The buffer grows as bytes arrive (a declared <c>Content-Length</c> only
+/// caps it, it never sizes it up front), every byte it holds is reserved from the gateway-wide budget for bodies in
+/// flight, and bodies over the configured limit are refused.
+/// </summary>
 public static class RequestBody
 {
-    /// <summary>Returns the body, or null after writing a 413 in the client's envelope.</summary>
-    public static async Task<PooledBufferWriter?> ReadAsync(HttpContext context, long maxBytes)
+    /// <summary>First buffer for a body: enough for most requests, small enough that idle connections hold little.</summary>
+    private const int InitialCapacity = 64 * 1024;
+    private const int ReadSize = 16 * 1024;
+
+    /// <summary>Returns the body, or null after writing a 413 (too large) or 503 (budget used up) in the client's envelope.</summary>
+    public static async Task<PooledBufferWriter?> ReadAsync(HttpContext context, long maxBytes, MemoryBudget budget)
     {
         var request = context.Request;
-        if (request.ContentLength is { } declared && declared > maxBytes)
+        var declared = request.ContentLength;
+        if (declared is { } length && length > maxBytes)
         {
-            await ErrorResponses.WriteAsync(context, 413, $"Request body is {declared} bytes; this gateway accepts at most {maxBytes} bytes.");
+            await ErrorResponses.WriteAsync(context, 413, $"Request body is {length} bytes; this gateway accepts at most {maxBytes} bytes.");
             return null;
         }
 
-        var buffer = new PooledBufferWriter((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes) + 1);
+        // Without a declared length, one byte past the limit is enough to know the body is too large.
+        var cap = (int)Math.Min(declared ?? maxBytes + 1, int.MaxValue);
+        PooledBufferWriter? buffer = null;
         try
         {
+            buffer = new PooledBufferWriter((int)Math.Min(cap, InitialCapacity), budget);
             while (true)
             {
-                var memory = buffer.GetMemory(16 * 1024);
+                var want = declared is { } d ? (int)Math.Clamp(d - buffer.WrittenCount, 1, ReadSize) : ReadSize;
+                var memory = buffer.GetMemory(want, cap);
                 var read = await request.Body.ReadAsync(memory, context.RequestAborted);
                 if (read == 0) break;
                 buffer.Advance(read);
                 // Kestrel enforces Content-Length, so once it is reached the body is complete: no need for one more read.
-                if (buffer.WrittenCount == request.ContentLength) break;
+                if (buffer.WrittenCount == declared) break;
                 if (buffer.WrittenCount > maxBytes)
                 {
                     buffer.Dispose();
@@ -36,9 +49,16 @@ public static class RequestBody
             }
             return buffer;
         }
+        catch (MemoryBudgetExceededException)
+        {
+            buffer?.Dispose();
+            await ErrorResponses.WriteAsync(context, 503,
+                "The gateway is holding as many request bodies as it may right now; retry shortly.", TimeSpan.FromSeconds(1), code: "body_memory_busy");
+            return null;
+        }
         catch
         {
-            buffer.Dispose();
+            buffer?.Dispose();
             throw;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http;
 
@@ -24,9 +25,9 @@ public sealed class InboundRequest : IDisposable
     public string Model { get; }
 
     /// <summary>Reads and parses the body; on bad input writes a 4xx in the client's envelope and returns null.</summary>
-    public static async Task<InboundRequest?> ReadAsync(HttpContext context, long maxBytes, string? modelOverride = null)
+    public static async Task<InboundRequest?> ReadAsync(HttpContext context, GatewayOptions options, string? modelOverride = null)
     {
-        var body = await RequestBody.ReadAsync(context, maxBytes);
+        var body = await RequestBody.ReadAsync(context, options.MaxRequestBodyBytes, options.BodyBudget);
         if (body is null) return null;
 
         JsonDocument document;

@@ -26,9 +26,8 @@ public static class GatewayServiceCollectionExtensions
             ConfigPath = GatewaySetup.ResolveConfigPath(configuration),
             AllowNoAuth = allowNoAuth || string.Equals(configuration["BRIDGE_ALLOW_NO_AUTH"], "true", StringComparison.OrdinalIgnoreCase),
         };
-        if (long.TryParse(configuration["Bridge:MaxRequestBodyBytes"], out var maxBody) && maxBody > 0) options.MaxRequestBodyBytes = maxBody;
-
         var config = GatewaySetup.LoadConfig(options.ConfigPath, options.AllowNoAuth, configuration);
+        GatewaySetup.ApplyLimits(options, config, configuration);
 
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["ASPNETCORE_URLS"])
             && string.IsNullOrEmpty(configuration["HTTP_PORTS"]))
@@ -55,6 +54,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageWriter>());
         services.AddSingleton<KeyLimiter>();
         services.AddSingleton<ICallerAuthenticator, GatewayAuthenticator>();
+        services.AddSingleton<AuthFailureThrottle>();
         services.AddSingleton<DeploymentStateStore>();
         services.AddSingleton<IDeploymentStatsSource>(sp => sp.GetRequiredService<DeploymentStateStore>());
         services.AddSingleton<IStateEventHandler>(sp => sp.GetRequiredService<DeploymentStateStore>());

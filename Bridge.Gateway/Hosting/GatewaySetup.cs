@@ -61,4 +61,22 @@ public static class GatewaySetup
         }
         return config;
     }
+
+    /// <summary>
+    /// The gateway's size, time and cache limits: <c>Bridge:*</c> settings first, then what the LiteLLM config says
+    /// (<c>general_settings.max_request_size_mb</c>, <c>max_response_size_mb</c>), then the defaults.
+    /// </summary>
+    public static void ApplyLimits(GatewayOptions options, BridgeConfig config, IConfiguration configuration)
+    {
+        options.MaxRequestBodyBytes = Positive(configuration, "Bridge:MaxRequestBodyBytes") ?? config.MaxRequestBytes ?? options.MaxRequestBodyBytes;
+        options.MaxUpstreamBodyBytes = Positive(configuration, "Bridge:MaxUpstreamBodyBytes") ?? config.MaxResponseBytes ?? options.MaxUpstreamBodyBytes;
+        options.MaxUpstreamEventBytes = Positive(configuration, "Bridge:MaxUpstreamEventBytes") ?? options.MaxUpstreamEventBytes;
+        if (Positive(configuration, "Bridge:MaxBodyBytesInFlight") is { } inFlight) options.BodyBudget = new Buffers.MemoryBudget(inFlight);
+        if (Positive(configuration, "Bridge:DefaultUpstreamTimeoutSeconds") is { } seconds) options.DefaultUpstreamTimeout = TimeSpan.FromSeconds(seconds);
+        if (Positive(configuration, "Bridge:KeyCacheEntries") is { } entries) options.KeyCacheEntries = (int)Math.Min(entries, int.MaxValue);
+        if (long.TryParse(configuration["Bridge:AuthFailuresPerMinute"], out var failures) && failures >= 0) options.AuthFailuresPerMinute = (int)Math.Min(failures, int.MaxValue);
+    }
+
+    private static long? Positive(IConfiguration configuration, string key) =>
+        long.TryParse(configuration[key], out var value) && value > 0 ? value : null;
 }

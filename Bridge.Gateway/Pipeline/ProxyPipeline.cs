@@ -37,7 +37,7 @@ public sealed class ProxyPipeline(
     public async Task HandleAsync(HttpContext context, ApiSurface surface, string? modelOverride = null)
     {
         var started = Stopwatch.GetTimestamp();
-        using var inbound = await InboundRequest.ReadAsync(context, options.MaxRequestBodyBytes, modelOverride);
+        using var inbound = await InboundRequest.ReadAsync(context, options, modelOverride);
         if (inbound is null) return;
         var server = Activity.Current;
         server?.SetTag("gen_ai.operation.name", "chat");
@@ -241,7 +241,11 @@ public sealed class ProxyPipeline(
         HttpContext context, PreparedCall call, ModelDeployment deployment, ReadOnlyMemory<byte> body, AttemptLog attempt)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (((call.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout) ?? config.Router.Timeout) is { } limit) timeout.CancelAfter(limit);
+        // A non-streaming call always has an overall limit (a hung upstream must not hold the request for ever);
+        // a stream is bounded by its first-token and idle timeouts unless one is configured.
+        var limit = (call.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout) ?? config.Router.Timeout
+            ?? (call.Stream ? null : options.DefaultUpstreamTimeout);
+        if (limit is { } overall) timeout.CancelAfter(overall);
         var timings = new StreamTimings(options.StreamPingInterval,
             deployment.FirstTokenTimeout ?? config.Router.FirstTokenTimeout,
             deployment.StreamIdleTimeout ?? config.Router.StreamIdleTimeout);

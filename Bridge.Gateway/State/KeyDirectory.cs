@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using Bridge.Gateway.Auth;
+using Bridge.Gateway.Configuration;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -23,21 +24,29 @@ public enum KeyLookupResult
 /// announces a change on <c>bridge:events</c>, so a revoked key stops working everywhere within a second.
 /// While Redis is unreachable, keys already cached keep working for <see cref="StaleGrace"/>; unknown keys
 /// are refused.
+/// <para>
+/// The cache is bounded (<see cref="GatewayOptions.KeyCacheEntries"/>) and every entry expires: keys that exist for
+/// <see cref="StaleGrace"/>, keys that do not for <see cref="NegativeFreshFor"/>. When it is full, keys that do not exist
+/// go first, so a flood of random keys cannot push the real ones out or grow the process.
+/// </para>
 /// </summary>
-public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogger<KeyDirectory> logger)
+public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogger<KeyDirectory> logger, GatewayOptions options) : IDisposable
 {
     private static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan NegativeFreshFor = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan StaleGrace = TimeSpan.FromMinutes(10);
 
-    private readonly ConcurrentDictionary<string, (KeyLookup Lookup, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.KeyCacheEntries), CompactionPercentage = 0.25 });
+
+    /// <summary>Entries held now (found and not found).</summary>
+    public int CachedEntries => _cache.Count;
 
     public async ValueTask<KeyLookup> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (!redis.IsConfigured) return new KeyLookup(KeyLookupResult.NotFound);
         var hash = SecretComparer.Hash(presentedKey);
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(hash, out var cached))
+        if (_cache.TryGetValue(hash, out CachedLookup? cached) && cached is not null)
         {
             var freshFor = cached.Lookup.Result == KeyLookupResult.NotFound ? NegativeFreshFor : FreshFor;
             if (now - cached.FetchedAt < freshFor) return cached.Lookup;
@@ -52,12 +61,19 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
                 : values[1].HasValue && StateJson.Deserialize<MasterKeyRecord>(values[1]!) is { } mkey
                     ? new KeyLookup(KeyLookupResult.MasterKey, MasterKey: mkey, Hash: hash)
                     : new KeyLookup(KeyLookupResult.NotFound, Hash: hash);
-            _cache[hash] = (lookup, now);
+            var found = lookup.Result != KeyLookupResult.NotFound;
+            // Expiry here only bounds how long an entry is kept (system clock); freshness is judged against `time` above.
+            _cache.Set(hash, new CachedLookup(lookup, now), new MemoryCacheEntryOptions
+            {
+                Size = 1,
+                Priority = found ? CacheItemPriority.High : CacheItemPriority.Low,
+                AbsoluteExpirationRelativeToNow = found ? StaleGrace : NegativeFreshFor,
+            });
             return lookup;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (cached.Lookup.Result is KeyLookupResult.VirtualKey or KeyLookupResult.MasterKey && now - cached.FetchedAt < StaleGrace)
+            if (cached is not null && cached.Lookup.Result is KeyLookupResult.VirtualKey or KeyLookupResult.MasterKey && now - cached.FetchedAt < StaleGrace)
             {
                 logger.LogWarning("Redis unavailable ({Error}); accepting cached key {KeyId} fetched {Age:0}s ago", ex.GetType().Name,
                     cached.Lookup.VirtualKey?.Id ?? cached.Lookup.MasterKey?.Id, (now - cached.FetchedAt).TotalSeconds);
@@ -69,5 +85,9 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
     }
 
     /// <summary>Drops a cached entry (called for <c>vkey:</c>/<c>mkey:</c> events).</summary>
-    public void Invalidate(string hash) => _cache.TryRemove(hash, out _);
+    public void Invalidate(string hash) => _cache.Remove(hash);
+
+    public void Dispose() => _cache.Dispose();
+
+    private sealed record CachedLookup(KeyLookup Lookup, DateTimeOffset FetchedAt);
 }

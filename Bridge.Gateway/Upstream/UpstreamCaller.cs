@@ -30,7 +30,7 @@ public sealed class UpstreamOutcome : IDisposable
 }
 
 /// <summary>Sends a prepared request to a deployment and turns every failure into a value.</summary>
-public sealed class UpstreamCaller(UpstreamClients clients, ILogger<UpstreamCaller> logger)
+public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions options, ILogger<UpstreamCaller> logger)
 {
     public async Task<UpstreamOutcome> SendAsync(ModelDeployment deployment, HttpRequestMessage request, CancellationToken token, CancellationToken clientAborted)
     {
@@ -64,7 +64,12 @@ public sealed class UpstreamCaller(UpstreamClients clients, ILogger<UpstreamCall
             };
         }
 
-        if (response.IsSuccessStatusCode) return new UpstreamOutcome { Response = response };
+        if (response.IsSuccessStatusCode)
+        {
+            // Whatever reads the answer from here on reads it within the gateway's size bounds.
+            BoundedUpstreamContent.Apply(response, options.MaxUpstreamBodyBytes, options.MaxUpstreamEventBytes);
+            return new UpstreamOutcome { Response = response };
+        }
 
         using (response)
         {

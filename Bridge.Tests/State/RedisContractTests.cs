@@ -40,7 +40,7 @@ public sealed class RedisContractTests : IAsyncLifetime
     {
         _adminRedis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
         _gatewayRedis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
-        _keys = new KeyDirectory(_gatewayRedis, TimeProvider.System, NullLogger<KeyDirectory>.Instance);
+        _keys = new KeyDirectory(_gatewayRedis, TimeProvider.System, NullLogger<KeyDirectory>.Instance, new Bridge.Gateway.Configuration.GatewayOptions());
         _catalog = new ModelCatalog(_config);
         _aliases = new AliasDirectory(_gatewayRedis, _catalog, NullLogger<AliasDirectory>.Instance);
         _listener = new StateEventsListener(_gatewayRedis, _keys, _aliases, [], NullLogger<StateEventsListener>.Instance);
