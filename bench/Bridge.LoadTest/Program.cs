@@ -9,6 +9,7 @@ using Bridge.Bench;
 //   soak [--soak-minutes 10] [--soak-scenario small-stream] [--soak-connections 32] [--out file.md]
 //   fake [--port 0] [--chunks 20]       the fake OpenAI upstream alone, until killed
 //   forwarder --port P --upstream URL   a bare Kestrel -> HttpClient forwarder (the floor of any .NET gateway), until killed
+//   hostile [--random-keys 200000] [--slow 200] [--hold 20] [--out file.md]   issue 10's hostile-client run (gateway under a 512 MB heap)
 //   bodies <dir>                        writes the non-streaming request bodies (Bridge's and the direct ones) for wrk
 var scenario = args.FirstOrDefault() ?? "routing";
 switch (scenario)
@@ -44,6 +45,8 @@ switch (scenario)
         await forwarder.WaitForShutdownAsync();
         return 0;
     }
+    case "hostile":
+        return await HostileRun.RunAsync(args[1..]);
     case "bodies":
         Directory.CreateDirectory(args[1]);
         foreach (var (name, claudeCode) in new[] { ("small", false), ("cc", true) })
@@ -58,6 +61,6 @@ switch (scenario)
         }
         return 0;
     default:
-        Console.Error.WriteLine("scenarios: routing, macro, soak, fake, forwarder, bodies");
+        Console.Error.WriteLine("scenarios: routing, macro, soak, fake, forwarder, hostile, bodies");
         return 2;
 }
