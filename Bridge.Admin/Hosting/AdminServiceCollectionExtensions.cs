@@ -29,6 +29,7 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddAdminForwardedHeaders(configuration);
         services.AddAdminAuthentication(config.MasterKey!);
         services.AddAdminCatalog();
         services.AddAdminRedis();
