@@ -9,6 +9,8 @@ namespace Bridge.Tests.Admin;
 
 public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixture<AdminStackFixture>
 {
+    private static int s_guessers;
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     [Theory]
@@ -27,6 +29,8 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     {
         using var anonymous = fixture.ApiClient(null);
         using var wrong = fixture.ApiClient("sk-not-a-master-key-000000000000");
+        // Each case guesses from its own address: one address guessing over and over is locked out (429, MasterKeyThrottleTests).
+        wrong.DefaultRequestHeaders.Add("X-Forwarded-For", $"192.0.2.{Interlocked.Increment(ref s_guessers)}");
 
         foreach (var client in new[] { anonymous, wrong })
         {
