@@ -1,7 +1,10 @@
 using Bridge.Admin.Auth;
 using Bridge.Admin.Stores;
 using Bridge.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Admin;
@@ -16,11 +19,22 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
     private readonly GarnetInstance _garnet = new();
+    private readonly ManualClock _clock = new(DateTimeOffset.UtcNow);
     private AdminHost _host = null!;
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 
     public async Task InitializeAsync() => _host = await AdminHost.StartAsync(
         settings: [new("ConnectionStrings:redis", _garnet.ConnectionString)],
-        configure: builder => builder.Services.AddSingleton(new AdminAuthOptions { SessionRevalidationInterval = Interval }));
+        configure: builder =>
+        {
+            builder.Services.AddSingleton(new AdminAuthOptions { SessionRevalidationInterval = Interval, IdleTimeout = TimeSpan.FromHours(1) });
+            builder.Services.AddSingleton<TimeProvider>(_clock);
+        });
 
     public async Task DisposeAsync()
     {
@@ -47,10 +61,36 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
         Assert.True((await kept.Provider.GetAuthenticationStateAsync()).User.Identity?.IsAuthenticated);
     }
 
+    [Fact]
+    public async Task ACircuit_EndsWhenItsCookieExpires()
+    {
+        // Signed in over HTTP; the circuit's user is what the cookie check makes of that cookie on a later request.
+        using var browser = _host.CreateClient();
+        using var signedIn = await AdminHost.SignInAsync(browser, AdminHost.MasterKey);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("bridge_admin=", StringComparison.Ordinal)).Split(';')[0];
+        await using var scope = _host.Services.CreateAsyncScope();
+        var request = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        request.Request.Headers.Cookie = cookie;
+        var user = (await request.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme)).Principal
+            ?? throw new InvalidOperationException("the cookie does not authenticate");
+        await using var circuit = await OpenCircuitAsync(user);
+        await Task.Delay(Interval * 3);
+        Assert.False(circuit.SignedOut.IsCompleted, "a live session was dropped");
+
+        _clock.Now += TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1); // no request in between: the cookie has expired
+
+        await circuit.SignedOut.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private async Task<Circuit> OpenCircuitAsync(string key)
     {
         var gate = _host.Services.GetRequiredService<MasterKeyGate>();
         var identity = await gate.VerifyAsync(key) ?? throw new InvalidOperationException("the key does not sign in");
+        return await OpenCircuitAsync(gate.CreatePrincipal(identity));
+    }
+
+    private Task<Circuit> OpenCircuitAsync(System.Security.Claims.ClaimsPrincipal user)
+    {
         var scope = _host.Services.CreateAsyncScope();
         var provider = scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
         var signedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,9 +99,8 @@ public sealed class SessionRevalidationTests : IAsyncLifetime
             if ((await state).User.Identity?.IsAuthenticated != true) signedOut.TrySetResult();
         };
         // What the framework does when a circuit starts: hand the provider the connection's user.
-        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(
-            Task.FromResult(new AuthenticationState(gate.CreatePrincipal(identity))));
-        return new Circuit(scope, provider, signedOut.Task);
+        ((IHostEnvironmentAuthenticationStateProvider)provider).SetAuthenticationState(Task.FromResult(new AuthenticationState(user)));
+        return Task.FromResult(new Circuit(scope, provider, signedOut.Task));
     }
 
     private sealed record Circuit(AsyncServiceScope Scope, AuthenticationStateProvider Provider, Task SignedOut) : IAsyncDisposable
