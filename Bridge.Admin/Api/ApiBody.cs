@@ -24,4 +24,11 @@ public static class ApiBody
         if (node.GetValueKind() != JsonValueKind.String) throw new FieldValidationException(field, $"{field}: must be a string.");
         return node.GetValue<string>();
     }
+
+    public static int? Int(JsonObject body, string field)
+    {
+        if (!body.TryGetPropertyValue(field, out var node) || node is null) return null;
+        if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<int>(out var value)) return value;
+        throw new FieldValidationException(field, $"{field}: must be a whole number.");
+    }
 }

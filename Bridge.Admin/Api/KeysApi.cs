@@ -8,7 +8,9 @@ public static class KeysApi
     public static RouteGroupBuilder MapKeysApi(this RouteGroupBuilder api)
     {
         var keys = api.MapGroup("/keys").WithTags("Virtual keys");
-        keys.MapGet("/", ListAsync).WithSummary("List virtual keys, newest first; 'search' matches name, owner, id or prefix.");
+        keys.MapGet("/", ListAsync).WithSummary("List virtual keys, newest first; 'search' matches name, owner, id or prefix (a whole key: POST /api/keys/search).");
+        keys.MapPost("/search", SearchAsync).Accepts<SearchRequest>("application/json")
+            .WithSummary("The same search with the term in the body, so a whole key value can be looked up without putting it in a URL.");
         keys.MapPost("/", CreateAsync).Accepts<KeyRequest>("application/json").Produces<CreatedKeyView>(StatusCodes.Status201Created)
             .WithSummary("Create a virtual key. The response is the only time its value is shown.");
         keys.MapGet("/{id}", GetAsync).Produces<KeyView>().WithSummary("One virtual key (without its value).");
@@ -22,7 +24,25 @@ public static class KeysApi
         return api;
     }
 
+    public sealed record SearchRequest(string? Search, int? Offset, int? Limit);
+
     private static async Task<IResult> ListAsync(VirtualKeyStore store, string? search, int? offset, int? limit)
+    {
+        // URLs end up in proxy and access logs and browser history; a key value must not.
+        if (search is not null && SecretKeys.LooksLikeKey(search.Trim()))
+        {
+            return ApiErrors.BadRequest("search", "search: a whole key does not belong in a URL; POST {\"search\": \"sk-...\"} to /api/keys/search, or search by its prefix.");
+        }
+        return await PageAsync(store, search, offset, limit);
+    }
+
+    private static async Task<IResult> SearchAsync(HttpRequest request, VirtualKeyStore store)
+    {
+        var body = await ApiBody.ReadObjectAsync(request);
+        return await PageAsync(store, ApiBody.String(body, "search"), ApiBody.Int(body, "offset"), ApiBody.Int(body, "limit"));
+    }
+
+    private static async Task<IResult> PageAsync(VirtualKeyStore store, string? search, int? offset, int? limit)
     {
         var found = await store.SearchAsync(search);
         var page = found.Skip(Math.Max(0, offset ?? 0)).Take(Math.Clamp(limit ?? 100, 1, 1000)).Select(k => KeyView.From(k)).ToList();

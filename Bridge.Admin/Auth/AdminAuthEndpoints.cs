@@ -22,7 +22,7 @@ public static class AdminAuthEndpoints
         AdminAuthOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(AdminAuthEndpoints));
-        var client = ClientOf(http);
+        var client = ClientAddress.Of(http);
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
         {
             AdminLog.AntiforgeryRejected(logger, AdminPaths.Login, client);
@@ -58,7 +58,7 @@ public static class AdminAuthEndpoints
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(AdminAuthEndpoints));
-        var client = ClientOf(http);
+        var client = ClientAddress.Of(http);
         if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
         {
             AdminLog.AntiforgeryRejected(logger, AdminPaths.Logout, client);
@@ -68,7 +68,4 @@ public static class AdminAuthEndpoints
         AdminLog.SignedOut(logger, client);
         return Results.LocalRedirect(AdminPaths.Login);
     }
-
-    /// <summary>The client's address as Kestrel sees it (a reverse proxy in front would need forwarded headers).</summary>
-    private static string ClientOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

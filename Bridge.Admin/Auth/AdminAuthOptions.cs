@@ -9,6 +9,8 @@ public sealed class AdminAuthOptions
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(8);
     /// <summary>A session ends this long after sign-in, however active it is.</summary>
     public TimeSpan AbsoluteLifetime { get; init; } = TimeSpan.FromHours(24);
+    /// <summary>How often an open page (a Blazor circuit) re-checks its session; a revoked key loses its tabs within this.</summary>
+    public TimeSpan SessionRevalidationInterval { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Every refused sign-in is answered only after this delay.</summary>
     public TimeSpan FailureDelay { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>Consecutive failures from one client before it is locked out for a while.</summary>

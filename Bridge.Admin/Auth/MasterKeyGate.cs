@@ -18,6 +18,8 @@ public sealed class MasterKeyGate(string masterKey, MasterKeyStore store, RedisC
     private const string KeyIdClaim = "bridge:key_id";
     private const string KeyFingerprintClaim = "bridge:key";
     private const string SignedInAtClaim = "bridge:signed_in_at";
+    // Never stored in the cookie: added per request (AdminCookieEvents), so a circuit knows when its cookie ends.
+    private const string SessionEndsAtClaim = "bridge:session_ends_at";
 
     // Derived with a domain label and truncated; the key itself never leaves this class.
     private readonly MasterKeyIdentity _configured = new(MasterKeyEntry.ConfigurationId, Fingerprint(SecretComparer.Hash(masterKey)));
@@ -54,13 +56,34 @@ public sealed class MasterKeyGate(string masterKey, MasterKeyStore store, RedisC
     }
 
     /// <summary>
-    /// False when the session is older than the absolute lifetime, was opened with another configured key, or with
-    /// an admin-created key that has since been revoked (or cannot be checked because Redis is unreachable).
+    /// A copy of <paramref name="principal"/> that also says when its cookie expires. The cookie handler enforces that
+    /// for requests; a Blazor circuit holds the principal of the request that opened it and makes no more, so
+    /// <see cref="IsCurrentAsync"/> checks it for the circuit.
+    /// </summary>
+    public static ClaimsPrincipal WithSessionEnd(ClaimsPrincipal principal, DateTimeOffset endsAt)
+    {
+        var identities = principal.Identities.Select(i => i.Clone()).ToList();
+        var first = identities[0];
+        foreach (var stale in first.FindAll(SessionEndsAtClaim).ToList()) first.RemoveClaim(stale);
+        first.AddClaim(new Claim(SessionEndsAtClaim, endsAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
+        return new ClaimsPrincipal(identities);
+    }
+
+    /// <summary>
+    /// False when the session is older than the absolute lifetime, past its cookie's expiry (when the principal says
+    /// it), was opened with another configured key, or with an admin-created key that has since been revoked (or
+    /// cannot be checked because Redis is unreachable).
     /// </summary>
     public async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, CancellationToken cancellationToken = default)
     {
         if (!long.TryParse(principal.FindFirstValue(SignedInAtClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var signedInAt)) return false;
-        if (time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(signedInAt) >= options.AbsoluteLifetime) return false;
+        var now = time.GetUtcNow();
+        if (now - DateTimeOffset.FromUnixTimeSeconds(signedInAt) >= options.AbsoluteLifetime) return false;
+        if (principal.FindFirstValue(SessionEndsAtClaim) is { } endsText
+            && (!long.TryParse(endsText, NumberStyles.None, CultureInfo.InvariantCulture, out var endsAt) || now >= DateTimeOffset.FromUnixTimeSeconds(endsAt)))
+        {
+            return false;
+        }
         var id = principal.FindFirstValue(KeyIdClaim);
         var fingerprint = principal.FindFirstValue(KeyFingerprintClaim);
         if (id is null || fingerprint is null) return false;

@@ -6,9 +6,11 @@ namespace Bridge.Admin.Hosting;
 
 public static class AdminApplicationBuilderExtensions
 {
-    /// <summary>The request pipeline: errors, then authentication, authorization and antiforgery.</summary>
+    /// <summary>The request pipeline: forwarded headers, errors, then authentication, authorization and antiforgery.</summary>
     public static WebApplication UseBridgeAdmin(this WebApplication app)
     {
+        // First, so the scheme (Secure cookies) and the client address (sign-in throttle) are the real ones.
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseAuthentication();
         app.UseAuthorization();

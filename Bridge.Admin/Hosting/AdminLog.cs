@@ -36,6 +36,12 @@ internal static partial class AdminLog
     [LoggerMessage(24, LogLevel.Warning, "Refused a {Path} form post from {Client}: missing or invalid antiforgery token")]
     public static partial void AntiforgeryRejected(ILogger logger, string path, string client);
 
+    [LoggerMessage(25, LogLevel.Warning, "Management API refused a master key from {Client} ({Failures} consecutive failures)")]
+    public static partial void ApiKeyRefused(ILogger logger, string client, int failures);
+
+    [LoggerMessage(26, LogLevel.Warning, "Management API refused {Client}: throttled for {Seconds} more seconds")]
+    public static partial void ApiKeyThrottled(ILogger logger, string client, int seconds);
+
     [LoggerMessage(31, LogLevel.Warning, "A {What} operation failed")]
     public static partial void StoreFailed(ILogger logger, Exception exception, string what);
 

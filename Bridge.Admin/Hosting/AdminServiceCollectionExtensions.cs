@@ -29,6 +29,7 @@ public static class AdminServiceCollectionExtensions
         services.AddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
 
+        services.AddAdminForwardedHeaders(configuration);
         services.AddAdminAuthentication(config.MasterKey!);
         services.AddAdminCatalog();
         services.AddAdminRedis();
@@ -37,6 +38,8 @@ public static class AdminServiceCollectionExtensions
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        // Replaces the framework's provider (registered with TryAdd above), which never re-checks a circuit.
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, AdminSessionRevalidator>();
         services.AddFluentUIComponents();
         return builder;
     }

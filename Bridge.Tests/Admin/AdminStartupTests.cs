@@ -1,4 +1,5 @@
 using Bridge.Admin.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Tests.Admin;
 
@@ -50,5 +51,21 @@ public sealed class AdminStartupTests
         using var signedIn = await AdminHost.SignInAsync(client, "sk-from-settings");
 
         Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task TrustedProxies_AreAddedToLoopback_AndANonAddressRefusesToStart()
+    {
+        await using (var host = await AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5, 172.16.0.0/12")]))
+        {
+            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
+            Assert.Contains(System.Net.IPAddress.Parse("10.0.0.5"), options.KnownProxies);
+            Assert.Contains(System.Net.IPNetwork.Parse("172.16.0.0/12"), options.KnownIPNetworks);
+            Assert.Contains(options.KnownIPNetworks, n => n.Contains(System.Net.IPAddress.Loopback));
+        }
+
+        var ex = await ThrowsConfigExceptionAsync(() => AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5, proxy.internal")]));
+        Assert.Contains("Bridge:TrustedProxies", ex.Message);
+        Assert.Contains("proxy.internal", ex.Message);
     }
 }

@@ -138,6 +138,22 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
         Assert.Equal(MasterKeyRevocation.NotFound, await store.RevokeAsync(only.Record.Id));
     }
 
+    [Theory]
+    [InlineData("sk-1234")]        // 7 characters: the old prefix was the whole key
+    [InlineData("x")]
+    [InlineData("sk-12345678")]   // the old prefix showed all but 4 characters
+    [InlineData("sk-1234567890")]
+    public async Task MasterKeys_AShortConfiguredKey_IsNeverShown_NotEvenItsPrefix(string configured)
+    {
+        await using var garnet = new GarnetOwner();
+        var store = new MasterKeyStore(garnet.Redis, Config(configured), TimeProvider.System);
+
+        var entry = (await store.ListAsync())[0];
+
+        Assert.True(entry.FromConfiguration);
+        Assert.Equal(SecretKeys.Hidden, entry.KeyPrefix);
+    }
+
     [Fact]
     public async Task Aliases_RefuseUnknownTargetsAndShadowingModelNames()
     {
