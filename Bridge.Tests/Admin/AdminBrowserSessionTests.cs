@@ -8,12 +8,11 @@ using Microsoft.Playwright;
 namespace Bridge.Tests.Admin;
 
 /// <summary>
-/// An open admin page in a real browser (Debian's Chromium via Playwright) is sent to the login page, without a
+/// An open admin page in a real browser (Chromium via Playwright, found by <see cref="Browser"/>) is sent to the login page, without a
 /// click or a reload, soon after the master key it signed in with is revoked elsewhere.
 /// </summary>
 public sealed class AdminBrowserSessionTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
 
     private readonly GarnetInstance _garnet = new();
     private AdminHost _admin = null!;
@@ -28,12 +27,7 @@ public sealed class AdminBrowserSessionTests : IAsyncLifetime
             builder.Services.AddSingleton(new AdminAuthOptions { SessionRevalidationInterval = TimeSpan.FromMilliseconds(500) });
         });
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _browser = await Browser.LaunchAsync(_playwright);
     }
 
     public async Task DisposeAsync()
