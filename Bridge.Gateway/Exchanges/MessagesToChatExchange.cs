@@ -100,7 +100,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
-                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {UpstreamFailureText.Of(ex)}");
             }
 
             using (upstream)
@@ -193,7 +193,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 translator.WriteError(ex is StreamTimeoutException or OperationCanceledException ? "timeout_error" : "api_error",
-                    $"{Deployment.Id}: upstream stream broke: {ex.Message}", writer);
+                    $"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}", writer);
                 await writer.FlushAsync(CancellationToken.None);
                 return RelayResult.Sent;
             }
