@@ -71,6 +71,74 @@ public sealed class BadInputFuzzTests : IClassFixture<MatrixFixture>
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
     }
 
+    /// <summary>
+    /// Exhaustive rather than random, on the small SDK bodies: every field and element in turn set to null, a
+    /// string, a fraction and an object (what the random type swaps reach only by luck for nested fields such as
+    /// <c>thinking.budget_tokens</c>).
+    /// </summary>
+    [Theory]
+    [InlineData("/v1/messages", MatrixFixture.AnthropicModel)]
+    [InlineData("/v1/messages", MatrixFixture.OpenAIModel)]
+    [InlineData("/v1/chat/completions", MatrixFixture.AnthropicModel)]
+    [InlineData("/v1/chat/completions", MatrixFixture.OpenAIModel)]
+    public async Task EveryFieldOfTheSdkBodies_SwappedForAnotherType_NeverGets5xx(string path, string model)
+    {
+        var bodies = RecordedBodies(path, model).Where(b => b.Length < 4_000).ToList();
+        Assert.NotEmpty(bodies);
+        using var client = _fixture.Gateway.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(20);
+        var anthropic = path.StartsWith("/v1/messages", StringComparison.Ordinal);
+        JsonNode?[] replacements = [null, "text", 2.5, new JsonObject()];
+        var failures = new List<string>();
+        var sent = 0;
+        foreach (var body in bodies)
+        {
+            foreach (var location in Locations(JsonNode.Parse(body)!, []))
+            {
+                foreach (var replacement in replacements)
+                {
+                    var root = JsonNode.Parse(body)!;
+                    var parent = location[..^1].Aggregate(root, (node, step) => step is int i ? node[i]! : node[(string)step]!);
+                    if (location[^1] is int index) parent[index] = replacement?.DeepClone();
+                    else parent[(string)location[^1]] = replacement?.DeepClone();
+                    using var content = new StringContent(root.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+                    using var response = await client.PostAsync(path, content);
+                    var answer = await response.Content.ReadAsStringAsync();
+                    sent++;
+                    if (Problem(anthropic, path, response, answer) is { } problem)
+                    {
+                        failures.Add($"{string.Join(".", location)} = {replacement?.ToJsonString() ?? "null"}: {(int)response.StatusCode} {problem}: {(answer.Length > 200 ? answer[..200] : answer)}");
+                    }
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} answers were wrong:\n" + string.Join("\n", failures.Take(25)));
+    }
+
+    /// <summary>The path (keys and indices) of every node under <paramref name="node"/>, the model excepted.</summary>
+    private static IEnumerable<object[]> Locations(JsonNode node, object[] prefix)
+    {
+        if (node is JsonObject obj)
+        {
+            foreach (var (key, child) in obj)
+            {
+                if (prefix.Length == 0 && key == "model") continue;
+                object[] here = [.. prefix, key];
+                yield return here;
+                if (child is not null) foreach (var below in Locations(child, here)) yield return below;
+            }
+        }
+        else if (node is JsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                object[] here = [.. prefix, i];
+                yield return here;
+                if (array[i] is { } child) foreach (var below in Locations(child, here)) yield return below;
+            }
+        }
+    }
+
     /// <summary>What is wrong with one answer, or null.</summary>
     private static string? Problem(bool anthropic, string path, HttpResponseMessage response, string body)
     {
