@@ -169,6 +169,6 @@ public static class AnthropicRequestCheck
         if (!IsString(sourceType) || !sourceType.ValueEquals("base64"u8)) return null;
         if (!source.TryGetProperty("data"u8, out var data) || IsNull(data)) return null;
         if (!IsString(data)) return RequestProblem.Field(at.Of("source.data"), "a string");
-        return Base64Text.IsValid(data) ? null : NotBase64(at.Of("source.data"));
+        return Base64Text.IsValid(data) ? null : RequestProblem.NotBase64(at.Of("source.data"));
     }
 }

@@ -26,51 +26,53 @@ public static class OpenAIRequestCheck
 
     private static RequestProblem? Top(JsonProperty property, JsonElement value)
     {
-        if (property.NameEquals("messages"u8)) return IsArray(value) ? Messages(value) : RequestProblem.Field("messages", "an array");
+        if (property.NameEquals("messages"u8)) return IsArray(value) ? Messages(value) : Field("messages", "an array");
         foreach (var name in IntegerFields)
         {
-            if (property.NameEquals(name)) return IsInteger(value) ? null : RequestProblem.Field(name, "an integer");
+            if (property.NameEquals(name)) return IsInteger(value) ? null : Field(name, "an integer");
         }
         foreach (var name in NumberFields)
         {
-            if (property.NameEquals(name)) return IsNumber(value) ? null : RequestProblem.Field(name, "a number");
+            if (property.NameEquals(name)) return IsNumber(value) ? null : Field(name, "a number");
         }
         foreach (var name in BooleanFields)
         {
-            if (property.NameEquals(name)) return IsBoolean(value) ? null : RequestProblem.Field(name, "a boolean");
+            if (property.NameEquals(name)) return IsBoolean(value) ? null : Field(name, "a boolean");
         }
         foreach (var name in StringFields)
         {
-            if (property.NameEquals(name)) return IsString(value) ? null : RequestProblem.Field(name, "a string");
+            if (property.NameEquals(name)) return IsString(value) ? null : Field(name, "a string");
         }
         foreach (var name in ObjectFields)
         {
-            if (property.NameEquals(name)) return IsObject(value) ? null : RequestProblem.Field(name, "an object");
+            if (property.NameEquals(name)) return IsObject(value) ? null : Field(name, "an object");
         }
         if (property.NameEquals("stream_options"u8))
         {
             return IsObject(value)
-                ? Optional(value, "include_usage", IsBoolean, "stream_options.include_usage", "a boolean")
-                : RequestProblem.Field("stream_options", "an object");
+                ? Optional(value, "include_usage", IsBoolean, "stream_options.include_usage", "a boolean", openAI: true)
+                : Field("stream_options", "an object");
         }
         if (property.NameEquals("stop"u8)) return IsString(value) ? null : StringArray(value, "stop");
-        if (property.NameEquals("tools"u8)) return IsArray(value) ? Tools(value) : RequestProblem.Field("tools", "an array");
+        if (property.NameEquals("tools"u8)) return IsArray(value) ? Tools(value) : Field("tools", "an array");
         if (property.NameEquals("tool_choice"u8))
         {
             if (IsString(value)) return null;
-            if (!IsObject(value)) return RequestProblem.Field("tool_choice", "a string or an object");
-            return Optional(value, "type", IsString, "tool_choice.type", "a string")
-                ?? Optional(value, "function", IsObject, "tool_choice.function", "an object");
+            if (!IsObject(value)) return Field("tool_choice", "a string or an object");
+            return Optional(value, "type", IsString, "tool_choice.type", "a string", openAI: true)
+                ?? Optional(value, "function", IsObject, "tool_choice.function", "an object", openAI: true);
         }
         if (property.NameEquals("thinking"u8))
         {
             // Anthropic's parameter, which some clients send here too and the Anthropic backend reads.
-            if (!IsObject(value)) return RequestProblem.Field("thinking", "an object");
-            return Optional(value, "type", IsString, "thinking.type", "a string")
-                ?? Optional(value, "budget_tokens", IsInteger, "thinking.budget_tokens", "an integer");
+            if (!IsObject(value)) return Field("thinking", "an object");
+            return Optional(value, "type", IsString, "thinking.type", "a string", openAI: true)
+                ?? Optional(value, "budget_tokens", IsInteger, "thinking.budget_tokens", "an integer", openAI: true);
         }
         return null;
     }
+
+    private static RequestProblem Field(string path, string expected) => RequestProblem.Field(path, expected, openAI: true);
 
     private static readonly string[] IntegerFields = ["max_tokens", "max_completion_tokens", "n", "seed", "top_logprobs", "top_k"];
     private static readonly string[] NumberFields = ["temperature", "top_p", "frequency_penalty", "presence_penalty"];
@@ -80,11 +82,11 @@ public static class OpenAIRequestCheck
 
     private static RequestProblem? StringArray(JsonElement value, string name)
     {
-        if (!IsArray(value)) return RequestProblem.Field(name, "a string or an array of strings");
+        if (!IsArray(value)) return Field(name, "a string or an array of strings");
         var i = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (!IsString(item)) return RequestProblem.Field($"{name}.{i}", "a string");
+            if (!IsString(item)) return Field($"{name}[{i}]", "a string");
             i++;
         }
         return null;
@@ -95,18 +97,18 @@ public static class OpenAIRequestCheck
         var i = 0;
         foreach (var tool in tools.EnumerateArray())
         {
-            var at = new FieldPath("tools", i++);
-            if (!IsObject(tool)) return RequestProblem.Field(at.ToString(), "an object");
+            var at = new FieldPath("tools", i++) { OpenAI = true };
+            if (!IsObject(tool)) return Field(at.ToString(), "an object");
             var problem = Optional(tool, "type", IsString, at, "a string") ?? Optional(tool, "function", IsObject, at, "an object");
             if (problem is not null) return problem;
             if (!tool.TryGetProperty("function"u8, out var function) || !IsObject(function)) continue;
-            if (function.TryGetProperty("name"u8, out var name) && !IsNull(name) && !IsString(name)) return RequestProblem.Field(at.Of("function.name"), "a string");
+            if (function.TryGetProperty("name"u8, out var name) && !IsNull(name) && !IsString(name)) return Field(at.Of("function.name"), "a string");
             if (function.TryGetProperty("description"u8, out var description) && !IsNull(description) && !IsString(description))
-                return RequestProblem.Field(at.Of("function.description"), "a string");
+                return Field(at.Of("function.description"), "a string");
             if (function.TryGetProperty("parameters"u8, out var parameters) && !IsNull(parameters) && !IsObject(parameters))
-                return RequestProblem.Field(at.Of("function.parameters"), "an object");
+                return Field(at.Of("function.parameters"), "an object");
             if (function.TryGetProperty("strict"u8, out var strict) && !IsNull(strict) && !IsBoolean(strict))
-                return RequestProblem.Field(at.Of("function.strict"), "a boolean");
+                return Field(at.Of("function.strict"), "a boolean");
         }
         return null;
     }
@@ -116,8 +118,8 @@ public static class OpenAIRequestCheck
         var i = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            var at = new FieldPath("messages", i++);
-            if (!IsObject(message)) return RequestProblem.Field(at.ToString(), "an object");
+            var at = new FieldPath("messages", i++) { OpenAI = true };
+            if (!IsObject(message)) return Field(at.ToString(), "an object");
             var problem = Optional(message, "role", IsString, at, "a string")
                 ?? Optional(message, "name", IsString, at, "a string")
                 ?? Optional(message, "tool_call_id", IsString, at, "a string")
@@ -126,11 +128,11 @@ public static class OpenAIRequestCheck
             if (problem is not null) return problem;
             if (message.TryGetProperty("tool_calls"u8, out var calls) && !IsNull(calls))
             {
-                problem = IsArray(calls) ? ToolCalls(calls, at) : RequestProblem.Field(at.Of("tool_calls"), "an array");
+                problem = IsArray(calls) ? ToolCalls(calls, at) : Field(at.Of("tool_calls"), "an array");
                 if (problem is not null) return problem;
             }
             if (!message.TryGetProperty("content"u8, out var content) || IsString(content) || IsNull(content)) continue;
-            if (!IsArray(content)) return RequestProblem.Field(at.Of("content"), "a string or an array of content parts");
+            if (!IsArray(content)) return Field(at.Of("content"), "a string or an array of content parts");
             var j = 0;
             foreach (var part in content.EnumerateArray())
             {
@@ -147,15 +149,15 @@ public static class OpenAIRequestCheck
         foreach (var call in calls.EnumerateArray())
         {
             var at = message.Then("tool_calls", k++);
-            if (!IsObject(call)) return RequestProblem.Field(at.ToString(), "an object");
+            if (!IsObject(call)) return Field(at.ToString(), "an object");
             var problem = Optional(call, "id", IsString, at, "a string")
                 ?? Optional(call, "type", IsString, at, "a string")
                 ?? Optional(call, "function", IsObject, at, "an object");
             if (problem is not null) return problem;
             if (!call.TryGetProperty("function"u8, out var function) || !IsObject(function)) continue;
-            if (function.TryGetProperty("name"u8, out var name) && !IsNull(name) && !IsString(name)) return RequestProblem.Field(at.Of("function.name"), "a string");
+            if (function.TryGetProperty("name"u8, out var name) && !IsNull(name) && !IsString(name)) return Field(at.Of("function.name"), "a string");
             if (function.TryGetProperty("arguments"u8, out var arguments) && !IsNull(arguments) && !IsString(arguments))
-                return RequestProblem.Field(at.Of("function.arguments"), "a string");
+                return Field(at.Of("function.arguments"), "a string");
         }
         return null;
     }
@@ -163,39 +165,39 @@ public static class OpenAIRequestCheck
     /// <summary>One content part: text, an image (URL or base64 data URL), audio (base64) or a file (data URL).</summary>
     private static RequestProblem? Part(JsonElement part, FieldPath at)
     {
-        if (!IsObject(part)) return RequestProblem.Field(at.ToString(), "an object");
+        if (!IsObject(part)) return Field(at.ToString(), "an object");
         if (!part.TryGetProperty("type"u8, out var type) || IsNull(type)) return null;
-        if (!IsString(type)) return RequestProblem.Field(at.Of("type"), "a string");
+        if (!IsString(type)) return Field(at.Of("type"), "a string");
 
         if (type.ValueEquals("text"u8)) return Optional(part, "text", IsString, at, "a string");
         if (type.ValueEquals("image_url"u8))
         {
             if (!part.TryGetProperty("image_url"u8, out var image) || IsNull(image)) return null;
-            if (!IsObject(image)) return RequestProblem.Field(at.Of("image_url"), "an object");
+            if (!IsObject(image)) return Field(at.Of("image_url"), "an object");
             if (!image.TryGetProperty("url"u8, out var url) || IsNull(url)) return null;
-            if (!IsString(url)) return RequestProblem.Field(at.Of("image_url.url"), "a string");
-            if (!Base64Text.IsValidDataUrl(url)) return NotBase64(at.Of("image_url.url"));
-            if (image.TryGetProperty("detail"u8, out var detail) && !IsNull(detail) && !IsString(detail)) return RequestProblem.Field(at.Of("image_url.detail"), "a string");
+            if (!IsString(url)) return Field(at.Of("image_url.url"), "a string");
+            if (!Base64Text.IsValidDataUrl(url)) return RequestProblem.NotBase64(at.Of("image_url.url"), openAI: true);
+            if (image.TryGetProperty("detail"u8, out var detail) && !IsNull(detail) && !IsString(detail)) return Field(at.Of("image_url.detail"), "a string");
             return null;
         }
         if (type.ValueEquals("input_audio"u8))
         {
             if (!part.TryGetProperty("input_audio"u8, out var audio) || IsNull(audio)) return null;
-            if (!IsObject(audio)) return RequestProblem.Field(at.Of("input_audio"), "an object");
-            if (audio.TryGetProperty("format"u8, out var format) && !IsNull(format) && !IsString(format)) return RequestProblem.Field(at.Of("input_audio.format"), "a string");
+            if (!IsObject(audio)) return Field(at.Of("input_audio"), "an object");
+            if (audio.TryGetProperty("format"u8, out var format) && !IsNull(format) && !IsString(format)) return Field(at.Of("input_audio.format"), "a string");
             if (!audio.TryGetProperty("data"u8, out var data) || IsNull(data)) return null;
-            if (!IsString(data)) return RequestProblem.Field(at.Of("input_audio.data"), "a string");
-            return Base64Text.IsValid(data) ? null : NotBase64(at.Of("input_audio.data"));
+            if (!IsString(data)) return Field(at.Of("input_audio.data"), "a string");
+            return Base64Text.IsValid(data) ? null : RequestProblem.NotBase64(at.Of("input_audio.data"), openAI: true);
         }
         if (type.ValueEquals("file"u8))
         {
             if (!part.TryGetProperty("file"u8, out var file) || IsNull(file)) return null;
-            if (!IsObject(file)) return RequestProblem.Field(at.Of("file"), "an object");
-            if (file.TryGetProperty("filename"u8, out var filename) && !IsNull(filename) && !IsString(filename)) return RequestProblem.Field(at.Of("file.filename"), "a string");
-            if (file.TryGetProperty("file_id"u8, out var fileId) && !IsNull(fileId) && !IsString(fileId)) return RequestProblem.Field(at.Of("file.file_id"), "a string");
+            if (!IsObject(file)) return Field(at.Of("file"), "an object");
+            if (file.TryGetProperty("filename"u8, out var filename) && !IsNull(filename) && !IsString(filename)) return Field(at.Of("file.filename"), "a string");
+            if (file.TryGetProperty("file_id"u8, out var fileId) && !IsNull(fileId) && !IsString(fileId)) return Field(at.Of("file.file_id"), "a string");
             if (!file.TryGetProperty("file_data"u8, out var data) || IsNull(data)) return null;
-            if (!IsString(data)) return RequestProblem.Field(at.Of("file.file_data"), "a string");
-            return Base64Text.IsValidDataUrl(data) ? null : NotBase64(at.Of("file.file_data"));
+            if (!IsString(data)) return Field(at.Of("file.file_data"), "a string");
+            return Base64Text.IsValidDataUrl(data) ? null : RequestProblem.NotBase64(at.Of("file.file_data"), openAI: true);
         }
         return null;
     }

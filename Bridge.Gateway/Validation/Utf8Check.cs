@@ -12,10 +12,11 @@ namespace Bridge.Gateway.Validation;
 /// </summary>
 public static class Utf8Check
 {
-    public static RequestProblem? Find(ReadOnlySpan<byte> body, JsonElement root)
+    /// <summary>Null for a valid body; else the first string or property name that is not text, named in the client's protocol.</summary>
+    public static RequestProblem? Find(ReadOnlySpan<byte> body, JsonElement root, bool openAI)
     {
         if (Utf8.IsValid(body) && FindLoneSurrogateEscape(body) < 0) return null;
-        return Locate(root, "") ?? new RequestProblem("Request body is not valid UTF-8 text.", null);
+        return Locate(root, "", openAI) ?? new RequestProblem("Request body is not valid UTF-8 text.", null);
     }
 
     /// <summary>Offset of a <c>\u</c> escape of a surrogate that has no partner, or -1.</summary>
@@ -65,7 +66,7 @@ public static class Utf8Check
     };
 
     /// <summary>The first string or property name that is not valid text, by its path (cold path: builds strings).</summary>
-    private static RequestProblem? Locate(JsonElement element, string path)
+    private static RequestProblem? Locate(JsonElement element, string path, bool openAI)
     {
         switch (element.ValueKind)
         {
@@ -74,10 +75,13 @@ public static class Utf8Check
                 {
                     if (!IsText(JsonMarshal.GetRawUtf8PropertyName(property)))
                     {
-                        var where = path.Length == 0 ? "body" : path;
-                        return new RequestProblem($"{where}: a property name is not valid UTF-8 text.", path.Length == 0 ? null : path);
+                        return path.Length == 0
+                            ? new RequestProblem("A property name of the request body is not valid UTF-8 text.", null)
+                            : openAI
+                                ? new RequestProblem($"Invalid '{path}': a property name in it is not valid UTF-8 text.", path)
+                                : new RequestProblem($"{path}: a property name in it is not valid UTF-8 text.", path);
                     }
-                    var found = Locate(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}");
+                    var found = Locate(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", openAI);
                     if (found is not null) return found;
                 }
                 return null;
@@ -85,12 +89,12 @@ public static class Utf8Check
                 var index = 0;
                 foreach (var item in element.EnumerateArray())
                 {
-                    var found = Locate(item, $"{path}.{index++}");
+                    var found = Locate(item, openAI ? $"{path}[{index++}]" : $"{path}.{index++}", openAI);
                     if (found is not null) return found;
                 }
                 return null;
             case JsonValueKind.String:
-                return IsText(JsonMarshal.GetRawUtf8Value(element)) ? null : new RequestProblem($"{path}: is not valid UTF-8 text.", path);
+                return IsText(JsonMarshal.GetRawUtf8Value(element)) ? null : RequestProblem.NotText(path, openAI);
             default:
                 return null;
         }

@@ -121,7 +121,7 @@ public sealed class BadInputTests : IClassFixture<MatrixFixture>
               {"type":"text","text":"what is this?"},
               {"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo*not base64*"}}]}]}
             """));
-        Assert.Equal("messages.0.content.1.image_url.url", param);
+        Assert.Equal("messages[0].content[1].image_url.url", param);
         Assert.Contains("base64", message);
     }
 
@@ -132,7 +132,7 @@ public sealed class BadInputTests : IClassFixture<MatrixFixture>
         var body = Utf8($$$"""{"model":"{{{model}}}","messages":[{"role":"system","content":"be nice"},{"role":"user","content":"caf@"}]}""");
         body[Array.IndexOf(body, (byte)'@')] = 0xFF;
         var (message, param) = await RefusedChatAsync(model, body);
-        Assert.Equal("messages.1.content", param);
+        Assert.Equal("messages[1].content", param);
         Assert.Contains("UTF-8", message);
     }
 
