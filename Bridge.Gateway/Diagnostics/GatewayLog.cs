@@ -52,4 +52,7 @@ public static partial class GatewayLog
 
     [LoggerMessage(16, LogLevel.Warning, "Anthropic server tool {Tool} has no function form on OpenAI-format deployment {DeploymentId}; it is left out of requests there (named in the x-bridge-dropped-tools response header; logged once)")]
     public static partial void ServerToolDropped(ILogger logger, string tool, string deploymentId);
+
+    [LoggerMessage(30, LogLevel.Error, "Upstream {DeploymentId} answered {StatusCode}: it rejected Bridge's credentials for it: {UpstreamMessage}")]
+    public static partial void UpstreamRejectedCredentials(ILogger logger, string deploymentId, int statusCode, string upstreamMessage);
 }

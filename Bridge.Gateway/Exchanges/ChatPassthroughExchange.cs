@@ -72,7 +72,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
                 {
                     GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                     return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.Connection, 502,
-                        $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                        $"{Deployment.Id}: upstream connection failed: {UpstreamFailureText.Of(ex)}");
                 }
                 ReadOutcome(buffer.WrittenSpan);
                 MarkFirstByte();
@@ -145,7 +145,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets, TimeProvider 
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 writer.Write(DataPrefix);
-                OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error");
+                OpenAIErrors.Write(writer, $"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}", "server_error");
                 writer.Write(EventEnd);
                 await writer.FlushAsync(CancellationToken.None);
                 return RelayResult.Sent;

@@ -73,7 +73,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                                        || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
             {
                 return RelayResult.NotSent(ex is OperationCanceledException ? FailureKind.Timeout : FailureKind.ServerError, 502,
-                    $"{Deployment.Id}: upstream response could not be read: {ex.Message}");
+                    $"{Deployment.Id}: upstream response could not be read: {UpstreamFailureText.Of(ex)}");
             }
 
             using (upstream)
@@ -159,7 +159,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
             catch (Exception ex) when (IsUpstreamFailure(ex))
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                translator.WriteError($"{Deployment.Id}: upstream stream broke: {ex.Message}", "server_error", writer);
+                translator.WriteError($"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}", "server_error", writer);
                 await writer.FlushAsync(CancellationToken.None);
                 return RelayResult.Sent;
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Endpoints;
+using Bridge.Gateway.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Bridge.Gateway.Exchanges;
@@ -43,14 +44,18 @@ public sealed class InboundRequest : IDisposable
         }
 
         var root = document.RootElement;
+        var openAI = ApiSurfaces.For(context) == ApiSurface.OpenAI;
         string? model = modelOverride;
         string? problem = null, param = null;
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
+        // Before any string is read: reading one that is not valid text throws.
+        else if (Utf8Check.Find(body.WrittenSpan, root, openAI) is { } text) (problem, param) = (text.Message, text.Param);
         else if (model is null)
         {
             if (root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } named) model = named;
             else (problem, param) = ("model: required, must be a non-empty string.", "model");
         }
+        if (problem is null && CheckShape(root, openAI) is { } shape) (problem, param) = (shape.Message, shape.Param);
 
         if (problem is not null)
         {
@@ -61,6 +66,10 @@ public sealed class InboundRequest : IDisposable
         }
         return new InboundRequest(body, document, model!);
     }
+
+    /// <summary>The JSON types of the fields Bridge reads, in the protocol of the path the client called.</summary>
+    private static RequestProblem? CheckShape(JsonElement root, bool openAI) =>
+        openAI ? OpenAIRequestCheck.Find(root) : AnthropicRequestCheck.Find(root);
 
     public void Dispose()
     {

@@ -128,7 +128,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 if (isStream)
                 {
-                    var error = AnthropicErrors.Write(AnthropicErrors.Api, $"{Deployment.Id}: upstream stream broke: {ex.Message}");
+                    var error = AnthropicErrors.Write(AnthropicErrors.Api, $"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}");
                     await context.Response.Body.WriteAsync("\n\nevent: error\ndata: "u8.ToArray(), CancellationToken.None);
                     await context.Response.Body.WriteAsync(error, CancellationToken.None);
                     await context.Response.Body.WriteAsync("\n\n"u8.ToArray(), CancellationToken.None);

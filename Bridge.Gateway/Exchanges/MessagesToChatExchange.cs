@@ -38,7 +38,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
     /// </summary>
     private void ReportDroppedTools(ModelDeployment deployment, IReadOnlyList<string> dropped)
     {
-        System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", string.Join(", ", dropped));
+        System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", TagText.Join(dropped));
         foreach (var tool in dropped)
         {
             // ContainsKey takes no lock (Count takes them all): the common case, a tool already warned about, stays cheap.
@@ -68,8 +68,8 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         private void NameDroppedTools(HttpResponse response)
         {
             if (_translation.DroppedTools.Count == 0) return;
-            // Client-chosen names (each already cut to a short length by the translator): visible ASCII only.
-            response.Headers[DroppedToolsHeader] = string.Concat(string.Join(", ", _translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
+            // Client-chosen names (each already cut to a short length by the translator, the list bounded): visible ASCII only.
+            response.Headers[DroppedToolsHeader] = string.Concat(TagText.Join(_translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
         }
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
@@ -100,7 +100,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
-                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {ex.Message}");
+                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {UpstreamFailureText.Of(ex)}");
             }
 
             using (upstream)
@@ -193,7 +193,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             {
                 GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
                 translator.WriteError(ex is StreamTimeoutException or OperationCanceledException ? "timeout_error" : "api_error",
-                    $"{Deployment.Id}: upstream stream broke: {ex.Message}", writer);
+                    $"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}", writer);
                 await writer.FlushAsync(CancellationToken.None);
                 return RelayResult.Sent;
             }

@@ -4,6 +4,7 @@ using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Routing;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Usage;
+using Bridge.Gateway.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -91,7 +92,7 @@ public abstract class PreparedCall : IDisposable
     protected RelayResult FailedBeforeFirstByte(Exception ex)
     {
         GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-        var message = $"{Deployment.Id}: upstream failed before its first byte: {ex.Message}";
+        var message = $"{Deployment.Id}: upstream failed before its first byte: {UpstreamFailureText.Of(ex)}";
         return ex is HttpRequestException or IOException
             ? RelayResult.NotSent(FailureKind.Connection, 502, message)
             : RelayResult.NotSent(FailureKind.Timeout, 504, message);

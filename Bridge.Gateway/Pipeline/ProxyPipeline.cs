@@ -41,7 +41,7 @@ public sealed class ProxyPipeline(
         if (inbound is null) return;
         var server = Activity.Current;
         server?.SetTag("gen_ai.operation.name", "chat");
-        server?.SetTag("gen_ai.request.model", inbound.Model);
+        server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
         server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
         if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens))
             && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)

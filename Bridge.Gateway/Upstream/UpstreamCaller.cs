@@ -60,7 +60,7 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
             return new UpstreamOutcome
             {
                 Failure = UpstreamFailure.Connection,
-                Error = new UpstreamError(502, $"{deployment.Id}: upstream unreachable: {ex.Message}", null),
+                Error = new UpstreamError(502, $"{deployment.Id}: upstream unreachable ({UpstreamFailureText.Of(ex)}).", null),
             };
         }
 
@@ -83,6 +83,13 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
                 error = new UpstreamError((int)response.StatusCode, $"{deployment.Id}: upstream answered {(int)response.StatusCode}", UpstreamError.RetryAfterOf(response));
             }
             GatewayLog.UpstreamError(logger, deployment.Id, error.StatusCode);
+            if (error.StatusCode is 401 or 403)
+            {
+                // The upstream's words can quote a masked tail of the deployment's key: the operator reads them
+                // in the log, the client only learns that this deployment refused Bridge.
+                GatewayLog.UpstreamRejectedCredentials(logger, deployment.Id, error.StatusCode, error.Message);
+                error = error with { Message = $"{deployment.Id}: the deployment rejected Bridge's credentials (upstream answered {error.StatusCode})." };
+            }
             return new UpstreamOutcome { Failure = UpstreamFailure.Status, Error = error };
         }
     }

@@ -183,4 +183,28 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
         Assert.Contains(_measurements, m => m.Instrument == "bridge.gateway.overhead");
         Assert.Contains(_measurements, m => m.Instrument == "bridge.requests" && (int?)m.Tags["http.response.status_code"] == 200);
     }
+
+    /// <summary>The model name and dropped tool names are the client's: on spans (and the header) they are cut short.</summary>
+    [Fact]
+    public async Task ClientChosenStrings_OnSpansAndHeaders_AreBounded()
+    {
+        using var client = _gateway.CreateClient();
+        using var unknown = await client.PostAsync("/v1/messages", new StringContent(
+            $$"""{"model":"{{new string('m', 20_000)}}","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var server = await ServerSpanAsync(unknown.Headers.GetValues("request-id").Single());
+        Assert.InRange(((string)server.GetTagItem("gen_ai.request.model")!).Length, 100, 300);
+
+        var tools = string.Join(",", Enumerable.Range(0, 200).Select(i => $$"""{"type":"web_search_20250305","name":"{{new string('t', 60)}}{{i}}"}"""));
+        using var dropped = await client.PostAsync("/v1/messages", new StringContent(
+            $$"""{"model":"claude-sonnet-4-5-20250929","max_tokens":64,"tools":[{{tools}}],"messages":[{"role":"user","content":"hi"}]}""",
+            Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, dropped.StatusCode);
+        Assert.InRange(dropped.Headers.GetValues("x-bridge-dropped-tools").Single().Length, 100, 300);
+        server = await ServerSpanAsync(dropped.Headers.GetValues("request-id").Single());
+        var translate = Assert.Single(_activities, a => a.TraceId == server.TraceId && a.OperationName == "bridge.translate");
+        var tag = (string)translate.GetTagItem("bridge.dropped_tools")!;
+        Assert.InRange(tag.Length, 100, 300);
+        Assert.EndsWith("more)", tag);
+    }
 }

@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace Bridge.Gateway.Validation;
+
+/// <summary>
+/// The JSON types a request field may have. Checks read only the parsed document's value kinds: no strings are
+/// decoded and nothing is allocated unless a check fails.
+/// </summary>
+internal static class JsonShape
+{
+    public static bool IsString(JsonElement value) => value.ValueKind == JsonValueKind.String;
+
+    public static bool IsObject(JsonElement value) => value.ValueKind == JsonValueKind.Object;
+
+    public static bool IsArray(JsonElement value) => value.ValueKind == JsonValueKind.Array;
+
+    public static bool IsBoolean(JsonElement value) => value.ValueKind is JsonValueKind.True or JsonValueKind.False;
+
+    /// <summary>A number a double can hold: <c>1e400</c> is valid JSON, but reading it as a double throws.</summary>
+    public static bool IsNumber(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number);
+
+    /// <summary>A whole number that fits 32 bits: what every token count and index in both protocols is.</summary>
+    public static bool IsInteger(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _);
+
+    public static bool IsStringOrArray(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Array;
+
+    public static bool IsNull(JsonElement value) => value.ValueKind == JsonValueKind.Null;
+}
