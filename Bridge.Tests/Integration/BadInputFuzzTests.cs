@@ -191,9 +191,10 @@ public sealed class BadInputFuzzTests : IClassFixture<MatrixFixture>
         var bodies = new List<string>();
         foreach (var session in sessions)
         {
-            foreach (var exchange in Fixtures.Session(session))
+            foreach (var exchange in Fixtures.Exchanges(session))
             {
-                if ((string?)exchange["path"] != path || exchange["body"] is not JsonObject body) continue;
+                if (exchange.GetProperty("path").GetString() != path || exchange.GetProperty("body").ValueKind != JsonValueKind.Object) continue;
+                var body = JsonNode.Parse(exchange.GetProperty("body").GetRawText())!.AsObject();
                 body["model"] = model;
                 bodies.Add(body.ToJsonString());
             }
