@@ -4,7 +4,7 @@ using Bridge.Gateway.State;
 
 namespace Bridge.Admin.Api;
 
-/// <summary><c>/api/usage</c> (JSON), <c>/api/usage.csv</c> and <c>/api/usage/recent</c>.</summary>
+/// <summary><c>/api/usage</c> (JSON), <c>/api/usage.csv</c>, <c>/api/usage/recent</c> and <c>/api/usage/dead-letters</c>.</summary>
 public static class UsageApi
 {
     public sealed record CountersView(long Requests, long Errors, long InputTokens, long OutputTokens, long CachedTokens, decimal CostUsd)
@@ -26,6 +26,13 @@ public static class UsageApi
             .WithSummary("The same rows as CSV: day, dimension, name, key_name, counters.");
         api.MapGet("/usage/recent", async (UsageReader reader, int? limit) => Results.Ok(new { requests = await reader.RecentAsync(limit ?? 100) }))
             .WithTags("Usage").Produces<IReadOnlyList<RequestLogEntry>>().WithSummary("The newest requests (no prompt content is recorded).");
+        api.MapGet("/usage/dead-letters", async (UsageReader reader, int? limit) =>
+            {
+                var dead = await reader.DeadLettersAsync(limit ?? 100);
+                return Results.Ok(new { count = dead.Count, entries = dead.Latest });
+            })
+            .WithTags("Usage").Produces<UsageDeadLetters>()
+            .WithSummary("Usage records Redis refused (bridge:usage:dead): how many, and the newest with the reason. They are not in /api/usage.");
         return api;
     }
 

@@ -6,7 +6,7 @@ namespace Bridge.Admin.Stores;
 
 /// <summary>
 /// Reads what gateways recorded: the per-day hashes <c>bridge:usage:{yyyyMMdd}:{dimension}:{name}</c> (found through
-/// <c>bridge:usage:days</c> and the per-day name sets) and the recent-requests list. Read-only.
+/// <c>bridge:usage:days</c> and the per-day name sets), the recent-requests list and the dead-letter list. Read-only.
 /// </summary>
 public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
 {
@@ -49,5 +49,19 @@ public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
         var db = await DatabaseAsync();
         var values = await db.ListRangeAsync(RedisKeys.RecentRequests, 0, count - 1);
         return values.Where(v => !v.IsNullOrEmpty).Select(v => StateJson.Deserialize<RequestLogEntry>(v!)).OfType<RequestLogEntry>().ToList();
+    }
+
+    /// <summary>
+    /// Usage records Redis refused, newest first: a gateway moves a record there after Redis answered it with an
+    /// error several times (a key of the wrong type...), so the rest of the queue goes on. Counters only, no content.
+    /// </summary>
+    public async Task<UsageDeadLetters> DeadLettersAsync(int count = 20, CancellationToken cancellationToken = default)
+    {
+        count = Math.Clamp(count, 1, RedisKeys.UsageDeadLettersKept);
+        var db = await DatabaseAsync();
+        var length = db.ListLengthAsync(RedisKeys.UsageDeadLetters);
+        var values = db.ListRangeAsync(RedisKeys.UsageDeadLetters, 0, count - 1);
+        var latest = (await values).Where(v => !v.IsNullOrEmpty).Select(v => StateJson.Deserialize<UsageDeadLetter>(v!)).OfType<UsageDeadLetter>().ToList();
+        return new UsageDeadLetters(await length, latest);
     }
 }

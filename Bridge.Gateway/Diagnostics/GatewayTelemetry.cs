@@ -29,7 +29,15 @@ public sealed class GatewayTelemetry : IDisposable
         Requests = _meter.CreateCounter<long>("bridge.requests", "{request}", "Requests by status and deployment");
         Cooldowns = _meter.CreateCounter<long>("bridge.deployment.cooldowns", "{cooldown}", "Cooldowns started, by deployment");
         InFlight = _meter.CreateUpDownCounter<long>("bridge.requests.in_flight", "{request}", "Requests being served");
+        UsageDropped = _meter.CreateCounter<long>("bridge.usage.dropped", "{record}",
+            "Usage records lost, by reason: queue_full (Redis away too long) or shutdown (Redis away when the gateway stopped)");
+        UsageDeadLettered = _meter.CreateCounter<long>("bridge.usage.dead_lettered", "{record}",
+            "Usage records Redis refused, moved to the dead-letter list bridge:usage:dead");
+        _meter.CreateObservableGauge("bridge.usage.queued", () => _usageQueued?.Invoke() ?? 0, "{record}",
+            "Usage records waiting to be written to Redis");
     }
+
+    private Func<long>? _usageQueued;
 
     public Histogram<long> TokenUsage { get; }
     public Histogram<double> OperationDuration { get; }
@@ -38,6 +46,11 @@ public sealed class GatewayTelemetry : IDisposable
     public Counter<long> Requests { get; }
     public Counter<long> Cooldowns { get; }
     public UpDownCounter<long> InFlight { get; }
+    public Counter<long> UsageDropped { get; }
+    public Counter<long> UsageDeadLettered { get; }
+
+    /// <summary>What <c>bridge.usage.queued</c> reports (the usage writer is created after this).</summary>
+    public void ObserveUsageQueue(Func<long> queued) => _usageQueued = queued;
 
     public void Dispose() => _meter.Dispose();
 }

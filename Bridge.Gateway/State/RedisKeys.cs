@@ -11,6 +11,8 @@ public static class RedisKeys
     public const string UsageDays = "bridge:usage:days";
     public const string RecentRequests = "bridge:requests:recent";
     public const int RecentRequestsKept = 1000;
+    public const string UsageDeadLetters = "bridge:usage:dead";
+    public const int UsageDeadLettersKept = 1000;
 
     public static string VirtualKey(string sha256) => $"bridge:vkey:{sha256}";
     public static string VirtualKeyById(string id) => $"bridge:vkey-id:{id}";

@@ -9,6 +9,7 @@ namespace Bridge.Gateway.State;
 [JsonSerializable(typeof(MasterKeyRecord))]
 [JsonSerializable(typeof(RequestLogEntry))]
 [JsonSerializable(typeof(CooldownRecord))]
+[JsonSerializable(typeof(UsageDeadLetter))]
 public sealed partial class StateJson : JsonSerializerContext
 {
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, typeof(T), Default);

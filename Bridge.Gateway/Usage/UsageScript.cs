@@ -4,12 +4,33 @@ using StackExchange.Redis;
 namespace Bridge.Gateway.Usage;
 
 /// <summary>
-/// Applies one usage record atomically and at most once: a Lua script sets <c>bridge:usage:seen:{requestId}</c>
-/// with NX and only then increments every counter, so a record re-sent after a failure is not counted twice.
+/// Applies one usage record at most once: a Lua script sets <c>bridge:usage:seen:{requestId}</c> with NX and only
+/// then increments every counter, so a record re-sent after a failure is not counted twice. Every key's type is
+/// checked before anything is written: Redis does not roll a script back, so a write refused halfway (a key of the
+/// wrong type) would leave the request marked seen with half its counters, and the retry would skip it silently.
+/// A refusal is a <see cref="RedisServerException"/> starting with <c>WRONGTYPE</c>.
 /// </summary>
 public static class UsageScript
 {
     private const string Script = """
+        local function wrong(key, want)
+          local t = redis.call('TYPE', key)
+          if type(t) == 'table' then t = t['ok'] end
+          if t ~= 'none' and t ~= want then return key .. ' holds a ' .. t .. ', not a ' .. want end
+          return nil
+        end
+        local checks = { {2, 'zset'}, {3, 'list'} }
+        if ARGV[6] ~= '' then checks[#checks + 1] = {4, 'string'} end
+        for i = 0, 2 do
+          if ARGV[13 + i] ~= '' then
+            checks[#checks + 1] = {5 + i * 2, 'hash'}
+            checks[#checks + 1] = {6 + i * 2, 'set'}
+          end
+        end
+        for _, c in ipairs(checks) do
+          local problem = wrong(KEYS[c[1]], c[2])
+          if problem then return redis.error_reply('WRONGTYPE ' .. problem) end
+        end
         if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then return 0 end
         redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), ARGV[2])
         redis.call('LPUSH', KEYS[3], ARGV[4])
@@ -36,8 +57,8 @@ public static class UsageScript
 
     private static readonly TimeSpan SeenFor = TimeSpan.FromDays(7);
 
-    /// <summary>True when applied, false when this request id was already recorded.</summary>
-    public static async Task<bool> ApplyAsync(IDatabase db, UsageRecord record, TimeSpan? spendTtl)
+    /// <summary>True when applied, false when this request id was already recorded. <paramref name="db"/> may be a batch.</summary>
+    public static async Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl)
     {
         var day = RedisKeys.Day(record.Time);
         var dayStart = new DateTimeOffset(record.Time.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeSeconds();

@@ -20,6 +20,7 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     [InlineData("GET", "api/aliases")]
     [InlineData("GET", "api/usage")]
     [InlineData("GET", "api/usage.csv")]
+    [InlineData("GET", "api/usage/dead-letters")]
     [InlineData("POST", "key/generate")]
     [InlineData("GET", "key/info?key=x")]
     [InlineData("GET", "key/list")]
@@ -307,6 +308,29 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
 
         var recent = await api.GetFromJsonAsync<JsonObject>("api/usage/recent?limit=5");
         Assert.Contains(recent!["requests"]!.AsArray(), r => (string?)r!["request_id"] == "api-usage-1");
+    }
+
+    [Fact]
+    public async Task UsageDeadLetters_ListWhatRedisRefused()
+    {
+        var redis = new RedisConnection(fixture.Garnet.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisConnection>.Instance);
+        await using var _ = redis;
+        var time = new DateTimeOffset(2031, 6, 1, 12, 0, 0, TimeSpan.Zero);
+        await (await redis.DatabaseAsync())!.StringSetAsync(RedisKeys.Usage(RedisKeys.Day(time), "deployment", "dep-api-poisoned"), "not a hash");
+        using var telemetry = Infrastructure.TestTelemetry.Create();
+        var writer = new UsageWriter(redis, telemetry, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<UsageWriter>.Instance);
+        await writer.StartAsync(CancellationToken.None);
+        writer.Record(new UsageRecord { RequestId = "api-dead-1", Time = time, KeyId = "vk_dead", Model = "gpt-4o-test", Deployment = "dep-api-poisoned", Status = 200 });
+        for (var i = 0; i < 200 && writer.DeadLettered == 0; i++) await Task.Delay(50);
+        await writer.StopAsync(CancellationToken.None);
+        using var api = fixture.ApiClient();
+
+        var dead = await api.GetFromJsonAsync<JsonObject>("api/usage/dead-letters?limit=10");
+
+        Assert.True((long)dead!["count"]! >= 1);
+        var entry = dead["entries"]!.AsArray().Single(e => (string?)e!["request_id"] == "api-dead-1")!;
+        Assert.Equal(("vk_dead", "dep-api-poisoned"), ((string?)entry["key_id"], (string?)entry["deployment"]));
+        Assert.Contains("WRONGTYPE", (string?)entry["reason"]);
     }
 
     [Fact]

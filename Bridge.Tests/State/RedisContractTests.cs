@@ -158,7 +158,8 @@ public sealed class RedisContractTests : IAsyncLifetime
         };
         var second = first with { RequestId = "req_2", Time = time.AddDays(1), Model = "model-b", Deployment = "dep-b1", Status = 500, CostMicros = 500 };
 
-        var writer = new UsageWriter(_gatewayRedis, NullLogger<UsageWriter>.Instance);
+        using var telemetry = TestTelemetry.Create();
+        var writer = new UsageWriter(_gatewayRedis, telemetry, TimeProvider.System, NullLogger<UsageWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         writer.Record(first);
         writer.Record(second);
