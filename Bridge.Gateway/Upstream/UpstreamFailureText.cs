@@ -21,6 +21,8 @@ public static class UpstreamFailureText
             HttpRequestError.HttpProtocolError or HttpRequestError.InvalidResponse => "invalid HTTP response",
             _ => "request failed",
         },
+        // Bridge's own size bounds: the message names the bound, not the upstream.
+        UpstreamTooLargeException => ex.Message,
         IOException => "connection broken",
         // Bridge's own timeouts: their messages are its own words ("no chunk for 30 s").
         TimeoutException or OperationCanceledException => ex.Message,
