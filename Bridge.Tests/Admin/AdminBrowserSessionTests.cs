@@ -45,6 +45,7 @@ public sealed class AdminBrowserSessionTests : IAsyncLifetime
         var laptop = await store.CreateAsync("laptop");
         var admin = _admin.BaseAddress.ToString();
         var page = await _browser.NewPageAsync();
+        page.SetDefaultTimeout(Browser.StepTimeoutMs);
 
         await page.GotoAsync(admin + "master-keys");
         await page.FillAsync("#key", laptop.Key);

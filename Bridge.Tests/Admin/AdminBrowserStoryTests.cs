@@ -68,6 +68,7 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
     public async Task Story_SignIn_CreateKey_CallGateway_SeeUsage_ChangeAlias_RevokeKey()
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        page.SetDefaultTimeout(Browser.StepTimeoutMs);
         var admin = _admin.BaseAddress.ToString();
         var console = new List<string>();
         page.Console += (_, message) => console.Add($"{message.Type}: {message.Text}");

@@ -15,6 +15,12 @@ public static class Browser
     private static readonly SemaphoreSlim InstallOnce = new(1, 1);
     private static bool _installTried;
 
+    /// <summary>
+    /// How long one browser step may take. Playwright's 30 s default was missed once in a full test run on two busy
+    /// cores (a sign-in redirect); a real failure still fails, only later.
+    /// </summary>
+    public const float StepTimeoutMs = 90_000;
+
     public const string FixHint =
         "No Chromium for the browser tests: install one with 'apt-get install chromium' (Debian/Ubuntu) or " +
         "'pwsh Bridge.Tests/bin/Debug/net10.0/playwright.ps1 install chromium', or point BRIDGE_CHROMIUM at a Chromium executable.";
