@@ -51,15 +51,8 @@ public sealed class ProxyPipeline(
 
         var who = GatewayMiddleware.CallerOf(context);
         var requested = inbound.Model;
-        var lookupName = who.VirtualKey?.Aliases.GetValueOrDefault(requested) ?? requested;
-        var group = catalog.Resolve(lookupName);
-        if (!ModelAccess.Allows(who.VirtualKey, requested, group?.Name))
-        {
-            await ErrorResponses.WriteAsync(context, 403,
-                $"API key '{who.VirtualKey!.KeyPrefix}' may not use model '{requested}'. Allowed models: {string.Join(", ", who.VirtualKey.Models)}.",
-                code: "model_not_allowed", param: "model");
-            return;
-        }
+        var (allowed, group) = await ModelResolution.ResolveAsync(context, catalog, who, requested);
+        if (!allowed) return;
         if (group is null)
         {
             var names = catalog.PublicNames().Where(n => ModelAccess.Allows(who.VirtualKey, n, catalog.Resolve(n)?.Name));

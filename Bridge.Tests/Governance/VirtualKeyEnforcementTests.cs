@@ -74,6 +74,25 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountTokens_GoesThroughTheKeysAllowedModelsAndAliases()
+    {
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with
+        {
+            Models = ["gpt-4o-mini"],
+            Aliases = new Dictionary<string, string> { ["mine"] = "gpt-4o-mini" },
+        });
+
+        var (status, json, _) = await Send(key, "gpt-4o", "/v1/messages/count_tokens");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("permission_error", (string)json!["error"]!["type"]!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(key, "not-a-model-anywhere", "/v1/messages/count_tokens")).Status);
+        // The key's own alias resolves to a model it may use, as it would for a message.
+        var counted = await Send(key, "mine", "/v1/messages/count_tokens");
+        Assert.Equal(HttpStatusCode.OK, counted.Status);
+        Assert.True((int)counted.Json!["input_tokens"]! > 0);
+    }
+
+    [Fact]
     public async Task BlockedAndExpiredKeys_AreRefusedWith401()
     {
         var blocked = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { Blocked = true });
