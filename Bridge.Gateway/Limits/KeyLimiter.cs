@@ -84,7 +84,7 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
             key.RpmLimit ?? -1,
             key.TpmLimit ?? -1,
             key.MaxParallelRequests ?? -1,
-            hasBudget ? (long)(key.MaxBudgetUsd!.Value * 1_000_000m) : -1,
+            hasBudget ? BudgetMicros.FromUsd(key.MaxBudgetUsd!.Value) : -1,
         ];
 
         RedisResult[] result;

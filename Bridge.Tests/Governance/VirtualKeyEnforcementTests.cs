@@ -186,6 +186,22 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OversizedStoredBudget_NeverTurnsRequestsInto500s()
+    {
+        // Written by something other than the Admin (which refuses both): too large for micro-dollars in a long,
+        // and too large even for a decimal.
+        var large = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 10_000_000_000_000m });
+        var huge = await TestKeys.CreateAsync(_redis.GetDatabase());
+        var hash = RedisKeys.VirtualKey(Bridge.Gateway.Auth.SecretComparer.Hash(huge));
+        var json = JsonNode.Parse((string)(await _redis.GetDatabase().StringGetAsync(hash))!)!.AsObject();
+        json["max_budget_usd"] = JsonNode.Parse("1e30");
+        await _redis.GetDatabase().StringSetAsync(hash, json.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, (await Send(large)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(huge)).Status);
+    }
+
+    [Fact]
     public async Task Usage_IsRecordedOncePerRequest_WithCostAndRecentEntry()
     {
         var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { Name = "alice laptop" });
