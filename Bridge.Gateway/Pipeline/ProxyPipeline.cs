@@ -43,10 +43,12 @@ public sealed class ProxyPipeline(
         server?.SetTag("gen_ai.operation.name", "chat");
         server?.SetTag("gen_ai.request.model", inbound.Model);
         server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
+        long? requestedMaxTokens = null;
         if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens))
             && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)
         {
             server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());
+            if (maxTokens.TryGetInt32(out var asked)) requestedMaxTokens = asked;
         }
 
         var who = GatewayMiddleware.CallerOf(context);
@@ -62,7 +64,9 @@ public sealed class ProxyPipeline(
             return;
         }
 
-        var (admission, refusal) = await limiter.AdmitAsync(who, context.RequestAborted);
+        // Only a budgeted key holds a worst case against its budget; nobody else pays for working it out.
+        var worstCase = who.VirtualKey?.MaxBudgetUsd is null ? 0 : WorstCaseCost.Micros(group, inbound.Body.Length, requestedMaxTokens);
+        var (admission, refusal) = await limiter.AdmitAsync(who, GatewayMiddleware.RequestIdOf(context), worstCase, context.RequestAborted);
         if (refusal is not null)
         {
             await ErrorResponses.WriteAsync(context, refusal.StatusCode, refusal.Message, refusal.RetryAfter);

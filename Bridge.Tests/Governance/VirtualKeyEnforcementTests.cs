@@ -186,6 +186,29 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ParallelRequestsJustUnderTheBudget_DoNotAllRun()
+    {
+        var release = new TaskCompletionSource();
+        _upstream.Handler = async (ctx, _) =>
+        {
+            await release.Task;
+            await OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok", promptTokens: 100, completionTokens: 20));
+        };
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 0.001m }); // never resets: period 0
+        var id = (await TestKeys.ReadAsync(_redis.GetDatabase(), key)).Id;
+        await _redis.GetDatabase().StringSetAsync(RedisKeys.Spend(id, 0), 900); // $0.0009 of $0.001 spent
+
+        // Each request may cost up to ~$0.00014 (its input plus max_tokens 10 at gpt-4o's price).
+        var requests = Enumerable.Range(0, 3).Select(_ => Send(key)).ToArray();
+        await Task.Delay(500);
+        release.SetResult();
+        var statuses = (await Task.WhenAll(requests)).Select(r => r.Status).ToList();
+
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, statuses.Count(s => s == (HttpStatusCode)429));
+    }
+
+    [Fact]
     public async Task OversizedStoredBudget_NeverTurnsRequestsInto500s()
     {
         // Written by something other than the Admin (which refuses both): too large for micro-dollars in a long,
