@@ -52,4 +52,7 @@ public static partial class GatewayLog
 
     [LoggerMessage(16, LogLevel.Warning, "Anthropic server tool {Tool} has no function form on OpenAI-format deployment {DeploymentId}; it is left out of requests there (named in the x-bridge-dropped-tools response header; logged once)")]
     public static partial void ServerToolDropped(ILogger logger, string tool, string deploymentId);
+
+    [LoggerMessage(17, LogLevel.Warning, "No price for deployment(s) {DeploymentIds} (no model_info input_cost_per_token/output_cost_per_token and no built-in list price): their requests cost $0, so no key's max_budget ever binds on them")]
+    public static partial void DeploymentsWithoutPrice(ILogger logger, string deploymentIds);
 }
