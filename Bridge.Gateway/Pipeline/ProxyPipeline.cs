@@ -304,6 +304,12 @@ public sealed class ProxyPipeline(
         if (reported is { } exact)
         {
             tokens = exact;
+            if (call is { UsageFinal: false } && call.ChunksRelayed > exact.OutputTokens)
+            {
+                // The final usage never came (the client read the answer and left first): charge what was relayed.
+                tokens = exact with { OutputTokens = call.ChunksRelayed };
+                estimated = true;
+            }
         }
         else if (call is { ChunksRelayed: > 0 })
         {
