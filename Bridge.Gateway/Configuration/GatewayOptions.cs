@@ -11,4 +11,9 @@ public sealed class GatewayOptions
     public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
     /// <summary>Interval of <c>ping</c> events while an upstream stream is silent.</summary>
     public TimeSpan StreamPingInterval { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Key limits while Redis is unreachable (<c>Bridge:LimitsWhenRedisDown</c>: <c>local</c> or <c>deny</c>).</summary>
+    public RedisDownLimits LimitsWhenRedisDown { get; set; } = RedisDownLimits.Local;
+
+    /// <summary>The setting's value as written in configuration and shown by <c>/health/deployments</c>.</summary>
+    public string LimitsWhenRedisDownName => LimitsWhenRedisDown == RedisDownLimits.Deny ? "deny" : "local";
 }

@@ -27,6 +27,12 @@ public static class GatewayServiceCollectionExtensions
             AllowNoAuth = allowNoAuth || string.Equals(configuration["BRIDGE_ALLOW_NO_AUTH"], "true", StringComparison.OrdinalIgnoreCase),
         };
         if (long.TryParse(configuration["Bridge:MaxRequestBodyBytes"], out var maxBody) && maxBody > 0) options.MaxRequestBodyBytes = maxBody;
+        options.LimitsWhenRedisDown = configuration["Bridge:LimitsWhenRedisDown"]?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "local" => RedisDownLimits.Local,
+            "deny" => RedisDownLimits.Deny,
+            var other => throw new ConfigException($"Bridge:LimitsWhenRedisDown: '{other}' is neither 'local' nor 'deny'."),
+        };
 
         var config = GatewaySetup.LoadConfig(options.ConfigPath, options.AllowNoAuth, configuration);
 

@@ -28,6 +28,8 @@ public sealed class Admission
     /// <summary>Renews the lease while the request runs (null without a lease).</summary>
     internal ITimer? Renewal { get; set; }
     internal int Released;
+    /// <summary>Admitted by this replica's own counters while Redis was unreachable; released there too.</summary>
+    internal bool Local { get; init; }
 
     public long? BudgetPeriodStart { get; init; }
     /// <summary>Values for <c>x-ratelimit-*</c> response headers (null when the key has no such limit).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bridge.Gateway.Auth;
+using Bridge.Gateway.Configuration;
 using Bridge.Gateway.State;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -11,11 +12,14 @@ namespace Bridge.Gateway.Limits;
 /// <c>tpm_limit</c> (tokens from real usage, counted in the minute the request ends), <c>max_parallel_requests</c>
 /// (one lease per request in flight, expiring on its own unless renewed, so a lost release or a crashed replica
 /// cannot leak a slot), and <c>max_budget</c> per budget period (each request holds its worst-case cost until it
-/// ends, so parallel requests cannot all slip under the budget). When Redis is unreachable requests are
-/// admitted (the key itself was verified) and the log says so.
+/// ends, so parallel requests cannot all slip under the budget). While Redis is unreachable,
+/// <c>Bridge:LimitsWhenRedisDown</c> decides: <c>local</c> counts each limit on this replica alone, <c>deny</c>
+/// refuses keys that have limits.
 /// </summary>
-public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger<KeyLimiter> logger)
+public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, GatewayOptions options, ILogger<KeyLimiter> logger)
 {
+    private readonly LocalKeyLimits _local = new();
+
     /// <summary>How long a lease lives unless renewed: a request whose replica died stops counting after this.</summary>
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     /// <summary>How often a running request renews its lease.</summary>
@@ -42,8 +46,9 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
         if tonumber(ARGV[1]) >= 0 and rpm >= tonumber(ARGV[1]) then return {1, rpm, 0} end
         local tpm = tonumber(redis.call('GET', KEYS[2]) or '0')
         if tonumber(ARGV[2]) >= 0 and tpm >= tonumber(ARGV[2]) then return {2, tpm, 0} end
+        local spend = 0
         if budget >= 0 then
-          local spend = tonumber(redis.call('GET', KEYS[4]) or '0')
+          spend = tonumber(redis.call('GET', KEYS[4]) or '0')
           local held = 0
           for _, v in ipairs(redis.call('HVALS', KEYS[5])) do held = held + tonumber(v) end
           if spend + held >= budget then return {4, spend, held} end
@@ -62,7 +67,7 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
             redis.call('PEXPIRE', KEYS[5], ARGV[9])
           end
         end
-        return {0, rpm + 1, tpm}
+        return {0, rpm + 1, tpm, spend}
         """;
 
     // Pushes a running request's lease forward; a lease already released (or pruned) is not brought back.
@@ -128,30 +133,13 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning("Redis unavailable ({Error}); admitting key {KeyId} without checking its limits", ex.GetType().Name, key.Id);
-            return (Admission.Unlimited, null);
+            return WhileRedisIsDown(ex, key, requestId, now, minute, periodStartUnix, periodEnd, budgetMicros);
         }
 
-        var untilNextMinute = TimeSpan.FromSeconds(60 - now.ToUnixTimeSeconds() % 60);
         var outcome = (int)result[0];
         var used = (long)result[1];
-        switch (outcome)
-        {
-            case 1:
-                return (null, new LimitRefusal(429, $"Rate limit of API key '{key.KeyPrefix}' reached: {key.RpmLimit} requests per minute.", untilNextMinute));
-            case 2:
-                return (null, new LimitRefusal(429, $"Token limit of API key '{key.KeyPrefix}' reached: {key.TpmLimit} tokens per minute.", untilNextMinute));
-            case 3:
-                return (null, new LimitRefusal(429, $"API key '{key.KeyPrefix}' already has {used} request(s) in flight (max_parallel_requests {key.MaxParallelRequests}).", TimeSpan.FromSeconds(1)));
-            case 4:
-                var held = (long)result[2];
-                var resets = periodEnd is { } end ? $"; it resets at {end.ToString("u", CultureInfo.InvariantCulture)}" : "; it does not reset";
-                var inFlight = held > 0 ? $" (${held / 1_000_000m:0.######} of it held by requests in flight until they end)" : "";
-                return (null, new LimitRefusal(429,
-                    $"Budget of API key '{key.KeyPrefix}' is spent: ${(used + held) / 1_000_000m:0.######}{inFlight} of ${key.MaxBudgetUsd:0.######}{resets}.",
-                    // Spent: wait for the next period. Only held: the requests in flight may end well under their worst case.
-                    used < budgetMicros ? TimeSpan.FromSeconds(1) : periodEnd is { } e ? e - now : null));
-        }
+        if (outcome != 0) return (null, Refuse(key, outcome, used, (long)result[2], now, periodEnd, budgetMicros));
+        if (hasBudget) _local.SpendSeen(key.Id, periodStartUnix, (long)result[3]);
 
         var admission = new Admission(key, requestId, leased ? leaseKey : null, hasBudget ? holdKey : null, reserved)
         {
@@ -161,6 +149,49 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
         };
         if (leased) admission.Renewal = time.CreateTimer(static state => _ = ((Renewing)state!).RunAsync(), new Renewing(this, admission), LeaseRenewal, LeaseRenewal);
         return (admission, null);
+    }
+
+    /// <summary>Redis did not answer: refuse (<c>deny</c>) or count on this replica alone (<c>local</c>).</summary>
+    private (Admission? Admission, LimitRefusal? Refusal) WhileRedisIsDown(Exception ex, VirtualKeyRecord key, string requestId,
+        DateTimeOffset now, long minute, long periodStartUnix, DateTimeOffset? periodEnd, long budgetMicros)
+    {
+        if (options.LimitsWhenRedisDown == RedisDownLimits.Deny)
+        {
+            logger.LogWarning("Redis unavailable ({Error}); refusing key {KeyId}: its limits cannot be checked (Bridge:LimitsWhenRedisDown=deny)", ex.GetType().Name, key.Id);
+            return (null, new LimitRefusal(503,
+                $"The limits of API key '{key.KeyPrefix}' cannot be checked while the gateway's store is unavailable; try again shortly.", TimeSpan.FromSeconds(5)));
+        }
+        logger.LogWarning("Redis unavailable ({Error}); counting the limits of key {KeyId} on this replica only", ex.GetType().Name, key.Id);
+        var (outcome, used) = _local.TryAdmit(key, minute, periodStartUnix, budgetMicros);
+        if (outcome != 0) return (null, Refuse(key, outcome, used, 0, now, periodEnd, budgetMicros));
+        return (new Admission(key, requestId, null, null, 0)
+        {
+            Local = true,
+            BudgetPeriodStart = budgetMicros >= 0 ? periodStartUnix : null,
+            RemainingRequests = key.RpmLimit is { } rpm ? (int)Math.Max(0, rpm - used) : null,
+        }, null);
+    }
+
+    /// <summary>The refusal for an admit outcome: 1 rpm, 2 tpm, 3 parallel, 4 budget (spent, or held by requests in flight).</summary>
+    private static LimitRefusal Refuse(VirtualKeyRecord key, int outcome, long used, long held, DateTimeOffset now, DateTimeOffset? periodEnd, long budgetMicros)
+    {
+        var untilNextMinute = TimeSpan.FromSeconds(60 - now.ToUnixTimeSeconds() % 60);
+        switch (outcome)
+        {
+            case 1:
+                return new LimitRefusal(429, $"Rate limit of API key '{key.KeyPrefix}' reached: {key.RpmLimit} requests per minute.", untilNextMinute);
+            case 2:
+                return new LimitRefusal(429, $"Token limit of API key '{key.KeyPrefix}' reached: {key.TpmLimit} tokens per minute.", untilNextMinute);
+            case 3:
+                return new LimitRefusal(429, $"API key '{key.KeyPrefix}' already has {used} request(s) in flight (max_parallel_requests {key.MaxParallelRequests}).", TimeSpan.FromSeconds(1));
+            default:
+                var resets = periodEnd is { } end ? $"; it resets at {end.ToString("u", CultureInfo.InvariantCulture)}" : "; it does not reset";
+                var inFlight = held > 0 ? $" (${held / 1_000_000m:0.######} of it held by requests in flight until they end)" : "";
+                return new LimitRefusal(429,
+                    $"Budget of API key '{key.KeyPrefix}' is spent: ${(used + held) / 1_000_000m:0.######}{inFlight} of ${key.MaxBudgetUsd:0.######}{resets}.",
+                    // Spent: wait for the next period. Only held: the requests in flight may end well under their worst case.
+                    used < budgetMicros ? TimeSpan.FromSeconds(1) : periodEnd is { } e ? e - now : null);
+        }
     }
 
     /// <summary>Pushes the request's lease <see cref="LeaseDuration"/> past now; false if it was no longer held.</summary>
@@ -187,10 +218,17 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, ILogger
     /// landed (a stream that crossed a minute counts in the minute it ended, where admission will read it).
     /// Its real cost reaches the budget through the usage record.
     /// </summary>
-    public async Task ReleaseAsync(Admission admission, long tokens)
+    /// <param name="costMicros">Its real cost: only counted here for a request admitted on this replica's own
+    /// counters while Redis was down (otherwise the usage record carries it to Redis).</param>
+    public async Task ReleaseAsync(Admission admission, long tokens, long costMicros = 0)
     {
         if (admission.Key is null || Interlocked.Exchange(ref admission.Released, 1) == 1) return;
         admission.Renewal?.Dispose();
+        if (admission.Local)
+        {
+            _local.Release(admission.Key.Id, time.GetUtcNow().ToUnixTimeSeconds() / 60, tokens, costMicros);
+            return;
+        }
         try
         {
             var db = (await redis.DatabaseAsync())!;

@@ -84,8 +84,8 @@ public sealed class ProxyPipeline(
         finally
         {
             telemetry.InFlight.Add(-1);
-            var tokens = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
-            await limiter.ReleaseAsync(admission!, tokens);
+            var (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
+            await limiter.ReleaseAsync(admission!, tokens, cost);
             if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
             attempt.Call?.Dispose();
         }
@@ -294,8 +294,8 @@ public sealed class ProxyPipeline(
         }
     }
 
-    /// <summary>Queues the usage record (off the response path); returns the tokens used, for the tpm counter.</summary>
-    private long Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call,
+    /// <summary>Queues the usage record (off the response path); returns the tokens used and their cost, for the key's limits.</summary>
+    private (long Tokens, long CostMicros) Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call,
         InboundRequest inbound, Admission admission, long started)
     {
         var reported = call?.Usage;
@@ -342,7 +342,7 @@ public sealed class ProxyPipeline(
             Stream = call?.Stream ?? false,
             BudgetPeriodStart = admission.BudgetPeriodStart,
         });
-        return tokens.Total;
+        return (tokens.Total, cost);
     }
 
     private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call, TokenUsage tokens, long started)

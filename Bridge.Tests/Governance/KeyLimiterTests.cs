@@ -1,4 +1,5 @@
 using Bridge.Gateway.Auth;
+using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Limits;
 using Bridge.Gateway.State;
 using Bridge.Tests.Infrastructure;
@@ -16,7 +17,7 @@ public sealed class KeyLimiterTests : IClassFixture<GarnetFixture>, IAsyncLifeti
     public KeyLimiterTests(GarnetFixture garnet)
     {
         _redis = new RedisConnection(garnet.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
-        _limiter = new KeyLimiter(_redis, _clock, NullLogger<KeyLimiter>.Instance);
+        _limiter = new KeyLimiter(_redis, _clock, new GatewayOptions(), NullLogger<KeyLimiter>.Instance);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
