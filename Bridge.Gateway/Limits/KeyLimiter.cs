@@ -31,12 +31,11 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
     // two replicas cannot both pass the last slot. ARGV: 1 rpm, 2 tpm, 3 parallel, 4 budget (-1 = none), 5 now (ms),
     // 6 lease expiry (ms), 7 request id, 8 worst-case cost (micro-dollars), 9 TTL of the lease keys (ms).
     private const string AdmitScript = """
-        local now = tonumber(ARGV[5])
         local parLimit = tonumber(ARGV[3])
         local budget = tonumber(ARGV[4])
         local leased = parLimit >= 0 or budget >= 0
         if leased then
-          local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+          local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[5])
           for _, id in ipairs(expired) do
             redis.call('ZREM', KEYS[3], id)
             redis.call('HDEL', KEYS[5], id)
