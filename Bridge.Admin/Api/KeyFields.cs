@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Admin.Stores;
+using Bridge.Gateway.State;
 
 namespace Bridge.Admin.Api;
 
@@ -32,7 +33,7 @@ public static class KeyFields
                 "owner" or "user_id" => settings with { Owner = Text(field, node) },
                 "models" => settings with { Models = StringList(field, node) },
                 "aliases" => settings with { Aliases = StringMap(field, node) },
-                "max_budget_usd" or "max_budget" => settings with { MaxBudgetUsd = Decimal(field, node) },
+                "max_budget_usd" or "max_budget" => settings with { MaxBudgetUsd = Budget(field, node) },
                 "budget_duration" => settings with { BudgetDuration = Text(field, node) },
                 "rpm_limit" => settings with { RpmLimit = Integer(field, node) },
                 "tpm_limit" => settings with { TpmLimit = Integer(field, node) },
@@ -97,6 +98,18 @@ public static class KeyFields
         if (node is null) return null;
         if (node.GetValueKind() == JsonValueKind.Number && node.AsValue().TryGetValue<decimal>(out var value)) return value;
         throw new FieldValidationException(field, $"{field}: must be a number (US dollars) or null.");
+    }
+
+    /// <summary>A budget in US dollars; above the largest one the gateway can count (or negative) it is refused here, naming the field.</summary>
+    private static decimal? Budget(string field, JsonNode? node)
+    {
+        if (node?.GetValueKind() == JsonValueKind.Number && !node.AsValue().TryGetValue<decimal>(out _))
+        {
+            throw new FieldValidationException(field, VirtualKeySettingsValidator.BudgetRange(field)); // beyond even a decimal
+        }
+        var value = Decimal(field, node);
+        if (value is < 0 or > BudgetMicros.MaxBudgetUsd) throw new FieldValidationException(field, VirtualKeySettingsValidator.BudgetRange(field));
+        return value;
     }
 
     private static int? Integer(string field, JsonNode? node)

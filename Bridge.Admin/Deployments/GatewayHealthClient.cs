@@ -15,7 +15,8 @@ public sealed class GatewayHealthClient(HttpClient http, IConfiguration configur
 
     public Uri? GatewayAddress { get; } = AddressFrom(configuration);
 
-    public sealed record Result(IReadOnlyList<DeploymentState>? Deployments, string? Problem);
+    /// <param name="LimitsWhenRedisDown">The gateway's <c>Bridge:LimitsWhenRedisDown</c> (<c>local</c> or <c>deny</c>), when it said.</param>
+    public sealed record Result(IReadOnlyList<DeploymentState>? Deployments, string? Problem, string? LimitsWhenRedisDown = null);
 
     public async Task<Result> GetDeploymentsAsync(CancellationToken cancellationToken = default)
     {
@@ -29,7 +30,8 @@ public sealed class GatewayHealthClient(HttpClient http, IConfiguration configur
             using var response = await http.SendAsync(request, timeout.Token);
             if (!response.IsSuccessStatusCode) return new Result(null, $"The gateway answered {(int)response.StatusCode} to /health/deployments.");
             var states = await response.Content.ReadFromJsonAsync<List<DeploymentState>>(Json, timeout.Token);
-            return new Result(states ?? [], null);
+            var policy = response.Headers.TryGetValues("x-bridge-limits-when-redis-down", out var values) ? values.FirstOrDefault() : null;
+            return new Result(states ?? [], null, policy);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
         {

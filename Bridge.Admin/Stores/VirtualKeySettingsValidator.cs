@@ -29,7 +29,7 @@ public static class VirtualKeySettingsValidator
                 throw new FieldValidationException("aliases", "aliases: every alias and target must be a non-empty model name.");
             }
         }
-        if (settings.MaxBudgetUsd is < 0) throw new FieldValidationException("max_budget", "max_budget: must be zero or more (US dollars).");
+        if (settings.MaxBudgetUsd is < 0 or > BudgetMicros.MaxBudgetUsd) throw new FieldValidationException("max_budget", BudgetRange("max_budget"));
         var duration = string.IsNullOrWhiteSpace(settings.BudgetDuration) ? null : settings.BudgetDuration.Trim();
         if (!BudgetPeriods.IsValid(duration))
         {
@@ -41,6 +41,10 @@ public static class VirtualKeySettingsValidator
         if (settings.Metadata.Count > 50) throw new FieldValidationException("metadata", "metadata: at most 50 entries.");
         return settings with { Name = name, Owner = owner, Models = models, BudgetDuration = duration };
     }
+
+    /// <summary>The message for a budget out of range (shared with the API, which names its own field).</summary>
+    public static string BudgetRange(string field) =>
+        $"{field}: must be between 0 and {BudgetMicros.MaxBudgetUsd:0} (US dollars), or empty for no budget.";
 
     private static string? Text(string? value, string field)
     {

@@ -38,6 +38,11 @@ public sealed class GatewayOptions
     public int AuthFailuresPerMinute { get; set; } = 20;
     /// <summary>Interval of <c>ping</c> events while an upstream stream is silent.</summary>
     public TimeSpan StreamPingInterval { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Key limits while Redis is unreachable (<c>Bridge:LimitsWhenRedisDown</c>: <c>local</c> or <c>deny</c>).</summary>
+    public RedisDownLimits LimitsWhenRedisDown { get; set; } = RedisDownLimits.Local;
+
+    /// <summary>The setting's value as written in configuration and shown by <c>/health/deployments</c>.</summary>
+    public string LimitsWhenRedisDownName => LimitsWhenRedisDown == RedisDownLimits.Deny ? "deny" : "local";
 
     private static long DefaultBodyBytesInFlight() =>
         Math.Clamp(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 64L * 1024 * 1024, 1024L * 1024 * 1024);

@@ -55,4 +55,7 @@ public static partial class GatewayLog
 
     [LoggerMessage(30, LogLevel.Error, "Upstream {DeploymentId} answered {StatusCode}: it rejected Bridge's credentials for it: {UpstreamMessage}")]
     public static partial void UpstreamRejectedCredentials(ILogger logger, string deploymentId, int statusCode, string upstreamMessage);
+
+    [LoggerMessage(17, LogLevel.Warning, "No price for deployment(s) {DeploymentIds} (no model_info input_cost_per_token/output_cost_per_token and no built-in list price): their requests cost $0, so no key's max_budget ever binds on them")]
+    public static partial void DeploymentsWithoutPrice(ILogger logger, string deploymentIds);
 }

@@ -32,8 +32,10 @@ public static class CountTokensEndpoint
             return;
         }
 
+        // The same resolve-and-authorize step as a message: the key's aliases apply and its allowed models bind.
         // An unknown name is still counted (with o200k_base): Claude Code asks before it ever sends a message.
-        var group = catalog.Resolve(inbound.Model);
+        var (allowed, group) = await ModelResolution.ResolveAsync(context, catalog, GatewayMiddleware.CallerOf(context), inbound.Model);
+        if (!allowed) return;
         var deployment = group?.Deployments.FirstOrDefault(d => d.IsAvailable) ?? group?.Deployments[0];
 
         if (deployment is { Provider: ProviderKind.Anthropic, IsAvailable: true })

@@ -8,6 +8,7 @@ namespace Bridge.Gateway.Endpoints;
 /// <summary>
 /// <c>GET /health/deployments</c> (master key only): every deployment with its state (healthy, cooling down
 /// until T, at limit, unavailable), in-flight count, recent latency and error rate, and this minute's usage.
+/// The <c>x-bridge-limits-when-redis-down</c> header says which policy applies to key limits during a Redis outage.
 /// </summary>
 public static class DeploymentHealthEndpoint
 {
@@ -17,7 +18,9 @@ public static class DeploymentHealthEndpoint
         return app;
     }
 
-    private static async Task WriteAsync(HttpContext context, BridgeConfig config, DeploymentStateStore state, TimeProvider time)
+    public const string RedisDownPolicyHeader = "x-bridge-limits-when-redis-down";
+
+    private static async Task WriteAsync(HttpContext context, BridgeConfig config, DeploymentStateStore state, TimeProvider time, GatewayOptions options)
     {
         if (!GatewayMiddleware.CallerOf(context).IsMaster)
         {
@@ -60,6 +63,7 @@ public static class DeploymentHealthEndpoint
             w.WriteEndArray();
         }
         context.Response.ContentType = "application/json";
+        context.Response.Headers[RedisDownPolicyHeader] = options.LimitsWhenRedisDownName;
         await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
     }
 

@@ -19,6 +19,12 @@ internal sealed class AnthropicUsageScanner
 
     public int DataEvents { get; private set; }
 
+    /// <summary>
+    /// The upstream's final usage arrived (a <c>message_delta</c> with usage, or a whole message). Until then the
+    /// output count is <c>message_start</c>'s placeholder, not what was produced.
+    /// </summary>
+    public bool FinalUsageSeen { get; private set; }
+
     /// <summary>The message's <c>stop_reason</c>, once the upstream has said it.</summary>
     public string? StopReason { get; private set; }
 
@@ -66,7 +72,12 @@ internal sealed class AnthropicUsageScanner
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
-            if (isEvent && root.TryGetProperty("message"u8, out var message)) root = message; // message_start
+            var start = false;
+            if (isEvent && root.TryGetProperty("message"u8, out var message))
+            {
+                root = message; // message_start
+                start = true;
+            }
             if (root.ValueKind != JsonValueKind.Object) return;
             var stopHolder = isEvent && root.TryGetProperty("delta"u8, out var delta) && delta.ValueKind == JsonValueKind.Object ? delta : root; // message_delta
             if (stopHolder.TryGetProperty("stop_reason"u8, out var stop) && stop.ValueKind == JsonValueKind.String) StopReason = stop.GetString();
@@ -74,6 +85,7 @@ internal sealed class AnthropicUsageScanner
             {
                 _usage.Update(usage);
                 _seen = true;
+                FinalUsageSeen |= !start;
             }
         }
         catch (JsonException)

@@ -107,6 +107,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config, TimeProvider tim
                 Usage = translator.PromptTokens + translator.CompletionTokens > 0
                     ? new TokenUsage(translator.PromptTokens - translator.CachedTokens, translator.CompletionTokens, translator.CachedTokens)
                     : null;
+                UsageFinal = translator.FinalUsageSeen;
                 FinishReason = translator.FinishReason;
             });
             try

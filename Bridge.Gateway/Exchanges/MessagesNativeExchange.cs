@@ -138,6 +138,7 @@ public sealed class MessagesNativeExchange(TimeProvider time, ILogger<MessagesNa
             finally
             {
                 Usage = scanner.Usage;
+                UsageFinal = scanner.FinalUsageSeen;
                 FinishReason = scanner.StopReason;
                 ChunksRelayed = scanner.DataEvents;
             }

@@ -43,6 +43,12 @@ public abstract class PreparedCall : IDisposable
     /// <summary>Tokens the upstream reported, once the response has been relayed; null if it never said.</summary>
     public TokenUsage? Usage { get; protected set; }
 
+    /// <summary>
+    /// False when <see cref="Usage"/> is not the upstream's final count: an Anthropic stream that ended (client gone,
+    /// upstream broke) before its <c>message_delta</c>, whose output count is still <c>message_start</c>'s placeholder.
+    /// </summary>
+    public bool UsageFinal { get; protected set; } = true;
+
     /// <summary>Why the model stopped, in the client's protocol (when the exchange translated it).</summary>
     public string? FinishReason { get; protected set; }
 

@@ -26,6 +26,13 @@ public static class GatewayServiceCollectionExtensions
             ConfigPath = GatewaySetup.ResolveConfigPath(configuration),
             AllowNoAuth = allowNoAuth || string.Equals(configuration["BRIDGE_ALLOW_NO_AUTH"], "true", StringComparison.OrdinalIgnoreCase),
         };
+        options.LimitsWhenRedisDown = configuration["Bridge:LimitsWhenRedisDown"]?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "local" => RedisDownLimits.Local,
+            "deny" => RedisDownLimits.Deny,
+            var other => throw new ConfigException($"Bridge:LimitsWhenRedisDown: '{other}' is neither 'local' nor 'deny'."),
+        };
+
         var config = GatewaySetup.LoadConfig(options.ConfigPath, options.AllowNoAuth, configuration);
         GatewaySetup.ApplyLimits(options, config, configuration);
 

@@ -1,6 +1,7 @@
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Hooks;
+using Bridge.Gateway.Usage;
 
 namespace Bridge.Gateway.Hosting;
 
@@ -21,6 +22,8 @@ public static class StartupReport
             GatewayLog.ModelLoaded(logger, d.ModelName, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, d.Id);
             if (!d.IsAvailable) GatewayLog.DeploymentUnavailable(logger, d.Id, d.ModelName, d.UnavailableReason!);
         }
+        var unpriced = config.Deployments.Where(d => !Pricing.HasPrice(d)).Select(d => d.Id).ToList();
+        if (unpriced.Count > 0) GatewayLog.DeploymentsWithoutPrice(logger, string.Join(", ", unpriced));
         foreach (var (alias, target) in config.Aliases) GatewayLog.AliasLoaded(logger, alias, target);
         foreach (var hook in hooks.Active) GatewayLog.HookActive(logger, hook.Name);
 

@@ -43,23 +43,18 @@ public sealed class ProxyPipeline(
         server?.SetTag("gen_ai.operation.name", "chat");
         server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
         server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
+        long? requestedMaxTokens = null;
         if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens))
             && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)
         {
             server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());
+            if (maxTokens.TryGetInt32(out var asked)) requestedMaxTokens = asked;
         }
 
         var who = GatewayMiddleware.CallerOf(context);
         var requested = inbound.Model;
-        var lookupName = who.VirtualKey?.Aliases.GetValueOrDefault(requested) ?? requested;
-        var group = catalog.Resolve(lookupName);
-        if (!ModelAccess.Allows(who.VirtualKey, requested, group?.Name))
-        {
-            await ErrorResponses.WriteAsync(context, 403,
-                $"API key '{who.VirtualKey!.KeyPrefix}' may not use model '{requested}'. Allowed models: {string.Join(", ", who.VirtualKey.Models)}.",
-                code: "model_not_allowed", param: "model");
-            return;
-        }
+        var (allowed, group) = await ModelResolution.ResolveAsync(context, catalog, who, requested);
+        if (!allowed) return;
         if (group is null)
         {
             var names = catalog.PublicNames().Where(n => ModelAccess.Allows(who.VirtualKey, n, catalog.Resolve(n)?.Name));
@@ -69,7 +64,9 @@ public sealed class ProxyPipeline(
             return;
         }
 
-        var (admission, refusal) = await limiter.AdmitAsync(who, context.RequestAborted);
+        // Only a budgeted key holds a worst case against its budget; nobody else pays for working it out.
+        var worstCase = who.VirtualKey?.MaxBudgetUsd is null ? 0 : WorstCaseCost.Micros(group, inbound.Body.Length, requestedMaxTokens);
+        var (admission, refusal) = await limiter.AdmitAsync(who, GatewayMiddleware.RequestIdOf(context), worstCase, context.RequestAborted);
         if (refusal is not null)
         {
             await ErrorResponses.WriteAsync(context, refusal.StatusCode, refusal.Message, refusal.RetryAfter);
@@ -87,8 +84,8 @@ public sealed class ProxyPipeline(
         finally
         {
             telemetry.InFlight.Add(-1);
-            var tokens = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
-            await limiter.ReleaseAsync(admission!, tokens);
+            var (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
+            await limiter.ReleaseAsync(admission!, tokens, cost);
             if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
             attempt.Call?.Dispose();
         }
@@ -301,8 +298,8 @@ public sealed class ProxyPipeline(
         }
     }
 
-    /// <summary>Queues the usage record (off the response path); returns the tokens used, for the tpm counter.</summary>
-    private long Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call,
+    /// <summary>Queues the usage record (off the response path); returns the tokens used and their cost, for the key's limits.</summary>
+    private (long Tokens, long CostMicros) Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call,
         InboundRequest inbound, Admission admission, long started)
     {
         var reported = call?.Usage;
@@ -311,6 +308,12 @@ public sealed class ProxyPipeline(
         if (reported is { } exact)
         {
             tokens = exact;
+            if (call is { UsageFinal: false } && call.ChunksRelayed > exact.OutputTokens)
+            {
+                // The final usage never came (the client read the answer and left first): charge what was relayed.
+                tokens = exact with { OutputTokens = call.ChunksRelayed };
+                estimated = true;
+            }
         }
         else if (call is { ChunksRelayed: > 0 })
         {
@@ -343,7 +346,7 @@ public sealed class ProxyPipeline(
             Stream = call?.Stream ?? false,
             BudgetPeriodStart = admission.BudgetPeriodStart,
         });
-        return tokens.Total;
+        return (tokens.Total, cost);
     }
 
     private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call, TokenUsage tokens, long started)

@@ -20,7 +20,10 @@ public static class RedisKeys
 
     public static string KeyRpm(string keyId, long unixMinute) => $"bridge:rl:key:{keyId}:rpm:{unixMinute}";
     public static string KeyTpm(string keyId, long unixMinute) => $"bridge:rl:key:{keyId}:tpm:{unixMinute}";
-    public static string KeyParallel(string keyId) => $"bridge:par:key:{keyId}";
+    /// <summary>Sorted set: request id -> lease expiry (unix ms), one per request in flight.</summary>
+    public static string KeyLeases(string keyId) => $"bridge:lease:key:{keyId}";
+    /// <summary>Hash: request id -> worst-case cost (micro-dollars) held against the budget while it runs.</summary>
+    public static string KeyHolds(string keyId) => $"bridge:hold:key:{keyId}";
     public static string DeploymentRpm(string deploymentId, long unixMinute) => $"bridge:rl:dep:{deploymentId}:rpm:{unixMinute}";
     public static string DeploymentTpm(string deploymentId, long unixMinute) => $"bridge:rl:dep:{deploymentId}:tpm:{unixMinute}";
     public static string Cooldown(string deploymentId) => $"bridge:cooldown:{deploymentId}";

@@ -16,6 +16,7 @@ public sealed record VirtualKeyRecord
     /// <summary>Per-key aliases, applied before the global ones.</summary>
     public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>();
     [JsonPropertyName("max_budget_usd")]
+    [JsonConverter(typeof(SaturatingDecimalConverter))]
     public decimal? MaxBudgetUsd { get; init; }
     /// <summary><c>1d</c>, <c>7d</c>, <c>30d</c> or <c>1mo</c> (calendar month); null = the budget never resets.</summary>
     public string? BudgetDuration { get; init; }

@@ -46,14 +46,31 @@ public static class Pricing
         }
         if (deployment.Provider == ProviderKind.Echo) return (0, false);
 
-        var model = deployment.UpstreamModel.ToLowerInvariant();
-        foreach (var (prefix, input, output, cached) in BuiltIn)
+        if (BuiltInPrice(deployment) is var (_, input, output, cached))
         {
-            if (!model.StartsWith(prefix, StringComparison.Ordinal)) continue;
             // Per-million prices times tokens gives micro-dollars directly.
             var micros = usage.InputTokens * input + usage.OutputTokens * output + usage.CachedTokens * cached;
             return ((long)Math.Round(micros), true);
         }
         return (0, true);
+    }
+
+    /// <summary>
+    /// False when the deployment has no price anywhere (not in <c>model_info</c>, not built in): it costs $0, so
+    /// no budget ever binds on it. The startup report names such deployments.
+    /// </summary>
+    public static bool HasPrice(ModelDeployment deployment) =>
+        (deployment.Info.InputCostPerToken is not null && deployment.Info.OutputCostPerToken is not null)
+        || deployment.Provider == ProviderKind.Echo
+        || BuiltInPrice(deployment) is not null;
+
+    private static (string Prefix, decimal Input, decimal Output, decimal Cached)? BuiltInPrice(ModelDeployment deployment)
+    {
+        var model = deployment.UpstreamModel.ToLowerInvariant();
+        foreach (var price in BuiltIn)
+        {
+            if (model.StartsWith(price.Prefix, StringComparison.Ordinal)) return price;
+        }
+        return null;
     }
 }

@@ -154,6 +154,9 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     [InlineData("""{"budget_duration": "monthly"}""", "budget_duration")]
     [InlineData("""{"expires_at": "tomorrow"}""", "expires_at")]
     [InlineData("""{"expires_at": "2001-01-01T00:00:00Z"}""", "expires_at")]
+    [InlineData("""{"max_budget_usd": 9300000000000}""", "max_budget_usd")]
+    [InlineData("""{"max_budget_usd": 1e40}""", "max_budget_usd")]
+    [InlineData("""{"max_budget_usd": -1}""", "max_budget_usd")]
     [InlineData("""{"nmae": "typo"}""", "nmae")]
     [InlineData("""{"name": """, "body")]
     [InlineData("""[1, 2]""", "body")]
@@ -196,6 +199,9 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
         Assert.Equal("claude-test", (string?)info["info"]!["aliases"]!["sonnet"]);
         Assert.Equal(0m, (decimal)info["info"]!["spend"]!);
 
+        using var oversized = await api.PostAsync("key/update", Json($$"""{"key": "{{key}}", "max_budget": 1e13}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, oversized.StatusCode);
+        Assert.Contains("between 0 and", (string?)(await AdminStackFixture.JsonAsync(oversized))["error"]!["message"]);
         using var updated = await api.PostAsync("key/update", Json($$"""{"key": "{{key}}", "max_budget": 9, "blocked": true}"""));
         var updatedBody = await AdminStackFixture.JsonAsync(updated);
         Assert.Equal((9m, true, 30), ((decimal)updatedBody["max_budget"]!, (bool)updatedBody["blocked"]!, (int)updatedBody["rpm_limit"]!));
@@ -214,6 +220,7 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     [InlineData("key/generate", """{"key": "sk-my-own-value-123456789"}""", "key")]
     [InlineData("key/generate", """{"duration": "forever"}""", "duration")]
     [InlineData("key/generate", """{"max_budget": "lots"}""", "max_budget")]
+    [InlineData("key/generate", """{"max_budget": 9300000000000}""", "max_budget")]
     [InlineData("key/update", """{"rpm_limit": 5}""", "key")]
     [InlineData("key/delete", """{"keys": []}""", "keys")]
     public async Task LiteLlm_InvalidInput_Is400_NamingTheField(string path, string json, string field)

@@ -40,6 +40,18 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
     }
 
     [Fact]
+    public async Task BudgetTheGatewayCannotCount_IsRefusedBeforeAnythingIsWritten()
+    {
+        // The key form and every API go through the store: a budget past ~9.2e12 USD would overflow micro-dollars.
+        var store = new VirtualKeyStore(_redis, TimeProvider.System);
+
+        var error = await Assert.ThrowsAsync<FieldValidationException>(() => store.CreateAsync(new VirtualKeySettings { MaxBudgetUsd = 9_300_000_000_000m }));
+
+        Assert.StartsWith("max_budget:", error.Message);
+        Assert.Equal(1_000_000_000_000m, (await store.CreateAsync(new VirtualKeySettings { MaxBudgetUsd = BudgetMicros.MaxBudgetUsd })).Record.MaxBudgetUsd);
+    }
+
+    [Fact]
     public async Task Update_ReplacesSettings_KeepsValue_NewDurationRestartsBudgetPeriod()
     {
         var store = new VirtualKeyStore(_redis, TimeProvider.System);

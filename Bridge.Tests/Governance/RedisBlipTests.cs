@@ -79,6 +79,80 @@ public sealed class RedisBlipTests
         Assert.Equal(2, (long)await redis.GetDatabase().HashGetAsync(RedisKeys.Usage(RedisKeys.Day(DateTimeOffset.UtcNow), "model", "gpt-4o"), "requests"));
     }
 
+    [Fact]
+    public async Task RedisOutage_DefaultLocalPolicy_StillEnforcesKeyLimitsOnThisReplica()
+    {
+        using var garnet = new GarnetInstance();
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+        await using var gateway = await StartGatewayAsync(garnet, upstream, policy: null);
+        using (var health = gateway.CreateClient())
+        {
+            using var response = await health.GetAsync("/health/deployments");
+            Assert.Equal("local", response.Headers.GetValues("x-bridge-limits-when-redis-down").Single());
+        }
+        await WellInsideAMinuteAsync(); // the per-minute count must not roll over mid-test
+        string key;
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString))
+        {
+            key = await TestKeys.CreateAsync(redis.GetDatabase(), k => k with { RpmLimit = 2 });
+            Assert.Equal(HttpStatusCode.OK, await Send(gateway, key)); // the key is now cached
+        }
+
+        garnet.Stop();
+        Assert.Equal(HttpStatusCode.OK, await Send(gateway, key));
+        Assert.Equal(HttpStatusCode.OK, await Send(gateway, key));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Send(gateway, key)); // counted on this replica alone
+    }
+
+    [Fact]
+    public async Task RedisOutage_DenyPolicy_RefusesKeysWithLimits_AndSaysSo()
+    {
+        using var garnet = new GarnetInstance();
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+        await using var gateway = await StartGatewayAsync(garnet, upstream, policy: "deny");
+        using (var health = gateway.CreateClient())
+        {
+            using var response = await health.GetAsync("/health/deployments");
+            Assert.Equal("deny", response.Headers.GetValues("x-bridge-limits-when-redis-down").Single());
+        }
+        string limited, unlimited;
+        await using (var redis = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString))
+        {
+            limited = await TestKeys.CreateAsync(redis.GetDatabase(), k => k with { MaxParallelRequests = 5 });
+            unlimited = await TestKeys.CreateAsync(redis.GetDatabase());
+            Assert.Equal(HttpStatusCode.OK, await Send(gateway, limited));
+            Assert.Equal(HttpStatusCode.OK, await Send(gateway, unlimited));
+        }
+
+        garnet.Stop();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await Send(gateway, limited));
+        Assert.Equal(HttpStatusCode.OK, await Send(gateway, unlimited)); // nothing to enforce
+    }
+
+    private static Task<GatewayHost> StartGatewayAsync(GarnetInstance garnet, FakeUpstream upstream, string? policy) =>
+        GatewayHost.StartAsync($"""
+            model_list:
+              - model_name: gpt-4o
+                litellm_params:
+                  model: openai/gpt-4o
+                  api_base: {upstream.BaseUrl}/v1
+                  api_key: k
+            general_settings:
+              master_key: {GatewayHost.MasterKey}
+            """, new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:redis"] = garnet.ConnectionString,
+                ["Bridge:LimitsWhenRedisDown"] = policy,
+            });
+
+    private static async Task WellInsideAMinuteAsync()
+    {
+        var second = DateTimeOffset.UtcNow.Second;
+        if (second >= 45) await Task.Delay(TimeSpan.FromSeconds(61 - second));
+    }
+
     private static async Task<HttpStatusCode> Send(GatewayHost gateway, string key)
     {
         using var client = gateway.CreateClient(key);

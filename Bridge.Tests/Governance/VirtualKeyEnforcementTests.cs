@@ -74,6 +74,25 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountTokens_GoesThroughTheKeysAllowedModelsAndAliases()
+    {
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with
+        {
+            Models = ["gpt-4o-mini"],
+            Aliases = new Dictionary<string, string> { ["mine"] = "gpt-4o-mini" },
+        });
+
+        var (status, json, _) = await Send(key, "gpt-4o", "/v1/messages/count_tokens");
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Equal("permission_error", (string)json!["error"]!["type"]!);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Send(key, "not-a-model-anywhere", "/v1/messages/count_tokens")).Status);
+        // The key's own alias resolves to a model it may use, as it would for a message.
+        var counted = await Send(key, "mine", "/v1/messages/count_tokens");
+        Assert.Equal(HttpStatusCode.OK, counted.Status);
+        Assert.True((int)counted.Json!["input_tokens"]! > 0);
+    }
+
+    [Fact]
     public async Task BlockedAndExpiredKeys_AreRefusedWith401()
     {
         var blocked = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { Blocked = true });
@@ -164,6 +183,45 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         Assert.Contains("Budget", (string)json!["error"]!["message"]!);
         Assert.Contains("resets at", (string)json["error"]!["message"]!);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.FromHours(23));
+    }
+
+    [Fact]
+    public async Task ParallelRequestsJustUnderTheBudget_DoNotAllRun()
+    {
+        var release = new TaskCompletionSource();
+        _upstream.Handler = async (ctx, _) =>
+        {
+            await release.Task;
+            await OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok", promptTokens: 100, completionTokens: 20));
+        };
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 0.001m }); // never resets: period 0
+        var id = (await TestKeys.ReadAsync(_redis.GetDatabase(), key)).Id;
+        await _redis.GetDatabase().StringSetAsync(RedisKeys.Spend(id, 0), 900); // $0.0009 of $0.001 spent
+
+        // Each request may cost up to ~$0.00014 (its input plus max_tokens 10 at gpt-4o's price).
+        var requests = Enumerable.Range(0, 3).Select(_ => Send(key)).ToArray();
+        await Task.Delay(500);
+        release.SetResult();
+        var statuses = (await Task.WhenAll(requests)).Select(r => r.Status).ToList();
+
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(2, statuses.Count(s => s == (HttpStatusCode)429));
+    }
+
+    [Fact]
+    public async Task OversizedStoredBudget_NeverTurnsRequestsInto500s()
+    {
+        // Written by something other than the Admin (which refuses both): too large for micro-dollars in a long,
+        // and too large even for a decimal.
+        var large = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 10_000_000_000_000m });
+        var huge = await TestKeys.CreateAsync(_redis.GetDatabase());
+        var hash = RedisKeys.VirtualKey(Bridge.Gateway.Auth.SecretComparer.Hash(huge));
+        var json = JsonNode.Parse((string)(await _redis.GetDatabase().StringGetAsync(hash))!)!.AsObject();
+        json["max_budget_usd"] = JsonNode.Parse("1e30");
+        await _redis.GetDatabase().StringSetAsync(hash, json.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, (await Send(large)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Send(huge)).Status);
     }
 
     [Fact]

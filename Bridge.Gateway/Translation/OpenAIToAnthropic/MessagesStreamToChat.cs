@@ -62,6 +62,9 @@ public sealed class MessagesStreamToChat
 
     public int CachedTokens => _usage.CacheReadTokens;
 
+    /// <summary>The final usage (<c>message_delta</c>) arrived; before it the output count is a placeholder.</summary>
+    public bool FinalUsageSeen { get; private set; }
+
     /// <summary>Number of tool calls announced so far.</summary>
     public int ToolCalls => _toolCalls;
 
@@ -144,6 +147,7 @@ public sealed class MessagesStreamToChat
                     if (root.TryGetProperty("usage"u8, out var usage))
                     {
                         _usage.Update(usage);
+                        FinalUsageSeen = true;
                     }
 
                     break;
