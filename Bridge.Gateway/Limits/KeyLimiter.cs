@@ -29,7 +29,8 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
 
     // Drops expired leases (and their reservations), checks every limit, then counts the request; one script so
     // two replicas cannot both pass the last slot. ARGV: 1 rpm, 2 tpm, 3 parallel, 4 budget (-1 = none), 5 now (ms),
-    // 6 lease expiry (ms), 7 request id, 8 worst-case cost (micro-dollars), 9 TTL of the lease keys (ms).
+    // 6 lease expiry (ms), 7 request id, 8 worst-case cost (micro-dollars), 9 TTL of the lease keys (ms),
+    // 10 '1' to check only (nothing counted: the look before a large body is read).
     private const string AdmitScript = """
         local parLimit = tonumber(ARGV[3])
         local budget = tonumber(ARGV[4])
@@ -56,6 +57,7 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
           local par = redis.call('ZCARD', KEYS[3])
           if par >= parLimit then return {3, par, 0} end
         end
+        if ARGV[10] == '1' then return {0, rpm, tpm, spend} end
         redis.call('INCR', KEYS[1])
         redis.call('EXPIRE', KEYS[1], 120)
         if leased then
@@ -83,7 +85,24 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
     /// <param name="requestId">Names the request's lease and reservation.</param>
     /// <param name="worstCaseMicros">The most the request can cost (its <c>max_tokens</c> at the deployment's price),
     /// held against the key's budget until it ends; only read when the key has a budget.</param>
-    public async Task<(Admission? Admission, LimitRefusal? Refusal)> AdmitAsync(Caller caller, string requestId, long worstCaseMicros, CancellationToken cancellationToken)
+    public Task<(Admission? Admission, LimitRefusal? Refusal)> AdmitAsync(Caller caller, string requestId, long worstCaseMicros, CancellationToken cancellationToken) =>
+        AdmitAsync(caller, requestId, worstCaseMicros, checkOnly: false);
+
+    /// <summary>Bodies above this size are not read for a key that is already at one of its limits.</summary>
+    public const long LargeBodyBytes = 1024 * 1024;
+
+    /// <summary>
+    /// Whether the key is already at one of its limits, counting nothing: asked before a large body is read, so a key
+    /// at its parallel, rate or budget limit cannot make the gateway hold megabytes only to refuse them. Null when the
+    /// key may go on (or Redis cannot tell: the admission after the body decides then).
+    /// </summary>
+    public async Task<LimitRefusal?> PrecheckAsync(Caller caller)
+    {
+        var (_, refusal) = await AdmitAsync(caller, "precheck", 0, checkOnly: true);
+        return refusal;
+    }
+
+    private async Task<(Admission? Admission, LimitRefusal? Refusal)> AdmitAsync(Caller caller, string requestId, long worstCaseMicros, bool checkOnly)
     {
         var key = caller.VirtualKey;
         if (key is null || !redis.IsConfigured) return (Admission.Unlimited, null);
@@ -122,6 +141,7 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
             requestId,
             reserved,
             LeaseKeyTtlMs,
+            checkOnly ? "1" : "0",
         ];
 
         RedisResult[] result;
@@ -132,12 +152,14 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            if (checkOnly) return (null, null);
             return WhileRedisIsDown(ex, key, requestId, now, minute, periodStartUnix, periodEnd, budgetMicros);
         }
 
         var outcome = (int)result[0];
         var used = (long)result[1];
         if (outcome != 0) return (null, Refuse(key, outcome, used, (long)result[2], now, periodEnd, budgetMicros));
+        if (checkOnly) return (null, null);
         if (hasBudget) _local.SpendSeen(key.Id, periodStartUnix, (long)result[3]);
 
         var admission = new Admission(key, requestId, leased ? leaseKey : null, hasBudget ? holdKey : null, reserved)

@@ -37,6 +37,14 @@ public sealed class ProxyPipeline(
     public async Task HandleAsync(HttpContext context, ApiSurface surface, string? modelOverride = null)
     {
         var started = Stopwatch.GetTimestamp();
+        var who = GatewayMiddleware.CallerOf(context);
+        // A large body (or one of unknown size) is only read for a key that is not already at a limit.
+        if (who.VirtualKey is not null && (context.Request.ContentLength ?? long.MaxValue) > KeyLimiter.LargeBodyBytes
+            && await limiter.PrecheckAsync(who) is { } early)
+        {
+            await ErrorResponses.WriteAsync(context, early.StatusCode, early.Message, early.RetryAfter);
+            return;
+        }
         using var inbound = await InboundRequest.ReadAsync(context, options, modelOverride);
         if (inbound is null) return;
         var server = Activity.Current;
@@ -51,7 +59,6 @@ public sealed class ProxyPipeline(
             if (maxTokens.TryGetInt32(out var asked)) requestedMaxTokens = asked;
         }
 
-        var who = GatewayMiddleware.CallerOf(context);
         var requested = inbound.Model;
         var (allowed, group) = await ModelResolution.ResolveAsync(context, catalog, who, requested);
         if (!allowed) return;

@@ -166,6 +166,38 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeyAtItsParallelLimit_IsRefused_BeforeALargeBodyIsRead()
+    {
+        var release = new TaskCompletionSource();
+        _upstream.Handler = async (ctx, _) =>
+        {
+            await release.Task;
+            await OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+        };
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxParallelRequests = 1 });
+        var first = Send(key);
+        await Task.Delay(300);
+
+        // Declares 32 MiB and sends 1 KiB: the refusal must come without the rest of the body (which never comes).
+        using var tcp = new System.Net.Sockets.TcpClient();
+        var gateway = new Uri(_gateway.BaseUrl);
+        await tcp.ConnectAsync(gateway.Host, gateway.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/messages HTTP/1.1\r\nHost: {gateway.Authority}\r\nx-api-key: {key}\r\nContent-Type: application/json\r\nContent-Length: {32 * 1024 * 1024}\r\n\r\n"));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + new string('a', 1024)));
+        var buffer = new byte[4096];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var read = await stream.ReadAsync(buffer, wait.Token);
+        var head = Encoding.ASCII.GetString(buffer, 0, read);
+        release.SetResult();
+
+        Assert.StartsWith("HTTP/1.1 429", head);
+        Assert.Contains("in flight", head);
+        Assert.Equal(HttpStatusCode.OK, (await first).Status);
+    }
+
+    [Fact]
     public async Task SpentBudget_IsRefusedWithTheResetTime()
     {
         var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 0.001m, BudgetDuration = "1d" });
