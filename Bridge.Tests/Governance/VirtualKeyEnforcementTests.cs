@@ -136,8 +136,8 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         Assert.Equal("rate_limit_error", (string)third.Json!["error"]!["type"]!); // OpenAI envelope on the OpenAI path
     }
 
-    [Fact]
-    public async Task MaxParallelRequests_RefusesTheSecondConcurrentRequest()
+    /// <summary>A key with max_parallel_requests 1 and a request of it held upstream until <c>release</c> is set.</summary>
+    private async Task<(string Key, Task<(HttpStatusCode Status, JsonNode? Json, HttpResponseMessage Response)> First, TaskCompletionSource Release)> HoldTheOnlyParallelSlotAsync()
     {
         var release = new TaskCompletionSource();
         _upstream.Handler = async (ctx, _) =>
@@ -146,9 +146,15 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
             await OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
         };
         var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxParallelRequests = 1 });
-
         var first = Send(key);
         await Task.Delay(300);
+        return (key, first, release);
+    }
+
+    [Fact]
+    public async Task MaxParallelRequests_RefusesTheSecondConcurrentRequest()
+    {
+        var (key, first, release) = await HoldTheOnlyParallelSlotAsync();
         var second = await Send(key);
         release.SetResult();
 
@@ -168,15 +174,7 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     [Fact]
     public async Task KeyAtItsParallelLimit_IsRefused_BeforeALargeBodyIsRead()
     {
-        var release = new TaskCompletionSource();
-        _upstream.Handler = async (ctx, _) =>
-        {
-            await release.Task;
-            await OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
-        };
-        var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxParallelRequests = 1 });
-        var first = Send(key);
-        await Task.Delay(300);
+        var (key, first, release) = await HoldTheOnlyParallelSlotAsync();
 
         // Declares 32 MiB and sends 1 KiB: the refusal must come without the rest of the body (which never comes).
         using var tcp = new System.Net.Sockets.TcpClient();
