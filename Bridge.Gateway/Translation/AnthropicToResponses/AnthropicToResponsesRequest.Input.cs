@@ -168,6 +168,22 @@ public static partial class AnthropicToResponsesRequest
                 return;
             }
 
+            // OpenAI refuses a reasoning item without the output it led to ("provided without its
+            // required following item"): a thinking block with no text or tool_use after it in the
+            // turn (say, a reply cut off while reasoning) is not sent back.
+            var lastOutput = -1;
+            var position = 0;
+            foreach (var block in content.EnumerateArray())
+            {
+                if (block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type"u8, out var t)
+                    && (t.ValueEquals("text"u8) || t.ValueEquals("tool_use"u8)))
+                {
+                    lastOutput = position;
+                }
+
+                position++;
+            }
+
             var messageOpen = false;
             var index = 0;
             foreach (var block in content.EnumerateArray())
@@ -198,7 +214,7 @@ public static partial class AnthropicToResponsesRequest
                         WriteFunctionCall(writer, block, blockPath);
                         break;
                     case "thinking":
-                        if (TryReadOwnReasoning(block, out var itemId, out var encrypted))
+                        if (index < lastOutput && TryReadOwnReasoning(block, out var itemId, out var encrypted))
                         {
                             CloseMessage(writer, ref messageOpen);
                             WriteReasoningItem(writer, block, itemId, encrypted);

@@ -232,6 +232,20 @@ public class AnthropicToResponsesRequestTests
     }
 
     [Fact]
+    public void OwnSignedThinking_WithNothingAfterIt_IsNotSent()
+    {
+        // OpenAI refuses a reasoning item without its following item; a turn cut off while reasoning has none.
+        var signature = ReasoningSignature.Encode("rs_1", "gAAAAABenc==", Key);
+        var body = TranslateOk($$$"""
+            {"model":"m","max_tokens":100,"messages":[{"role":"user","content":"x"},
+              {"role":"assistant","content":[{"type":"thinking","thinking":"hmm","signature":"{{{signature}}}"}]},
+              {"role":"user","content":"continue"}]}
+            """, Gpt5);
+
+        Assert.Equal(["message", "message"], Input(body).Select(Type));
+    }
+
+    [Fact]
     public void ForeignTamperedOrEmptySignatures_AreNeverSent()
     {
         var ours = ReasoningSignature.Encode("rs_1", "gAAAAABenc==", Key);
