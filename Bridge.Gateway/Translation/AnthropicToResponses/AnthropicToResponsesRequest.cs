@@ -70,10 +70,11 @@ public static partial class AnthropicToResponsesRequest
         "anthropic_beta", "anthropic_version", "container", "mcp_servers", "service_tier", "inference_geo",
     ];
 
-    // What reasoning deployments reject.
+    // What reasoning deployments reject. temperature too, even 1 (the default, so leaving it out changes nothing):
+    // the Chat Completions path may send 1, but on Responses it is not worth a refusal.
     private static readonly string[] ReasoningRejectedParams =
     [
-        "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias",
+        "temperature", "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias",
     ];
 
     // Keys a deployment's defaults may never set: the translator owns them, or they are Chat Completions names.
@@ -268,16 +269,11 @@ public static partial class AnthropicToResponsesRequest
             return true;
         }
 
-        private bool AcceptedByDeployment(string key, JsonElement value)
+        private bool AcceptedByDeployment(string key)
         {
             if (!target.IsReasoningModel)
             {
                 return true;
-            }
-
-            if (key == "temperature")
-            {
-                return value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0;
             }
 
             return Array.IndexOf(ReasoningRejectedParams, key) < 0;
@@ -285,7 +281,7 @@ public static partial class AnthropicToResponsesRequest
 
         private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
         {
-            if (Allowed(key) && AcceptedByDeployment(key, value) && _written.Add(key))
+            if (Allowed(key) && AcceptedByDeployment(key) && _written.Add(key))
             {
                 writer.WritePropertyName(key);
                 WriteRaw(writer, value);

@@ -77,6 +77,29 @@ public class AnthropicToResponsesRequestFixtureTests
         Assert.Equal("function_call_output", Type(input[reasoning + 3]));
     }
 
+    [Fact]
+    public void LargeClaudeCodeRequest_IsFast()
+    {
+        var anthropic = Fixtures.Request("cc-tool-bash-sonnet", 3);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 * 1024);
+        for (var i = 0; i < 20; i++)
+        {
+            buffer.ResetWrittenCount();
+            AnthropicToResponsesRequest.Translate(anthropic, Gpt5, Key, buffer);
+        }
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        const int runs = 50;
+        for (var i = 0; i < runs; i++)
+        {
+            buffer.ResetWrittenCount();
+            AnthropicToResponsesRequest.Translate(anthropic, Gpt5, Key, buffer);
+        }
+
+        // Generous bound (shared 2-core box), as for the Chat Completions translator.
+        Assert.True(stopwatch.Elapsed.TotalMilliseconds / runs < 10, $"{stopwatch.Elapsed.TotalMilliseconds / runs:F2} ms per request");
+    }
+
     private static void AssertSound(JsonElement anthropic, OpenAITarget target)
     {
         var (result, body) = Translate(anthropic, target);
