@@ -25,6 +25,9 @@ public sealed class RequestTranslation
     /// <summary>Server tools that have no OpenAI form, as <c>name (type)</c>.</summary>
     public IReadOnlyList<string> DroppedTools { get; init; } = [];
 
+    /// <summary>Client parameters the upstream protocol has no field for and that were left out (e.g. <c>stop_sequences</c> to a Responses deployment).</summary>
+    public IReadOnlyList<string> DroppedParams { get; init; } = [];
+
     internal static RequestTranslation Fail(string message, string requestedModel) =>
         new() { Ok = false, ErrorMessage = message, RequestedModel = requestedModel };
 }
