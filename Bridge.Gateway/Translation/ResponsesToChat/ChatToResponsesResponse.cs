@@ -6,8 +6,8 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 
 /// <summary>
 /// Non-streaming Chat Completions answer -> Responses <c>response</c> object (docs/translation.md,
-/// section 6.4). Output order: one <c>message</c> item (content, then refusal text) when there is text,
-/// then one item per tool call: <c>function_call</c>, or <c>custom_tool_call</c> for the client's
+/// "Responses client -> Chat Completions deployment"). Output order: one <c>message</c> item (content,
+/// then refusal text) when there is text, then one item per tool call: <c>function_call</c>, or <c>custom_tool_call</c> for the client's
 /// free-form tools (<see cref="CustomToolInput"/>). Only <c>choices[0]</c> is used.
 /// </summary>
 public static class ChatToResponsesResponse

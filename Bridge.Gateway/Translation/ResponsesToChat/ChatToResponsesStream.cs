@@ -6,8 +6,8 @@ using Bridge.Gateway.Translation.AnthropicToOpenAI;
 namespace Bridge.Gateway.Translation.ResponsesToChat;
 
 /// <summary>
-/// Chat Completions chunks -> Responses API stream events (docs/translation.md, section 6.5). One instance
-/// per response; not thread-safe. Every method writes whole SSE frames (<c>event: type\ndata: json\n\n</c>,
+/// Chat Completions chunks -> Responses API stream events (docs/translation.md, "Responses client -> Chat
+/// Completions deployment"). One instance per response; not thread-safe. Every method writes whole SSE frames (<c>event: type\ndata: json\n\n</c>,
 /// <c>sequence_number</c> counting from 0), so the caller can flush after each call.
 /// <para>Pump: <see cref="WriteStart"/> (optional: <see cref="OnChunk"/> starts the response itself:
 /// <c>response.created</c>, <c>response.in_progress</c>), <see cref="OnChunk"/> per upstream <c>data:</c>

@@ -5,7 +5,7 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 
 /// <summary>
 /// OpenAI Responses request (Codex CLI, the OpenAI SDKs' Responses clients) -> OpenAI Chat Completions
-/// request (docs/translation.md, section 6). Decisions:
+/// request (docs/translation.md, "Responses client -> Chat Completions deployment"). Decisions:
 /// <list type="bullet">
 /// <item><c>instructions</c> and <c>developer</c>/<c>system</c> items become system messages in place;
 /// reasoning deployments get <c>developer</c> (their own name for it, which they all accept), others
