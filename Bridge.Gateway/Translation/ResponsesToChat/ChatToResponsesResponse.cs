@@ -6,7 +6,8 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 
 /// <summary>
 /// Non-streaming Chat Completions answer -> Responses <c>response</c> object (docs/translation.md,
-/// "Responses client -> Chat Completions deployment"). Output order: one <c>message</c> item (content,
+/// "Responses client -> Chat Completions deployment"). Output order: a <c>reasoning</c> item when the
+/// server sent <c>reasoning_content</c>, one <c>message</c> item (content,
 /// then refusal text) when there is text, then one item per tool call: <c>function_call</c>, or <c>custom_tool_call</c> for the client's
 /// free-form tools (<see cref="CustomToolInput"/>). Only <c>choices[0]</c> is used.
 /// </summary>
@@ -56,6 +57,14 @@ public static class ChatToResponsesResponse
         writer.WriteStartArray("output"u8);
         if (message0.ValueKind == JsonValueKind.Object)
         {
+            // reasoning_content (DeepSeek, vLLM; "reasoning" on some servers) is shown as a reasoning summary.
+            var reasoning = OpenAIToAnthropicResponse.StringOrNull(message0, "reasoning_content"u8)
+                ?? OpenAIToAnthropicResponse.StringOrNull(message0, "reasoning"u8);
+            if (!string.IsNullOrEmpty(reasoning))
+            {
+                ResponsesWire.WriteReasoningItem(writer, ResponsesWire.NewReasoningId(), reasoning);
+            }
+
             // Refusals (structured outputs) have no place of their own here: shown as text, as on the Anthropic path.
             var text = string.Concat(
                 OpenAIToAnthropicResponse.StringOrNull(message0, "content"u8),

@@ -15,7 +15,8 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 /// <c>finish_reason</c>): <c>response.completed</c>, or <c>response.incomplete</c> when the upstream stopped
 /// at its token limit or its content filter. When <see cref="OnChunk"/> returns false the upstream sent an
 /// error or garbage: call <see cref="WriteError"/> (<c>error</c>, then <c>response.failed</c>).</para>
-/// <para>Items: text opens one <c>message</c> item with one <c>output_text</c> part; each Chat
+/// <para>Items: <c>reasoning_content</c> (DeepSeek, vLLM) opens a <c>reasoning</c> item whose one summary part
+/// gets the text (<c>response.reasoning_summary_text.delta</c>); text opens one <c>message</c> item with one <c>output_text</c> part; each Chat
 /// <c>tool_calls[].index</c> opens its own <c>function_call</c> item once its name is known (argument
 /// fragments before that are held back). Tool items stay open, so fragments of parallel calls may arrive
 /// interleaved (each event names its item), until text follows or the stream ends; fragments for an item
@@ -28,6 +29,7 @@ public sealed class ChatToResponsesStream
     private enum ItemKind
     {
         Message,
+        Reasoning,
         FunctionCall,
         CustomToolCall,
     }
@@ -60,6 +62,7 @@ public sealed class ChatToResponsesStream
     private readonly List<OutputItem> _items = [];
     private readonly List<ToolCall> _calls = [];
     private OutputItem? _openMessage;
+    private OutputItem? _openReasoning;
     private Utf8JsonWriter? _writer;
     private int _sequence;
     private ChatCompletionUsage _usage;
@@ -209,6 +212,7 @@ public sealed class ChatToResponsesStream
 
         WriteStart(output);
         var (status, incompleteReason) = ResponsesWire.StatusOf(FinishReason);
+        CloseReasoning(output);
         CloseMessage(output, status);
         foreach (var call in _calls)
         {
@@ -258,6 +262,14 @@ public sealed class ChatToResponsesStream
 
     private void OnDelta(JsonElement delta, IBufferWriter<byte> output)
     {
+        if (delta.TryGetProperty("reasoning_content"u8, out var reasoning) || delta.TryGetProperty("reasoning"u8, out reasoning))
+        {
+            if (reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thinking)
+            {
+                WriteReasoning(thinking, output);
+            }
+        }
+
         if (delta.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String
             && content.GetString() is { Length: > 0 } text)
         {
@@ -286,12 +298,85 @@ public sealed class ChatToResponsesStream
         }
     }
 
+    // ---- reasoning item ----------------------------------------------------------------------
+
+    private void WriteReasoning(string text, IBufferWriter<byte> output)
+    {
+        if (_openReasoning is null)
+        {
+            CloseMessage(output);
+            foreach (var call in _calls)
+            {
+                CloseCall(call, output);
+            }
+
+            var item = new OutputItem(ItemKind.Reasoning, _items.Count, ResponsesWire.NewReasoningId());
+            _items.Add(item);
+            _openReasoning = item;
+
+            var w = BeginEvent(output, "response.output_item.added");
+            w.WriteNumber("output_index"u8, item.OutputIndex);
+            w.WritePropertyName("item"u8);
+            ResponsesWire.WriteReasoningItem(w, item.Id, text: null);
+            EndEvent(output);
+
+            w = BeginEvent(output, "response.reasoning_summary_part.added");
+            WriteSummaryAddress(w, item);
+            w.WritePropertyName("part"u8);
+            ResponsesWire.WriteSummaryTextPart(w, "");
+            EndEvent(output);
+        }
+
+        _openReasoning.Content.Append(text);
+        var d = BeginEvent(output, "response.reasoning_summary_text.delta");
+        WriteSummaryAddress(d, _openReasoning);
+        d.WriteString("delta"u8, text);
+        EndEvent(output);
+    }
+
+    private void CloseReasoning(IBufferWriter<byte> output)
+    {
+        if (_openReasoning is not { } item)
+        {
+            return;
+        }
+
+        _openReasoning = null;
+        item.Done = true;
+        var text = item.Content.ToString();
+
+        var w = BeginEvent(output, "response.reasoning_summary_text.done");
+        WriteSummaryAddress(w, item);
+        w.WriteString("text"u8, text);
+        EndEvent(output);
+
+        w = BeginEvent(output, "response.reasoning_summary_part.done");
+        WriteSummaryAddress(w, item);
+        w.WritePropertyName("part"u8);
+        ResponsesWire.WriteSummaryTextPart(w, text);
+        EndEvent(output);
+
+        w = BeginEvent(output, "response.output_item.done");
+        w.WriteNumber("output_index"u8, item.OutputIndex);
+        w.WritePropertyName("item"u8);
+        ResponsesWire.WriteReasoningItem(w, item.Id, text);
+        EndEvent(output);
+    }
+
+    private static void WriteSummaryAddress(Utf8JsonWriter w, OutputItem item)
+    {
+        w.WriteString("item_id"u8, item.Id);
+        w.WriteNumber("output_index"u8, item.OutputIndex);
+        w.WriteNumber("summary_index"u8, 0);
+    }
+
     // ---- message item ------------------------------------------------------------------------
 
     private void WriteText(string text, IBufferWriter<byte> output)
     {
         if (_openMessage is null)
         {
+            CloseReasoning(output);
             foreach (var call in _calls)
             {
                 CloseCall(call, output);
@@ -400,6 +485,7 @@ public sealed class ChatToResponsesStream
 
         if (tool.Item is null && tool.UpstreamName is not null)
         {
+            CloseReasoning(output);
             CloseMessage(output);
             OpenCall(tool, output);
         }
@@ -535,7 +621,11 @@ public sealed class ChatToResponsesStream
         w.WriteStartArray("output"u8);
         foreach (var item in _items)
         {
-            if (item.Kind == ItemKind.Message)
+            if (item.Kind == ItemKind.Reasoning)
+            {
+                ResponsesWire.WriteReasoningItem(w, item.Id, item.Content.ToString());
+            }
+            else if (item.Kind == ItemKind.Message)
             {
                 var itemStatus = item.Done ? (status == "incomplete" ? "incomplete" : "completed") : "in_progress";
                 ResponsesWire.WriteMessageItem(w, item.Id, itemStatus, item.Content.ToString());

@@ -12,6 +12,8 @@ internal static class ResponsesWire
 
     public static string NewMessageId() => AnthropicIds.WithPrefix("msg_", 32);
 
+    public static string NewReasoningId() => AnthropicIds.WithPrefix("rs_", 32);
+
     public static string NewFunctionCallId() => AnthropicIds.WithPrefix("fc_", 32);
 
     public static string NewCustomToolCallId() => AnthropicIds.WithPrefix("ctc_", 32);
@@ -99,6 +101,34 @@ internal static class ResponsesWire
         w.WriteEndArray();
         w.WriteStartArray("logprobs"u8);
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A <c>reasoning</c> item carrying an OpenAI-compatible server's <c>reasoning_content</c> as its summary
+    /// (what Responses clients show); <paramref name="text"/> null writes an empty summary. No
+    /// <c>encrypted_content</c>: there is nothing to send back to a Chat deployment.
+    /// </summary>
+    public static void WriteReasoningItem(Utf8JsonWriter w, string id, string? text)
+    {
+        w.WriteStartObject();
+        w.WriteString("id"u8, id);
+        w.WriteString("type"u8, "reasoning"u8);
+        w.WriteStartArray("summary"u8);
+        if (text is not null)
+        {
+            WriteSummaryTextPart(w, text);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static void WriteSummaryTextPart(Utf8JsonWriter w, string text)
+    {
+        w.WriteStartObject();
+        w.WriteString("type"u8, "summary_text"u8);
+        w.WriteString("text"u8, text);
         w.WriteEndObject();
     }
 

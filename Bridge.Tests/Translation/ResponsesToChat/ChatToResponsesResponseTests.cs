@@ -87,6 +87,21 @@ public class ChatToResponsesResponseTests
     }
 
     [Fact]
+    public void Reasoning_content_becomes_a_reasoning_item_with_a_summary_first()
+    {
+        var (_, body) = Run("""
+            {"id":"chatcmpl-3","object":"chat.completion","created":1,"model":"deepseek-reasoner",
+             "choices":[{"index":0,"message":{"role":"assistant","content":"42","reasoning_content":"6 times 7."},"finish_reason":"stop"}]}
+            """);
+
+        var output = body.GetProperty("output").EnumerateArray().ToList();
+        Assert.Equal(["reasoning", "message"], output.Select(o => o.GetProperty("type").GetString()));
+        Assert.StartsWith("rs_", output[0].GetProperty("id").GetString());
+        Assert.Equal("""[{"type":"summary_text","text":"6 times 7."}]""", output[0].GetProperty("summary").GetRawText());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("usage").ValueKind);
+    }
+
+    [Fact]
     public void Length_finish_is_an_incomplete_response_for_max_output_tokens()
     {
         var (result, body) = Run(OpenAIResponses.TextCompletion("Partial", finishReason: "length"));

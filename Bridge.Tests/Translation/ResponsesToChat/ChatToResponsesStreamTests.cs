@@ -222,6 +222,44 @@ public class ChatToResponsesStreamTests
     }
 
     [Fact]
+    public void Reasoning_content_streams_as_a_reasoning_item_summary_before_the_message()
+    {
+        var events = new Run().Feed(
+            OpenAIResponses.Chunk("""{"role":"assistant","content":null,"reasoning_content":"Let me "}"""),
+            OpenAIResponses.Chunk("""{"reasoning_content":"think."}"""),
+            OpenAIResponses.Chunk("""{"content":"Done."}"""),
+            OpenAIResponses.Chunk("{}", "stop")).End();
+
+        Assert.Equal(
+            [
+                "response.created", "response.in_progress",
+                "response.output_item.added:0:reasoning", "response.reasoning_summary_part.added",
+                "response.reasoning_summary_text.delta", "response.reasoning_summary_text.delta",
+                "response.reasoning_summary_text.done", "response.reasoning_summary_part.done", "response.output_item.done:0:reasoning",
+                "response.output_item.added:1:message", "response.content_part.added", "response.output_text.delta",
+                "response.output_text.done", "response.content_part.done", "response.output_item.done:1:message",
+                "response.completed",
+            ],
+            Describe(events));
+        var itemId = Data(events[2]).GetProperty("item").GetProperty("id").GetString()!;
+        Assert.StartsWith("rs_", itemId);
+        Assert.Equal($$$$"""{"id":"{{{{itemId}}}}","type":"reasoning","summary":[]}""", Data(events[2]).GetProperty("item").GetRawText());
+        Assert.Equal(
+            $$$$"""{"type":"response.reasoning_summary_part.added","sequence_number":3,"item_id":"{{{{itemId}}}}","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""}}""",
+            events[3].Data);
+        Assert.Equal(
+            $$$$"""{"type":"response.reasoning_summary_text.delta","sequence_number":4,"item_id":"{{{{itemId}}}}","output_index":0,"summary_index":0,"delta":"Let me "}""",
+            events[4].Data);
+        Assert.Equal("Let me think.", Data(events[6]).GetProperty("text").GetString());
+        Assert.Equal(
+            $$$$"""{"id":"{{{{itemId}}}}","type":"reasoning","summary":[{"type":"summary_text","text":"Let me think."}]}""",
+            Data(events[8]).GetProperty("item").GetRawText());
+        var output = Data(events[^1]).GetProperty("response").GetProperty("output");
+        Assert.Equal(Data(events[8]).GetProperty("item").GetRawText(), output[0].GetRawText());
+        Assert.Equal("Done.", output[1].GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void Length_finish_ends_with_response_incomplete()
     {
         var run = new Run().Feed(OpenAIResponses.Chunk("""{"content":"Part"}"""), OpenAIResponses.Chunk("{}", "length"));

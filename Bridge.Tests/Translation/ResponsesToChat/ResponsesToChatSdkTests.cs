@@ -148,7 +148,7 @@ public class ResponsesToChatSdkTests
     }
 
     [Fact]
-    public async Task Sdk_reads_a_custom_tool_call_and_a_failure()
+    public async Task Sdk_reads_a_custom_tool_call_and_reasoning_then_a_failure()
     {
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = Streaming(
@@ -168,13 +168,22 @@ public class ResponsesToChatSdkTests
         Assert.Equal("call_p", custom.CallId);
         Assert.Equal("*** Begin Patch\n*** End Patch\n", custom.Input);
 
-        upstream.Handler = Streaming([OpenAIResponses.Chunk("""{"content":"Hi"}""")], error: "upstream broke");
+        upstream.Handler = Streaming(
+        [
+            OpenAIResponses.Chunk("""{"reasoning_content":"Short "}"""),
+            OpenAIResponses.Chunk("""{"reasoning_content":"thought."}"""),
+            OpenAIResponses.Chunk("""{"content":"Hi"}"""),
+        ], error: "upstream broke");
         updates.Clear();
         await foreach (var update in await Client(upstream).CreateResponseStreamingAsync(Options(stream: true)))
         {
             updates.Add(update);
         }
 
+        Assert.Equal("Short thought.", string.Concat(updates.OfType<StreamingResponseReasoningSummaryTextDeltaUpdate>().Select(u => u.Delta)));
+        Assert.Equal("Short thought.", updates.OfType<StreamingResponseReasoningSummaryTextDoneUpdate>().Single().Text);
+        var reasoning = Assert.IsType<ReasoningResponseItem>(updates.OfType<StreamingResponseOutputItemDoneUpdate>().Single().Item);
+        Assert.Equal("Short thought.", reasoning.GetSummaryText());
         var error = updates.OfType<StreamingResponseErrorUpdate>().Single();
         Assert.Equal("server_error", error.Code);
         Assert.Equal("upstream broke", error.Message);
