@@ -36,7 +36,7 @@ public sealed class ResponsesRequestTranslation
     /// </summary>
     public string? PreviousResponseId { get; init; }
 
-    private static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
+    internal static readonly IReadOnlySet<string> EmptySet = new HashSet<string>();
 
     internal static ResponsesRequestTranslation Fail(string message, string? param, string requestedModel) =>
         new() { Ok = false, ErrorMessage = message, ErrorParam = param, RequestedModel = requestedModel };

@@ -256,7 +256,7 @@ public static partial class ResponsesToChatRequest
                 Stream = isStream,
                 RequestedModel = modelName,
                 ToolNames = _names.Count == 0 ? ToolNameMap.Empty : _names,
-                CustomTools = _customTools is null ? new HashSet<string>() : _customTools,
+                CustomTools = _customTools ?? ResponsesRequestTranslation.EmptySet,
                 DroppedTools = dropped,
                 PreviousResponseId = previousId,
             };
