@@ -6,7 +6,7 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 public static partial class ResponsesToChatRequest
 {
     private static ReadOnlySpan<byte> FreeFormDescription => "The tool's free-form input, passed to it verbatim."u8;
-    private static ReadOnlySpan<byte> GrammarIntro => "The tool's free-form input, passed to it verbatim. It must match this "u8;
+    private const string GrammarIntro = "The tool's free-form input, passed to it verbatim. It must match this ";
 
     private sealed partial class State
     {
@@ -136,7 +136,7 @@ public static partial class ResponsesToChatRequest
             {
                 var syntax = format.TryGetProperty("syntax"u8, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 writer.WriteString("description"u8, string.Concat(
-                    System.Text.Encoding.UTF8.GetString(GrammarIntro),
+                    GrammarIntro,
                     syntax is { Length: > 0 } ? syntax + " grammar:\n" : "grammar:\n",
                     definition.GetString()));
             }
