@@ -1,71 +1,121 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Bridge.Gateway.Configuration;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace Bridge.Gateway.Auth;
 
 /// <summary>
-/// Counts wrong keys per client address in one-minute windows. Once an address has made
-/// <see cref="GatewayOptions.AuthFailuresPerMinute"/> of them, its requests are refused before any key is looked at
-/// until the window ends, so a client cannot guess keys (or fill the key cache) at line rate. The table is bounded:
-/// past its size, new addresses go uncounted until old windows expire.
+/// Limits key guessing per client address: at most <see cref="GatewayOptions.AuthFailuresPerMinute"/> wrong keys in a
+/// one-minute window, counting the checks still in progress, so a burst of concurrent guesses cannot all pass before
+/// the first failure is counted. Only keys this replica cannot already tell are valid go through it (see
+/// <c>KeyDirectory.IsKnownValid</c>): a known virtual key is served even when its address is blocked, while the
+/// configured master key, the prize a guesser is after, is throttled like any unknown key.
+/// <para>
+/// Addresses are counted per IPv4 address and per IPv6 /64 (a client controls its whole /64). The table is bounded:
+/// when it is full of live windows, new addresses share one overflow window, so a flood from many addresses is
+/// throttled as one client rather than not at all.
+/// </para>
 /// </summary>
-public sealed class AuthFailureThrottle : IDisposable
+public sealed class AuthFailureThrottle(GatewayOptions options, TimeProvider time)
 {
     private const int TrackedAddresses = 100_000;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromSeconds(10);
 
-    private readonly int _limit;
-    private readonly TimeProvider _time;
-    private readonly MemoryCache _windows = new(new MemoryCacheOptions { SizeLimit = TrackedAddresses, CompactionPercentage = 0.1 });
-
-    public AuthFailureThrottle(GatewayOptions options, TimeProvider time)
-    {
-        _limit = options.AuthFailuresPerMinute;
-        _time = time;
-    }
+    private readonly int _limit = options.AuthFailuresPerMinute;
+    private readonly ConcurrentDictionary<IPAddress, FailureWindow> _windows = new();
+    private readonly FailureWindow _overflow = new();
+    private long _lastPruneTicks;
 
     public bool Enabled => _limit > 0;
 
-    /// <summary>When the address is over its limit: how long until it may try again.</summary>
-    public TimeSpan? Blocked(IPAddress? address)
+    /// <summary>Windows tracked now (for tests and diagnostics).</summary>
+    public int Tracked => _windows.Count;
+
+    /// <summary>
+    /// Starts checking a key from <paramref name="address"/>. Returns null when the check may go on (then call
+    /// <see cref="End"/> once it is decided), or how long the address must wait.
+    /// </summary>
+    public TimeSpan? Begin(IPAddress? address)
     {
-        if (!Enabled || address is null || !_windows.TryGetValue(address, out FailureWindow? window)) return null;
-        var now = _time.GetUtcNow();
-        lock (window!)
+        if (!Enabled || address is null) return null;
+        var now = time.GetUtcNow();
+        var window = WindowFor(Normalize(address), now);
+        lock (window)
         {
-            if (now - window.Started >= Window || window.Failures < _limit) return null;
-            return window.Started + Window - now;
+            window.ResetIfOver(now);
+            if (window.Failures + window.Pending >= _limit)
+            {
+                // Only checks in flight stand in the way: they end within a second or so.
+                return window.Failures >= _limit ? window.Started + Window - now : TimeSpan.FromSeconds(1);
+            }
+            window.Pending++;
+            return null;
         }
     }
 
-    /// <summary>Counts one wrong key from the address.</summary>
-    public void Failed(IPAddress? address)
+    /// <summary>Ends a check started with <see cref="Begin"/>; a wrong key counts against the address.</summary>
+    public void End(IPAddress? address, bool wrongKey)
     {
         if (!Enabled || address is null) return;
-        var now = _time.GetUtcNow();
-        if (!_windows.TryGetValue(address, out FailureWindow? window))
+        var now = time.GetUtcNow();
+        var window = WindowFor(Normalize(address), now);
+        lock (window)
         {
-            window = new FailureWindow { Started = now };
-            // Kept a little past its window, against the system clock (only the bound on the table depends on it).
-            _windows.Set(address, window, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Window * 2 });
-        }
-        lock (window!)
-        {
-            if (now - window.Started >= Window)
-            {
-                window.Started = now;
-                window.Failures = 0;
-            }
+            window.Pending = Math.Max(0, window.Pending - 1);
+            if (!wrongKey) return;
+            window.ResetIfOver(now);
             window.Failures++;
         }
     }
 
-    public void Dispose() => _windows.Dispose();
+    private FailureWindow WindowFor(IPAddress address, DateTimeOffset now)
+    {
+        if (_windows.TryGetValue(address, out var window)) return window;
+        if (_windows.Count >= TrackedAddresses)
+        {
+            PruneIfDue(now);
+            if (_windows.Count >= TrackedAddresses) return _overflow;
+        }
+        return _windows.GetOrAdd(address, static (_, started) => new FailureWindow { Started = started }, now);
+    }
+
+    /// <summary>Drops windows that are over and have nothing in flight; at most once per <see cref="PruneEvery"/>.</summary>
+    private void PruneIfDue(DateTimeOffset now)
+    {
+        var last = Interlocked.Read(ref _lastPruneTicks);
+        if (now.UtcTicks - last < PruneEvery.Ticks || Interlocked.CompareExchange(ref _lastPruneTicks, now.UtcTicks, last) != last) return;
+        foreach (var (address, window) in _windows)
+        {
+            bool idle;
+            lock (window) idle = window.Pending == 0 && now - window.Started >= Window;
+            if (idle) _windows.TryRemove(address, out _);
+        }
+    }
+
+    /// <summary>IPv4 (also when mapped into IPv6) as is; IPv6 cut to its /64.</summary>
+    private static IPAddress Normalize(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address;
+        Span<byte> bytes = stackalloc byte[16];
+        address.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes);
+    }
 
     private sealed class FailureWindow
     {
         public DateTimeOffset Started;
         public int Failures;
+        public int Pending;
+
+        public void ResetIfOver(DateTimeOffset now)
+        {
+            if (now - Started < Window) return;
+            Started = now;
+            Failures = 0;
+        }
     }
 }

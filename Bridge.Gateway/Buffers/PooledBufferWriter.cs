@@ -17,7 +17,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     private readonly MemoryBudget? _budget;
     private byte[] _buffer;
     private int _written;
-    /// <summary>What is reserved from the budget: the capacities asked for (the pool may round an array up).</summary>
+    /// <summary>What is reserved from the budget: the footprint of the array held now.</summary>
     private long _reserved;
 
     public PooledBufferWriter(int initialCapacity = 4096, MemoryBudget? budget = null)
@@ -26,8 +26,8 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         var capacity = Math.Max(256, initialCapacity);
         if (budget is not null)
         {
-            if (!budget.TryReserve(capacity)) throw new MemoryBudgetExceededException();
-            _reserved = capacity;
+            if (!budget.TryReserve(Footprint(capacity))) throw new MemoryBudgetExceededException();
+            _reserved = Footprint(capacity);
         }
         _buffer = Allocate(capacity);
     }
@@ -80,14 +80,18 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         var old = _buffer;
         if (_budget is not null)
         {
-            if (!_budget.TryReserve(capacity - _reserved)) throw new MemoryBudgetExceededException();
-            _reserved = capacity;
+            if (!_budget.TryReserve(Footprint(capacity) - _reserved)) throw new MemoryBudgetExceededException();
+            _reserved = Footprint(capacity);
         }
         var bigger = Allocate(capacity);
         old.AsSpan(0, _written).CopyTo(bigger);
         Release(old);
         _buffer = bigger;
     }
+
+    /// <summary>What an array for <paramref name="capacity"/> bytes really takes: the shared pool rounds up to a power of two.</summary>
+    private static long Footprint(int capacity) =>
+        capacity <= LargestPooled ? (long)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity)) : capacity;
 
     private static byte[] Allocate(int capacity) =>
         capacity <= LargestPooled ? ArrayPool<byte>.Shared.Rent(capacity) : GC.AllocateUninitializedArray<byte>(capacity);

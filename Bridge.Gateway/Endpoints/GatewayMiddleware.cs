@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bridge.Gateway.Auth;
 using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.State;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +12,7 @@ namespace Bridge.Gateway.Endpoints;
 /// authenticates the caller, answering 401 in the client's envelope, or 429 to an address that keeps presenting
 /// wrong keys (<see cref="AuthFailureThrottle"/>).
 /// </summary>
-public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, AuthFailureThrottle throttle, ILogger<GatewayMiddleware> logger)
+public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, AuthFailureThrottle throttle, KeyDirectory keys, ILogger<GatewayMiddleware> logger)
 {
     public const string CallerItemKey = "bridge.caller";
     public const string RequestIdItemKey = "bridge.request_id";
@@ -29,17 +30,27 @@ public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator
         if (!IsPublic(context.Request))
         {
             var address = context.Connection.RemoteIpAddress;
-            if (throttle.Blocked(address) is { } wait)
+            var presented = CallerKey.From(context.Request);
+            // A key this replica already knows is valid is no guess: it is served even from a blocked address.
+            var guarded = throttle.Enabled && presented is not null && !keys.IsKnownValid(presented);
+            if (guarded && throttle.Begin(address) is { } wait)
             {
                 GatewayLog.AuthRejected(logger, context.Request.Path, 429);
                 await ErrorResponses.WriteAsync(context, 429,
                     "Too many requests with a wrong API key from this address; wait before trying again.", wait, code: "auth_throttled");
                 return;
             }
-            var outcome = await authenticator.AuthenticateAsync(CallerKey.From(context.Request), context.RequestAborted);
+            var outcome = default(AuthOutcome);
+            try
+            {
+                outcome = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+            }
+            finally
+            {
+                if (guarded) throttle.End(address, outcome.WrongKey);
+            }
             if (!outcome.Succeeded)
             {
-                if (outcome.WrongKey) throttle.Failed(address);
                 GatewayLog.AuthRejected(logger, context.Request.Path, outcome.StatusCode);
                 await ErrorResponses.WriteAsync(context, outcome.StatusCode, outcome.Message ?? "Unauthorized");
                 return;

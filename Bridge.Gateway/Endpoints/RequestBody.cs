@@ -19,6 +19,8 @@ public static class RequestBody
     {
         var request = context.Request;
         var declared = request.ContentLength;
+        // A body larger than all bodies together may hold could never be read: that is a 413, not a "retry shortly".
+        maxBytes = Math.Min(maxBytes, budget.Limit);
         if (declared is { } length && length > maxBytes)
         {
             await ErrorResponses.WriteAsync(context, 413, $"Request body is {length} bytes; this gateway accepts at most {maxBytes} bytes.");

@@ -28,7 +28,8 @@ public sealed class InboundRequest : IDisposable
     /// <summary>Reads and parses the body; on bad input writes a 4xx in the client's envelope and returns null.</summary>
     public static async Task<InboundRequest?> ReadAsync(HttpContext context, GatewayOptions options, string? modelOverride = null)
     {
-        var body = await RequestBody.ReadAsync(context, options.MaxRequestBodyBytes, options.BodyBudget);
+        var body = await RequestBody.ReadAsync(context, options.MaxRequestBodyBytes,
+            options.BodyBudget.ForCaller(GatewayMiddleware.CallerOf(context).KeyId));
         if (body is null) return null;
 
         JsonDocument document;

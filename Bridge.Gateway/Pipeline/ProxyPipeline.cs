@@ -91,10 +91,18 @@ public sealed class ProxyPipeline(
         finally
         {
             telemetry.InFlight.Add(-1);
-            var (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
-            await limiter.ReleaseAsync(admission!, tokens, cost);
+            long tokens = 0, cost = 0;
+            try
+            {
+                (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
+            }
+            finally
+            {
+                // Whatever recording did, the request's lease and hold are given back (else its renewal would run on).
+                await limiter.ReleaseAsync(admission!, tokens, cost);
+                attempt.Call?.Dispose();
+            }
             if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
-            attempt.Call?.Dispose();
         }
     }
 
@@ -288,6 +296,12 @@ public sealed class ProxyPipeline(
             {
                 succeeded = relay.Committed;
                 return (null, null);
+            }
+            if (outcome.Response!.Content is BoundedUpstreamContent { Exceeded: { } tooLarge })
+            {
+                // Past a size bound: not the deployment's fault, and no other deployment would do better.
+                failed = FailureKind.BadRequest;
+                return (failed, new UpstreamError(502, $"{deployment.Id}: {tooLarge.Message}", null));
             }
             failed = relay.Failure;
             return (relay.Failure, relay.Error);

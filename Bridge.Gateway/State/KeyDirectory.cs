@@ -25,9 +25,10 @@ public enum KeyLookupResult
 /// While Redis is unreachable, keys already cached keep working for <see cref="StaleGrace"/>; unknown keys
 /// are refused.
 /// <para>
-/// The cache is bounded (<see cref="GatewayOptions.KeyCacheEntries"/>) and every entry expires: keys that exist for
-/// <see cref="StaleGrace"/>, keys that do not for <see cref="NegativeFreshFor"/>. When it is full, keys that do not exist
-/// go first, so a flood of random keys cannot push the real ones out or grow the process.
+/// The cache is bounded and every entry expires. Keys that exist and keys that do not are kept apart, each table
+/// holding at most <see cref="GatewayOptions.KeyCacheEntries"/>: found keys for <see cref="StaleGrace"/>, missing
+/// ones for <see cref="NegativeFreshFor"/>, so a flood of random keys can neither grow the process nor crowd out the
+/// real ones.
 /// </para>
 /// </summary>
 public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogger<KeyDirectory> logger, GatewayOptions options) : IDisposable
@@ -36,20 +37,32 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
     private static readonly TimeSpan NegativeFreshFor = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan StaleGrace = TimeSpan.FromMinutes(10);
 
-    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.KeyCacheEntries), CompactionPercentage = 0.25 });
+    private readonly MemoryCache _found = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.KeyCacheEntries), CompactionPercentage = 0.1 });
+    private readonly MemoryCache _missing = new(new MemoryCacheOptions { SizeLimit = Math.Max(1, options.KeyCacheEntries), CompactionPercentage = 0.25 });
 
     /// <summary>Entries held now (found and not found).</summary>
-    public int CachedEntries => _cache.Count;
+    public int CachedEntries => _found.Count + _missing.Count;
+
+    /// <summary>
+    /// Whether the key is one this replica has recently found in Redis (a virtual key or an Admin-created master key,
+    /// not revoked since): it can be told apart from a guess without asking Redis.
+    /// </summary>
+    public bool IsKnownValid(string presentedKey) =>
+        redis.IsConfigured && _found.TryGetValue(SecretComparer.Hash(presentedKey), out CachedLookup? cached) && cached is not null
+        && time.GetUtcNow() - cached.FetchedAt < StaleGrace;
 
     public async ValueTask<KeyLookup> FindAsync(string presentedKey, CancellationToken cancellationToken)
     {
         if (!redis.IsConfigured) return new KeyLookup(KeyLookupResult.NotFound);
         var hash = SecretComparer.Hash(presentedKey);
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(hash, out CachedLookup? cached) && cached is not null)
+        if (_found.TryGetValue(hash, out CachedLookup? cached) && cached is not null)
         {
-            var freshFor = cached.Lookup.Result == KeyLookupResult.NotFound ? NegativeFreshFor : FreshFor;
-            if (now - cached.FetchedAt < freshFor) return cached.Lookup;
+            if (now - cached.FetchedAt < FreshFor) return cached.Lookup;
+        }
+        else if (_missing.TryGetValue(hash, out CachedLookup? missing) && missing is not null && now - missing.FetchedAt < NegativeFreshFor)
+        {
+            return missing.Lookup;
         }
 
         try
@@ -61,19 +74,21 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
                 : values[1].HasValue && StateJson.Deserialize<MasterKeyRecord>(values[1]!) is { } mkey
                     ? new KeyLookup(KeyLookupResult.MasterKey, MasterKey: mkey, Hash: hash)
                     : new KeyLookup(KeyLookupResult.NotFound, Hash: hash);
-            var found = lookup.Result != KeyLookupResult.NotFound;
             // Expiry here only bounds how long an entry is kept (system clock); freshness is judged against `time` above.
-            _cache.Set(hash, new CachedLookup(lookup, now), new MemoryCacheEntryOptions
+            if (lookup.Result == KeyLookupResult.NotFound)
             {
-                Size = 1,
-                Priority = found ? CacheItemPriority.High : CacheItemPriority.Low,
-                AbsoluteExpirationRelativeToNow = found ? StaleGrace : NegativeFreshFor,
-            });
+                _found.Remove(hash);
+                _missing.Set(hash, new CachedLookup(lookup, now), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = NegativeFreshFor });
+            }
+            else
+            {
+                _found.Set(hash, new CachedLookup(lookup, now), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = StaleGrace });
+            }
             return lookup;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (cached is not null && cached.Lookup.Result is KeyLookupResult.VirtualKey or KeyLookupResult.MasterKey && now - cached.FetchedAt < StaleGrace)
+            if (cached is not null && now - cached.FetchedAt < StaleGrace)
             {
                 logger.LogWarning("Redis unavailable ({Error}); accepting cached key {KeyId} fetched {Age:0}s ago", ex.GetType().Name,
                     cached.Lookup.VirtualKey?.Id ?? cached.Lookup.MasterKey?.Id, (now - cached.FetchedAt).TotalSeconds);
@@ -85,9 +100,17 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
     }
 
     /// <summary>Drops a cached entry (called for <c>vkey:</c>/<c>mkey:</c> events).</summary>
-    public void Invalidate(string hash) => _cache.Remove(hash);
+    public void Invalidate(string hash)
+    {
+        _found.Remove(hash);
+        _missing.Remove(hash);
+    }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _found.Dispose();
+        _missing.Dispose();
+    }
 
     private sealed record CachedLookup(KeyLookup Lookup, DateTimeOffset FetchedAt);
 }

@@ -6,7 +6,7 @@ namespace Bridge.Gateway.Upstream;
 /// and each event (the bytes between blank lines), so a stream may run long but no single item can grow without end.
 /// Checking is a scan for line feeds over bytes that were just read.
 /// </summary>
-public sealed class BoundedReadStream(Stream inner, BoundKind kind, long limit) : Stream
+public sealed class BoundedReadStream(Stream inner, BoundKind kind, long limit, Action<UpstreamTooLargeException>? exceeded = null) : Stream
 {
     private long _total;
     private long _line;
@@ -43,18 +43,18 @@ public sealed class BoundedReadStream(Stream inner, BoundKind kind, long limit) 
         if (kind == BoundKind.Total)
         {
             _total += bytes.Length;
-            if (_total > limit) throw new UpstreamTooLargeException("response body", limit);
+            if (_total > limit) throw Exceeded("response body");
             return;
         }
 
         while (bytes.IndexOf((byte)'\n') is var newline and >= 0)
         {
             var lineBytes = _line + newline;
-            if (lineBytes > limit) throw new UpstreamTooLargeException("stream line", limit);
+            if (lineBytes > limit) throw Exceeded("stream line");
             // A line holding nothing, or only a carriage return, ends the event.
             var blank = lineBytes == 0 || (lineBytes == 1 && (newline == 1 ? bytes[0] == (byte)'\r' : _lastWasCarriageReturn));
             _event = blank ? 0 : _event + newline + 1;
-            if (_event > limit) throw new UpstreamTooLargeException("stream event", limit);
+            if (_event > limit) throw Exceeded("stream event");
             _line = 0;
             _lastWasCarriageReturn = false;
             bytes = bytes[(newline + 1)..];
@@ -63,8 +63,15 @@ public sealed class BoundedReadStream(Stream inner, BoundKind kind, long limit) 
         _line += bytes.Length;
         _event += bytes.Length;
         _lastWasCarriageReturn = bytes[^1] == (byte)'\r';
-        if (_line > limit) throw new UpstreamTooLargeException("stream line", limit);
-        if (_event > limit) throw new UpstreamTooLargeException("stream event", limit);
+        if (_line > limit) throw Exceeded("stream line");
+        if (_event > limit) throw Exceeded("stream event");
+    }
+
+    private UpstreamTooLargeException Exceeded(string what)
+    {
+        var ex = new UpstreamTooLargeException(what, limit);
+        exceeded?.Invoke(ex);
+        return ex;
     }
 
     public override void Flush() { }

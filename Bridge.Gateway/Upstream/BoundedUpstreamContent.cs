@@ -19,6 +19,12 @@ public sealed class BoundedUpstreamContent : HttpContent
         foreach (var header in inner.Headers) Headers.TryAddWithoutValidation(header.Key, header.Value);
     }
 
+    /// <summary>
+    /// Set when the answer went past its bound. Such a failure is the request's own (the same request would pass the
+    /// same bound on any deployment), so the pipeline neither retries it elsewhere nor counts it against the deployment.
+    /// </summary>
+    public UpstreamTooLargeException? Exceeded { get; private set; }
+
     /// <summary>Wraps a successful response's content: SSE is bounded per line and event, anything else as a whole.</summary>
     public static void Apply(HttpResponseMessage response, long maxBodyBytes, long maxEventBytes)
     {
@@ -45,9 +51,9 @@ public sealed class BoundedUpstreamContent : HttpContent
         if (_declaredTooLarge)
         {
             inner.Dispose();
-            throw new UpstreamTooLargeException("response body", _limit);
+            throw Exceeded = new UpstreamTooLargeException("response body", _limit);
         }
-        return new BoundedReadStream(inner, _kind, _limit);
+        return new BoundedReadStream(inner, _kind, _limit, ex => Exceeded = ex);
     }
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)

@@ -22,6 +22,9 @@ internal static class JsonShape
     /// <summary>A whole number that fits 32 bits: what every token count and index in both protocols is.</summary>
     public static bool IsInteger(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _);
 
+    /// <summary>A whole number that fits 64 bits (OpenAI's <c>seed</c>).</summary>
+    public static bool IsInteger64(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _);
+
     public static bool IsStringOrArray(JsonElement value) => value.ValueKind is JsonValueKind.String or JsonValueKind.Array;
 
     public static bool IsNull(JsonElement value) => value.ValueKind == JsonValueKind.Null;

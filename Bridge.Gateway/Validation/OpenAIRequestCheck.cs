@@ -27,6 +27,8 @@ public static class OpenAIRequestCheck
     private static RequestProblem? Top(JsonProperty property, JsonElement value)
     {
         if (property.NameEquals("messages"u8)) return IsArray(value) ? Messages(value) : Field("messages", "an array");
+        // OpenAI's seed is a 64-bit integer; every other whole-number field here is a count that fits 32 bits.
+        if (property.NameEquals("seed")) return IsInteger64(value) ? null : Field("seed", "an integer");
         foreach (var name in IntegerFields)
         {
             if (property.NameEquals(name)) return IsInteger(value) ? null : Field(name, "an integer");
@@ -74,7 +76,7 @@ public static class OpenAIRequestCheck
 
     private static RequestProblem Field(string path, string expected) => RequestProblem.Field(path, expected, openAI: true);
 
-    private static readonly string[] IntegerFields = ["max_tokens", "max_completion_tokens", "n", "seed", "top_logprobs", "top_k"];
+    private static readonly string[] IntegerFields = ["max_tokens", "max_completion_tokens", "n", "top_logprobs", "top_k"];
     private static readonly string[] NumberFields = ["temperature", "top_p", "frequency_penalty", "presence_penalty"];
     private static readonly string[] BooleanFields = ["stream", "parallel_tool_calls", "logprobs", "store"];
     private static readonly string[] StringFields = ["reasoning_effort", "user", "service_tier", "verbosity", "prompt_cache_key", "safety_identifier"];

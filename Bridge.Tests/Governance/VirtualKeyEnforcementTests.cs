@@ -196,6 +196,23 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrongKeyThrottle_BlocksGuessesAndTheMasterKey_ButNotAKnownVirtualKey()
+    {
+        var key = await TestKeys.CreateAsync(_redis.GetDatabase());
+        Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status); // now known to this replica
+
+        // A burst of concurrent guesses: the checks in flight count, so no more than the limit (20) get through to a lookup.
+        var guesses = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Send($"sk-guess-{i:D4}-{Guid.NewGuid():N}")));
+        Assert.InRange(guesses.Count(g => g.Status == HttpStatusCode.Unauthorized), 1, 20);
+        Assert.Contains(guesses, g => g.Status == HttpStatusCode.TooManyRequests);
+
+        // The address is blocked: the configured master key (what a guesser is after) waits too...
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Send(GatewayHost.MasterKey)).Status);
+        // ...but a virtual key this replica already knows is served: the team behind one NAT keeps working.
+        Assert.Equal(HttpStatusCode.OK, (await Send(key)).Status);
+    }
+
+    [Fact]
     public async Task SpentBudget_IsRefusedWithTheResetTime()
     {
         var key = await TestKeys.CreateAsync(_redis.GetDatabase(), k => k with { MaxBudgetUsd = 0.001m, BudgetDuration = "1d" });

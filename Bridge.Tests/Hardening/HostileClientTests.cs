@@ -90,22 +90,23 @@ public sealed class HostileClientTests : IAsyncLifetime
     {
         await using var gateway = await GatewayHost.StartAsync(Yaml(), new Dictionary<string, string?>
         {
-            ["Bridge:MaxBodyBytesInFlight"] = (1024 * 1024).ToString(),
+            ["Bridge:MaxBodyBytesInFlight"] = (4 * 1024 * 1024).ToString(),
         });
         var budget = gateway.Services.GetRequiredService<GatewayOptions>().BodyBudget;
         var uri = new Uri(gateway.BaseUrl);
 
-        // Ten slow clients each declare 32 MiB and send 20 KiB: the gateway holds what arrived, not what was declared.
+        // Ten slow clients each declare 512 KiB and send 20 KiB: the gateway holds what arrived, not what was declared.
         var slow = new List<TcpClient>();
         try
         {
-            for (var i = 0; i < 10; i++) slow.Add(await StartSlowBodyAsync(uri, declared: 32L * 1024 * 1024, sent: 20 * 1024));
-            await WaitUntilAsync(() => budget.Held >= 10 * 20 * 1024);
+            for (var i = 0; i < 10; i++) slow.Add(await StartSlowBodyAsync(uri, declared: 512 * 1024, sent: 20 * 1024));
+            await WaitUntilAsync(() => budget.Held >= 10 * 64 * 1024);
             Assert.InRange(budget.Held, 10 * 20 * 1024, 10 * 64 * 1024);
 
-            // Past the cap a body is refused with a 503 and Retry-After in the client's envelope, not an OutOfMemoryException.
+            // Past the caller's share (a quarter of the 4 MiB: 1 MiB) a body is refused with a 503 and Retry-After in the
+            // client's envelope, not an OutOfMemoryException: the slow uploads hold 640 KiB, this one needs a 1 MiB buffer.
             using var client = gateway.CreateClient();
-            using var big = await client.PostAsync("/v1/messages", Messages(new string('x', 1200 * 1024)));
+            using var big = await client.PostAsync("/v1/messages", Messages(new string('x', 900 * 1024)));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, big.StatusCode);
             Assert.NotNull(big.Headers.RetryAfter);
             using var envelope = JsonDocument.Parse(await big.Content.ReadAsStringAsync());
@@ -114,6 +115,10 @@ public sealed class HostileClientTests : IAsyncLifetime
             // A small request still fits.
             using var small = await client.PostAsync("/v1/messages", Messages());
             Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+
+            // A body that could never fit the caller's share, even alone, is a 413 rather than an endless "retry shortly".
+            using var never = await client.PostAsync("/v1/messages", Messages(new string('x', 2 * 1024 * 1024)));
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, never.StatusCode);
         }
         finally
         {
@@ -147,6 +152,8 @@ public sealed class HostileClientTests : IAsyncLifetime
         using var response = await client.PostAsync("/v1/messages", Messages());
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("65536", await response.Content.ReadAsStringAsync());
+        // The bound is the request's, not the deployment's: no retry (it would pay for the same answer again).
+        Assert.Single(_upstream.Requests);
 
         _upstream.Handler = (ctx, _) => OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("short"));
         using var fine = await client.PostAsync("/v1/messages", Messages());
