@@ -20,6 +20,6 @@ public sealed class AdminAuthOptions
     public TimeSpan MaxLockout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>A client's failures are forgotten after this long without another one.</summary>
     public TimeSpan ForgetFailuresAfter { get; init; } = TimeSpan.FromMinutes(15);
-    /// <summary>Above this many tracked clients, forgotten entries are pruned.</summary>
+    /// <summary>At most this many clients are tracked (forgotten ones are pruned); past it, new addresses share one bucket.</summary>
     public int MaxTrackedClients { get; init; } = 10_000;
 }

@@ -10,7 +10,7 @@ public static class AdminApplicationBuilderExtensions
     public static WebApplication UseBridgeAdmin(this WebApplication app)
     {
         // First, so the scheme (Secure cookies) and the client address (sign-in throttle) are the real ones.
-        app.UseForwardedHeaders();
+        app.UseAdminForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseAuthentication();
         app.UseAuthorization();

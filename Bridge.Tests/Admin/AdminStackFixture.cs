@@ -14,7 +14,8 @@ public sealed class AdminStackFixture : IAsyncLifetime
     public AdminHost Host { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Host = await AdminHost.StartAsync(settings: [new("ConnectionStrings:redis", Garnet.ConnectionString)], configure: builder =>
+        // Loopback (the test client) is a trusted proxy here, so tests can guess from many addresses (X-Forwarded-For).
+        Host = await AdminHost.StartAsync(settings: [new("ConnectionStrings:redis", Garnet.ConnectionString), new("Bridge:TrustedProxies", "127.0.0.1")], configure: builder =>
         {
             builder.Logging.SetMinimumLevel(LogLevel.Trace);
             builder.Logging.AddProvider(Logs);

@@ -54,18 +54,27 @@ public sealed class AdminStartupTests
     }
 
     [Fact]
-    public async Task TrustedProxies_AreAddedToLoopback_AndANonAddressRefusesToStart()
+    public async Task TrustedProxies_AreTheOnlyOnesTrusted_OneHopByDefault_AndANonAddressRefusesToStart()
     {
         await using (var host = await AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5, 172.16.0.0/12")]))
         {
             var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
             Assert.Contains(System.Net.IPAddress.Parse("10.0.0.5"), options.KnownProxies);
             Assert.Contains(System.Net.IPNetwork.Parse("172.16.0.0/12"), options.KnownIPNetworks);
-            Assert.Contains(options.KnownIPNetworks, n => n.Contains(System.Net.IPAddress.Loopback));
+            Assert.DoesNotContain(options.KnownIPNetworks, n => n.Contains(System.Net.IPAddress.Loopback));
+            Assert.DoesNotContain(System.Net.IPAddress.IPv6Loopback, options.KnownProxies);
+            Assert.Equal(1, options.ForwardLimit);
+        }
+        await using (var host = await AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5"), new("Bridge:TrustedProxyHops", "2")]))
+        {
+            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
+            Assert.Equal(2, options.ForwardLimit);
         }
 
         var ex = await ThrowsConfigExceptionAsync(() => AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5, proxy.internal")]));
         Assert.Contains("Bridge:TrustedProxies", ex.Message);
         Assert.Contains("proxy.internal", ex.Message);
+        var hops = await ThrowsConfigExceptionAsync(() => AdminHost.StartAsync(settings: [new("Bridge:TrustedProxies", "10.0.0.5"), new("Bridge:TrustedProxyHops", "0")]));
+        Assert.Contains("Bridge:TrustedProxyHops", hops.Message);
     }
 }

@@ -10,14 +10,16 @@ namespace Bridge.Tests.Admin;
 
 /// <summary>
 /// Master-key guesses count per client address on every door (sign-in page, <c>/api</c>, <c>/key/*</c>), and the
-/// address is the one a trusted proxy (loopback, here: the test client) forwards in <c>X-Forwarded-For</c>.
+/// address is the one a trusted proxy (loopback, listed in <c>Bridge:TrustedProxies</c> here: the test client) forwards
+/// in <c>X-Forwarded-For</c>. Unlisted proxies are not believed: <see cref="ForwardedHeadersTrustTests"/>.
 /// </summary>
 public sealed class MasterKeyThrottleTests : IAsyncLifetime
 {
     private readonly GarnetInstance _garnet = new();
     private AdminHost _host = null!;
 
-    public async Task InitializeAsync() => _host = await AdminHost.StartAsync(settings: [new("ConnectionStrings:redis", _garnet.ConnectionString)], configure: builder =>
+    public async Task InitializeAsync() => _host = await AdminHost.StartAsync(
+        settings: [new("ConnectionStrings:redis", _garnet.ConnectionString), new("Bridge:TrustedProxies", "127.0.0.1")], configure: builder =>
         builder.Services.AddSingleton(new AdminAuthOptions
         {
             FailuresBeforeLockout = 3,
