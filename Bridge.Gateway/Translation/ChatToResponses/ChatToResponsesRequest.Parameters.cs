@@ -100,19 +100,20 @@ public static partial class ChatToResponsesRequest
 
         /// <summary>
         /// Reasoning deployments only (others refuse a <c>reasoning</c> object: the effort is named as dropped).
-        /// <c>none</c> asks for no reasoning, so no summary and no encrypted content either.
+        /// <c>none</c> asks for no reasoning, so no summary and no encrypted content either. True when the
+        /// encrypted reasoning is to be asked for (<see cref="WriteInclude"/>).
         /// </summary>
-        private void WriteReasoning(Utf8JsonWriter writer, string? effort)
+        private bool WriteReasoning(Utf8JsonWriter writer, string? effort)
         {
             if (effort is null || !Allowed("reasoning"))
             {
-                return;
+                return false;
             }
 
             if (!target.IsReasoningModel)
             {
                 Drop("reasoning_effort");
-                return;
+                return false;
             }
 
             writer.WriteStartObject("reasoning"u8);
@@ -124,14 +125,32 @@ public static partial class ChatToResponsesRequest
 
             writer.WriteEndObject();
             _written.Add("reasoning");
-            if (effort != "none" && Allowed("include"))
+            return effort != "none";
+        }
+
+        /// <summary>
+        /// With <c>store: false</c> the reasoning item comes back only when asked for (docs/translation.md 6);
+        /// log probabilities only come inside output_text parts when asked for.
+        /// </summary>
+        private void WriteInclude(Utf8JsonWriter writer, bool encryptedReasoning, bool outputLogprobs)
+        {
+            if ((!encryptedReasoning && !outputLogprobs) || !Allowed("include") || !_written.Add("include"))
             {
-                // With store: false the reasoning item comes back only when asked for (docs/translation.md 6).
-                writer.WriteStartArray("include"u8);
-                writer.WriteStringValue(ResponsesItemTypes.IncludeEncryptedReasoning);
-                writer.WriteEndArray();
-                _written.Add("include");
+                return;
             }
+
+            writer.WriteStartArray("include"u8);
+            if (encryptedReasoning)
+            {
+                writer.WriteStringValue(ResponsesItemTypes.IncludeEncryptedReasoning);
+            }
+
+            if (outputLogprobs)
+            {
+                writer.WriteStringValue(ResponsesItemTypes.IncludeOutputLogprobs);
+            }
+
+            writer.WriteEndArray();
         }
 
         private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
@@ -192,11 +211,13 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary>
-        /// Left out and named: the Responses API returns log probabilities inside output_text parts
-        /// (<c>include: message.output_text.logprobs</c>), which the response translators do not carry over.
+        /// <c>logprobs: true</c> asks for the log probabilities Responses returns inside output_text parts (the
+        /// response translators copy them into the chat <c>logprobs</c>, same entry shape); <c>top_logprobs</c> is
+        /// the same top-level field. Reasoning deployments refuse both: dropped and named. True when asked for.
         /// </summary>
-        private void ReadLogprobs(JsonElement logprobs, JsonElement topLogprobs)
+        private bool WriteLogprobs(Utf8JsonWriter writer, JsonElement logprobs, JsonElement topLogprobs)
         {
+            var wanted = false;
             if (!IsAbsent(logprobs))
             {
                 if (logprobs.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
@@ -204,21 +225,49 @@ public static partial class ChatToResponsesRequest
                     throw WrongType("logprobs", "a boolean");
                 }
 
-                if (logprobs.ValueKind == JsonValueKind.True)
-                {
-                    Drop("logprobs");
-                }
+                wanted = logprobs.ValueKind == JsonValueKind.True;
             }
 
             if (!IsAbsent(topLogprobs))
             {
-                if (topLogprobs.ValueKind != JsonValueKind.Number)
+                if (topLogprobs.ValueKind != JsonValueKind.Number || !topLogprobs.TryGetInt32(out var top))
                 {
                     throw WrongType("top_logprobs", "an integer");
                 }
 
-                Drop("top_logprobs");
+                if (!wanted)
+                {
+                    throw Invalid("top_logprobs", "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.");
+                }
+
+                if (top is < 0 or > 20)
+                {
+                    throw Invalid("top_logprobs", $"Invalid 'top_logprobs': expected a value between 0 and 20, but got {top} instead.");
+                }
             }
+
+            if (!wanted)
+            {
+                return false;
+            }
+
+            if (target.IsReasoningModel)
+            {
+                Drop("logprobs");
+                if (!IsAbsent(topLogprobs))
+                {
+                    Drop("top_logprobs");
+                }
+
+                return false;
+            }
+
+            if (!IsAbsent(topLogprobs))
+            {
+                Emit(writer, "top_logprobs", topLogprobs);
+            }
+
+            return true;
         }
 
         /// <summary>Chat's nested <c>{type: function, function: {...}}</c> -> Responses' flat function tool; custom tools likewise.</summary>

@@ -20,7 +20,9 @@ namespace Bridge.Gateway.Translation.ChatToResponses;
 /// <item>Always <c>store: false</c>; with a <c>reasoning_effort</c> (reasoning deployments only)
 /// <c>reasoning: {effort, summary: auto}</c> and the encrypted reasoning is asked for, as on the
 /// Anthropic path.</item>
-/// <item>Parameters Responses lacks (<c>stop</c>, <c>logprobs</c>, <c>seed</c>, penalties,
+/// <item><c>logprobs</c>/<c>top_logprobs</c> -> <c>include: message.output_text.logprobs</c> and
+/// <c>top_logprobs</c> (not for reasoning deployments, which refuse them: dropped and named there).</item>
+/// <item>Parameters Responses lacks (<c>stop</c>, <c>seed</c>, penalties,
 /// <c>logit_bias</c>...) are validated, left out and named in
 /// <see cref="ChatToResponsesRequestTranslation.DroppedParams"/>; <c>n</c> above 1 is a 400.</item>
 /// </list>
@@ -40,7 +42,7 @@ public static partial class ChatToResponsesRequest
     ];
 
     // What reasoning deployments reject (as on the Anthropic -> Responses path).
-    private static readonly string[] ReasoningRejectedParams = ["temperature", "top_p"];
+    private static readonly string[] ReasoningRejectedParams = ["temperature", "top_p", "top_logprobs"];
 
     // Keys a deployment's defaults may never set: the translator owns them, or they are Chat Completions names.
     private static readonly string[] ReservedKeys =
@@ -211,10 +213,11 @@ public static partial class ChatToResponsesRequest
             writer.WriteBoolean("store"u8, false);
             _written.Add("store");
 
-            WriteReasoning(writer, effort);
+            var encryptedReasoning = WriteReasoning(writer, effort);
             WriteSampling(writer, temperature, topP);
             ReadStop(stop);
-            ReadLogprobs(logprobs, topLogprobs);
+            var outputLogprobs = WriteLogprobs(writer, logprobs, topLogprobs);
+            WriteInclude(writer, encryptedReasoning, outputLogprobs);
             var hasTools = WriteTools(writer, tools);
             WriteToolChoice(writer, toolChoice, parallelToolCalls, hasTools);
             WriteText(writer, responseFormat, verbosity);

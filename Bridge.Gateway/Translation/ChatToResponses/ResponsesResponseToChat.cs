@@ -12,6 +12,7 @@ namespace Bridge.Gateway.Translation.ChatToResponses;
 /// <c>output_text</c> parts are concatenated into <c>content</c> (null when there are none), <c>refusal</c>
 /// parts into <c>refusal</c>, reasoning summaries into <c>reasoning_content</c> (as the Anthropic -> Chat
 /// translator writes thinking; omitted when there is none; the encrypted reasoning is not shown),
+/// output_text <c>logprobs</c> (when asked for) become <c>logprobs.content</c>,
 /// <c>function_call</c> items become <c>tool_calls</c> with the upstream's <c>call_id</c> as id (it comes back
 /// unchanged as <c>tool_call_id</c>), <c>custom_tool_call</c> items custom tool calls. Other items (the
 /// provider's own <c>web_search_call</c>...) ran upstream and are not shown. <c>finish_reason</c>:
@@ -88,7 +89,7 @@ public static class ResponsesResponseToChat
         var finishReason = FinishReasons.FromStopReason(
             ResponsesStopReasons.From(status, ResponsesToAnthropicResponse.IncompleteReason(response), toolCalls > 0, hasRefusal: false));
         writer.WriteString("finish_reason"u8, finishReason);
-        writer.WriteNull("logprobs"u8);
+        WriteLogprobs(writer, items);
         writer.WriteEndObject();
         writer.WriteEndArray();
         ChatUsage.Write(writer, usage);
@@ -178,6 +179,56 @@ public static class ResponsesResponseToChat
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// <c>logprobs: {content: [...], refusal: null}</c> from the output_text parts' <c>logprobs</c> (present when the
+    /// request asked for them; the entries have Chat's shape: token, logprob, bytes, top_logprobs), else null.
+    /// </summary>
+    private static void WriteLogprobs(Utf8JsonWriter writer, JsonElement items)
+    {
+        var found = false;
+        foreach (var item in items.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("type"u8, out var type)
+                || !type.ValueEquals(ResponsesItemTypes.Message)
+                || !item.TryGetProperty("content"u8, out var content) || content.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var part in content.EnumerateArray())
+            {
+                if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type"u8, out var t) || !t.ValueEquals(ResponsesItemTypes.OutputText)
+                    || !part.TryGetProperty("logprobs"u8, out var logprobs) || logprobs.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
+                foreach (var entry in logprobs.EnumerateArray())
+                {
+                    if (!found)
+                    {
+                        found = true;
+                        writer.WriteStartObject("logprobs"u8);
+                        writer.WriteStartArray("content"u8);
+                    }
+
+                    entry.WriteTo(writer);
+                }
+            }
+        }
+
+        if (found)
+        {
+            writer.WriteEndArray();
+            writer.WriteNull("refusal"u8);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("logprobs"u8);
+        }
     }
 
     /// <summary>Every reasoning item's summary, items and parts separated by a blank line.</summary>

@@ -18,7 +18,7 @@ namespace Bridge.Gateway.Translation.ChatToResponses;
 /// garbage (<see cref="UpstreamError"/>, <see cref="UpstreamErrorStatus"/>): call <see cref="WriteError"/> and
 /// end without <c>[DONE]</c>. An upstream that closes before a terminal event has broken off: <see cref="WriteError"/> too.</para>
 /// <para>Chunks: the first carries <c>delta.role: "assistant"</c> (at <c>response.created</c>);
-/// <c>output_text.delta</c> -> <c>delta.content</c>; <c>refusal.delta</c> -> <c>delta.refusal</c>;
+/// <c>output_text.delta</c> -> <c>delta.content</c> (its <c>logprobs</c>, when asked for, -> <c>logprobs.content</c>); <c>refusal.delta</c> -> <c>delta.refusal</c>;
 /// <c>reasoning_summary_text.delta</c> -> <c>delta.reasoning_content</c> (summary parts separated by a blank
 /// line); a <c>function_call</c> item added -> a <c>tool_calls</c> entry with its own <c>index</c> (counting
 /// tool calls only), the <c>call_id</c> as <c>id</c>, <c>type</c>, <c>function.name</c> and empty
@@ -234,11 +234,30 @@ public sealed class ResponsesStreamToChat
 
     private void OnTextDelta(JsonElement root, ReadOnlySpan<byte> field, IBufferWriter<byte> output)
     {
-        if (Delta(root) is { Length: > 0 } text)
+        if (Delta(root) is not { Length: > 0 } text)
         {
-            _streamed.Add(OutputIndex(root));
-            WriteDelta(field, text, output);
+            return;
         }
+
+        _streamed.Add(OutputIndex(root));
+        var w = BeginChunk(output);
+        w.WriteString(field, text);
+        w.WriteEndObject(); // delta
+        if (root.TryGetProperty("logprobs"u8, out var logprobs) && logprobs.ValueKind == JsonValueKind.Array && logprobs.GetArrayLength() > 0)
+        {
+            // Present when the request asked for them; the entries have Chat's shape.
+            w.WriteStartObject("logprobs"u8);
+            w.WritePropertyName("content"u8);
+            logprobs.WriteTo(w);
+            w.WriteNull("refusal"u8);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("logprobs"u8);
+        }
+
+        EndChoice(output, finishReason: null);
     }
 
     private void OnSummaryDelta(JsonElement root, IBufferWriter<byte> output)
@@ -426,6 +445,13 @@ public sealed class ResponsesStreamToChat
         var w = _writer!;
         w.WriteEndObject(); // delta
         w.WriteNull("logprobs"u8);
+        EndChoice(output, finishReason);
+    }
+
+    /// <summary>Ends the choice after its <c>logprobs</c>, then the chunk and the frame.</summary>
+    private void EndChoice(IBufferWriter<byte> output, string? finishReason)
+    {
+        var w = _writer!;
         if (finishReason is null)
         {
             w.WriteNull("finish_reason"u8);

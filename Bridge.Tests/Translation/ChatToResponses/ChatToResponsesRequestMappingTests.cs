@@ -161,14 +161,43 @@ public class ChatToResponsesRequestMappingTests
     public void Parameters_Responses_lacks_are_dropped_and_named()
     {
         var (result, body) = TranslateOk(Request(Hi, """
-            "stop":["END"],"logprobs":true,"top_logprobs":3,"seed":7,"frequency_penalty":0.5,"presence_penalty":0,"logit_bias":{"1":1}
+            "stop":["END"],"seed":7,"frequency_penalty":0.5,"presence_penalty":0,"logit_bias":{"1":1}
             """));
 
-        Assert.Equal(["seed", "frequency_penalty", "logit_bias", "stop", "logprobs", "top_logprobs"], result.DroppedParams);
-        foreach (var name in new[] { "stop", "logprobs", "top_logprobs", "seed", "frequency_penalty", "presence_penalty", "logit_bias" })
+        Assert.Equal(["seed", "frequency_penalty", "logit_bias", "stop"], result.DroppedParams);
+        foreach (var name in new[] { "stop", "seed", "frequency_penalty", "presence_penalty", "logit_bias" })
         {
             Assert.False(body.TryGetProperty(name, out _), name);
         }
+    }
+
+    [Fact]
+    public void Logprobs_ask_for_output_text_logprobs_and_top_logprobs_pass()
+    {
+        var (result, body) = TranslateOk(Request(Hi, "\"logprobs\":true,\"top_logprobs\":3"));
+
+        AssertJsonEqual("""["message.output_text.logprobs"]""", body.GetProperty("include"));
+        Assert.Equal(3, body.GetProperty("top_logprobs").GetInt32());
+        Assert.False(body.TryGetProperty("logprobs", out _));
+        Assert.Empty(result.DroppedParams);
+    }
+
+    [Fact]
+    public void Logprobs_for_a_reasoning_deployment_are_dropped_and_named_and_include_keeps_the_reasoning()
+    {
+        var (result, body) = TranslateOk(Request(Hi, "\"logprobs\":true,\"top_logprobs\":3,\"reasoning_effort\":\"low\""), Gpt5);
+
+        AssertJsonEqual("""["reasoning.encrypted_content"]""", body.GetProperty("include"));
+        Assert.False(body.TryGetProperty("top_logprobs", out _));
+        Assert.Equal(["logprobs", "top_logprobs"], result.DroppedParams);
+    }
+
+    [Fact]
+    public void Top_logprobs_without_logprobs_is_a_400()
+    {
+        var (_, param) = Fail(Request(Hi, "\"top_logprobs\":3"));
+
+        Assert.Equal("top_logprobs", param);
     }
 
     [Fact]

@@ -28,11 +28,11 @@ public class ChatToResponsesSdkTests
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         });
 
-    private static ChatToResponsesRequestTranslation TranslateRequest(RecordedRequest request, out JsonElement responsesBody)
+    private static ChatToResponsesRequestTranslation TranslateRequest(RecordedRequest request, out JsonElement responsesBody, Gateway.Translation.OpenAITarget? target = null)
     {
         using var document = JsonDocument.Parse(request.Body);
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ChatToResponsesRequest.Translate(document.RootElement, ChatToResponsesTestHelpers.Gpt5, buffer);
+        var result = ChatToResponsesRequest.Translate(document.RootElement, target ?? ChatToResponsesTestHelpers.Gpt5, buffer);
         Assert.True(result.Ok, result.ErrorMessage);
         responsesBody = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
         return result;
@@ -206,5 +206,35 @@ public class ChatToResponsesSdkTests
 
         Assert.Equal("In", text.ToString());
         Assert.Null(finish);
+    }
+
+    [Fact]
+    public async Task Sdk_reads_the_token_log_probabilities_it_asked_for()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        JsonElement sent = default;
+        upstream.Handler = async (context, request) =>
+        {
+            TranslateRequest(request, out sent, ChatToResponsesTestHelpers.Gpt4o);
+            var response = TranslationTestHelpers.Json("""
+                {"id":"resp_1","object":"response","status":"completed","error":null,"output":[
+                  {"id":"msg_1","type":"message","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hi","annotations":[],
+                   "logprobs":[{"token":"Hi","logprob":-0.25,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.25,"bytes":[72,105]},{"token":"Hey","logprob":-1.5,"bytes":[72,101,121]}]}]}]}],
+                 "usage":{"input_tokens":5,"output_tokens":1,"total_tokens":6}}
+                """);
+            var output = new ArrayBufferWriter<byte>();
+            Assert.True(ResponsesResponseToChat.Translate(response, "my-gpt", output).Ok);
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(output.WrittenMemory);
+        };
+
+        ChatCompletion completion = await Client(upstream).CompleteChatAsync(
+            [new UserChatMessage("hi")], new ChatCompletionOptions { IncludeLogProbabilities = true, TopLogProbabilityCount = 2 });
+
+        Assert.Equal("message.output_text.logprobs", sent.GetProperty("include")[0].GetString());
+        Assert.Equal(2, sent.GetProperty("top_logprobs").GetInt32());
+        var token = Assert.Single(completion.ContentTokenLogProbabilities);
+        Assert.Equal(("Hi", -0.25f), (token.Token, token.LogProbability));
+        Assert.Equal(["Hi", "Hey"], token.TopLogProbabilities.Select(t => t.Token));
     }
 }

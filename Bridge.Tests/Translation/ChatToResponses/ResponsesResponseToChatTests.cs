@@ -126,4 +126,29 @@ public class ResponsesResponseToChatTests
         Assert.Equal("Rate limit reached", result.ErrorMessage);
         Assert.Equal(429, result.ErrorStatus);
     }
+
+    [Fact]
+    public void Output_text_logprobs_become_choice_logprobs_content()
+    {
+        var (_, body) = Run(Response("""
+            [{"id":"msg_1","type":"message","role":"assistant","content":[
+              {"type":"output_text","text":"Hi","annotations":[],"logprobs":[{"token":"Hi","logprob":-0.01,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.01,"bytes":[72,105]}]}]},
+              {"type":"output_text","text":"!","annotations":[],"logprobs":[{"token":"!","logprob":-0.5,"bytes":[33],"top_logprobs":[]}]}]}]
+            """));
+
+        Assert.True(JsonElement.DeepEquals(
+            Json("""
+                {"content":[{"token":"Hi","logprob":-0.01,"bytes":[72,105],"top_logprobs":[{"token":"Hi","logprob":-0.01,"bytes":[72,105]}]},
+                            {"token":"!","logprob":-0.5,"bytes":[33],"top_logprobs":[]}],"refusal":null}
+                """),
+            body.GetProperty("choices")[0].GetProperty("logprobs")));
+    }
+
+    [Fact]
+    public void Without_logprobs_the_choice_logprobs_is_null()
+    {
+        var (_, body) = Run(ResponsesVendorExamples.ResponseObject);
+
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("choices")[0].GetProperty("logprobs").ValueKind);
+    }
 }

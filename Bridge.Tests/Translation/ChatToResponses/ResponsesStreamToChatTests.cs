@@ -201,4 +201,23 @@ public class ResponsesStreamToChatTests
         Assert.NotNull(run.Stream.UpstreamError);
         Assert.Equal(0, run.Output.WrittenCount);
     }
+
+    [Fact]
+    public void Text_delta_logprobs_ride_on_the_content_chunk()
+    {
+        var run = new Run();
+
+        Assert.True(run.Feed(
+            V.Created,
+            """{"type":"response.output_text.delta","item_id":"msg_123","output_index":0,"content_index":0,"delta":"In","logprobs":[{"token":"In","logprob":-0.2,"top_logprobs":[]}]}""",
+            V.TextDelta,
+            Completed()));
+
+        var chunks = run.Chunks();
+        Assert.True(JsonElement.DeepEquals(
+            Json("""{"content":[{"token":"In","logprob":-0.2,"top_logprobs":[]}],"refusal":null}"""),
+            chunks[1].GetProperty("choices")[0].GetProperty("logprobs")));
+        Assert.Equal(JsonValueKind.Null, chunks[2].GetProperty("choices")[0].GetProperty("logprobs").ValueKind);
+        Assert.Equal("In", chunks[1].GetProperty("choices")[0].GetProperty("delta").GetProperty("content").GetString());
+    }
 }
