@@ -23,4 +23,7 @@ public static class ResponsesItemTypes
 
     /// <summary>The <c>include</c> value that makes a stateless (<c>store: false</c>) response carry its reasoning.</summary>
     public const string IncludeEncryptedReasoning = "reasoning.encrypted_content";
+
+    /// <summary>The <c>include</c> value that makes output_text parts carry their token log probabilities.</summary>
+    public const string IncludeOutputLogprobs = "message.output_text.logprobs";
 }
