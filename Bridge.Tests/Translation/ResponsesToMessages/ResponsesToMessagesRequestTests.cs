@@ -46,7 +46,8 @@ public class ResponsesToMessagesRequestTests
         Assert.Equal(4096, body.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
         Assert.Equal(8192, body.GetProperty("max_tokens").GetInt32());
 
-        // Tools: 7 functions, apply_patch as a one-string tool, web_search (cached mode) and tool_search dropped.
+        // Tools: 7 functions, apply_patch as a one-string tool; tool_search and web_search in cached mode
+        // (external_web_access: false, no live fetches, which Anthropic's search cannot honour) dropped.
         var tools = body.GetProperty("tools").EnumerateArray().ToList();
         Assert.Equal(
             ["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "get_goal", "create_goal", "update_goal"],
@@ -70,13 +71,15 @@ public class ResponsesToMessagesRequestTests
     }
 
     [Fact]
-    public void Codex_tool_call_request_translates_like_the_text_one()
+    public void Codex_tool_call_request_with_live_web_search_gets_anthropics_search_tool()
     {
+        // This session ran with live web access (external_web_access: true): web search is Anthropic's server tool.
         var (result, body) = TranslateValid(Fixtures.CodexRequest("codex-tool-call"));
         Assert.Equal(1, body.GetProperty("messages").GetArrayLength());
         Assert.Equal(4, body.GetProperty("system").GetArrayLength());
-        Assert.Equal(8, body.GetProperty("tools").GetArrayLength());
-        Assert.True(result.Ok);
+        Assert.Equal(9, body.GetProperty("tools").GetArrayLength());
+        Assert.Equal("""{"type":"web_search_20250305","name":"web_search"}""", body.GetProperty("tools")[8].GetRawText());
+        Assert.Equal(["tool_search"], result.DroppedTools);
     }
 
     [Fact]
