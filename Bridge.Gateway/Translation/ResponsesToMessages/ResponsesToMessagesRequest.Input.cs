@@ -9,6 +9,7 @@ public static partial class ResponsesToMessagesRequest
     private enum Role
     {
         Skip,
+        Unknown,
         System,
         User,
         Assistant,
@@ -45,9 +46,12 @@ public static partial class ResponsesToMessagesRequest
                     return Role.User;
                 case "reasoning":
                     return ThinkingCarrier(item) is null ? Role.Skip : Role.Assistant;
-                default:
-                    // Hosted tool calls (web_search_call, ...), item_reference, compaction items: nothing Anthropic reads.
+                case "web_search_call" or "file_search_call" or "tool_search_call" or "tool_search_output" or "code_interpreter_call"
+                    or "image_generation_call" or "mcp_list_tools" or "mcp_call":
+                    // Records of hosted tools (a Responses deployment earlier in the conversation): the text after them carries their result.
                     return Role.Skip;
+                default:
+                    return Role.Unknown;
             }
         }
 
@@ -194,6 +198,13 @@ public static partial class ResponsesToMessagesRequest
                 }
 
                 roles[n] = RoleOf(item);
+                if (roles[n] == Role.Unknown)
+                {
+                    // item_reference (stored at OpenAI), local_shell_call, computer_call...: no Anthropic form, and
+                    // dropping a call would leave its output unpaired.
+                    throw Invalid($"input[{n}]", $"Invalid 'input[{n}]': item type '{TypeOf(item)}' is not supported for this deployment.");
+                }
+
                 items[n++] = item;
             }
 
@@ -202,7 +213,7 @@ public static partial class ResponsesToMessagesRequest
             while (start < n)
             {
                 var role = roles[start];
-                if (role is Role.Skip or Role.System)
+                if (role is Role.Skip or Role.System or Role.Unknown)
                 {
                     start++;
                     continue;

@@ -140,6 +140,27 @@ public static partial class ResponsesToMessagesRequest
                 }
             }
 
+            // The deployment's defaults (litellm_params) are in OpenAI Chat terms: each fills a field the client left
+            // out, as on the Chat -> Messages path; top_k is Anthropic's own and is written as is (without thinking).
+            var defaultEffort = default(JsonElement);
+            var defaultLimit = default(JsonElement);
+            foreach (var (key, value) in target.DefaultParams)
+            {
+                if (Dropped(key)) continue;
+                switch (key)
+                {
+                    case "temperature" when temperature.ValueKind == JsonValueKind.Undefined && topP.ValueKind == JsonValueKind.Undefined:
+                        temperature = value;
+                        break;
+                    case "top_p" when topP.ValueKind == JsonValueKind.Undefined && temperature.ValueKind == JsonValueKind.Undefined:
+                        topP = value;
+                        break;
+                    case "reasoning_effort" when reasoning.ValueKind == JsonValueKind.Undefined: defaultEffort = value; break;
+                    case "parallel_tool_calls" when parallelToolCalls.ValueKind == JsonValueKind.Undefined: parallelToolCalls = value; break;
+                    case "max_completion_tokens" when maxOutputTokens.ValueKind == JsonValueKind.Undefined: defaultLimit = value; break;
+                }
+            }
+
             if (model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
             {
                 throw model.ValueKind == JsonValueKind.Undefined
@@ -170,8 +191,10 @@ public static partial class ResponsesToMessagesRequest
                     : throw WrongType("previous_response_id", "a string");
             }
 
-            var requestedLimit = ReadLimit(maxOutputTokens);
-            var budget = ReadThinkingBudget(reasoning);
+            var requestedLimit = ReadLimit(maxOutputTokens, "max_output_tokens") ?? ReadLimit(defaultLimit, "max_completion_tokens");
+            var budget = defaultEffort.ValueKind == JsonValueKind.Undefined
+                ? ReadThinkingBudget(ReadEffort(reasoning), "reasoning.effort")
+                : ReadThinkingBudget(defaultEffort, "reasoning_effort");
 
             using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
             writer.WriteStartObject();
@@ -229,6 +252,12 @@ public static partial class ResponsesToMessagesRequest
                 writer.WriteBoolean("stream"u8, true);
             }
 
+            if (budget is null && target.DefaultParams.TryGetValue("top_k", out var topK) && Claim("top_k"))
+            {
+                writer.WritePropertyName("top_k"u8);
+                topK.WriteTo(writer);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
 
@@ -259,7 +288,7 @@ public static partial class ResponsesToMessagesRequest
         /// <summary>Writing an optional top-level key: not drop-listed and not yet written.</summary>
         private bool Claim(string key) => !Dropped(key) && _written.Add(key);
 
-        private static int? ReadLimit(JsonElement value)
+        private static int? ReadLimit(JsonElement value, string param)
         {
             if (IsAbsent(value))
             {
@@ -268,23 +297,22 @@ public static partial class ResponsesToMessagesRequest
 
             if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var limit))
             {
-                throw WrongType("max_output_tokens", "an integer");
+                throw WrongType(param, "an integer");
             }
 
             if (limit < 1)
             {
-                throw Invalid("max_output_tokens", "Invalid 'max_output_tokens': integer below minimum value 1.");
+                throw Invalid(param, $"Invalid '{param}': integer below minimum value 1.");
             }
 
             return limit;
         }
 
-        /// <summary><c>reasoning.effort</c> -> budget, as <see cref="ChatRequestToMessages"/> maps <c>reasoning_effort</c>.</summary>
-        private static int? ReadThinkingBudget(JsonElement reasoning)
+        private static JsonElement ReadEffort(JsonElement reasoning)
         {
             if (IsAbsent(reasoning))
             {
-                return null;
+                return default;
             }
 
             if (reasoning.ValueKind != JsonValueKind.Object)
@@ -292,14 +320,21 @@ public static partial class ResponsesToMessagesRequest
                 throw WrongType("reasoning", "an object");
             }
 
-            if (!reasoning.TryGetProperty("effort"u8, out var effort) || IsAbsent(effort))
+            // reasoning.summary alone asks for nothing Anthropic has.
+            return reasoning.TryGetProperty("effort"u8, out var effort) ? effort : default;
+        }
+
+        /// <summary>An effort -> budget, as <see cref="ChatRequestToMessages"/> maps <c>reasoning_effort</c>.</summary>
+        private static int? ReadThinkingBudget(JsonElement effort, string param)
+        {
+            if (IsAbsent(effort))
             {
-                return null; // reasoning.summary alone asks for nothing Anthropic has.
+                return null;
             }
 
             if (effort.ValueKind != JsonValueKind.String)
             {
-                throw WrongType("reasoning.effort", "a string");
+                throw WrongType(param, "a string");
             }
 
             return effort.GetString() switch
@@ -310,8 +345,8 @@ public static partial class ResponsesToMessagesRequest
                 "high" => 16384,
                 "xhigh" => 32768,
                 var other => throw Invalid(
-                    "reasoning.effort",
-                    $"Invalid value for 'reasoning.effort': '{other}'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high' and 'xhigh'."),
+                    param,
+                    $"Invalid value for '{param}': '{other}'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high' and 'xhigh'."),
             };
         }
     }

@@ -225,6 +225,44 @@ public class ResponsesToMessagesRequestTests
     }
 
     [Fact]
+    public void Deployment_defaults_fill_what_the_client_left_out()
+    {
+        var target = Claude with
+        {
+            DefaultParams = new Dictionary<string, JsonElement>
+            {
+                ["reasoning_effort"] = TranslationTestHelpers.Json("\"low\""),
+                ["max_completion_tokens"] = TranslationTestHelpers.Json("3000"),
+                ["top_k"] = TranslationTestHelpers.Json("5"),
+            },
+        };
+
+        var (_, body) = TranslateValid("""{"model":"m","input":"x"}""", target);
+        Assert.Equal(1024, body.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.Equal(3000, body.GetProperty("max_tokens").GetInt32());
+        Assert.False(Has(body, "top_k"));
+
+        // The client's own choices win; top_k goes out once thinking is off.
+        (_, body) = TranslateValid("""{"model":"m","input":"x","reasoning":{"effort":"none"},"max_output_tokens":100}""", target);
+        Assert.False(Has(body, "thinking"));
+        Assert.Equal(100, body.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(5, body.GetProperty("top_k").GetInt32());
+    }
+
+    [Fact]
+    public void Hosted_tool_records_are_dropped_and_items_without_an_anthropic_form_refused()
+    {
+        var (_, body) = TranslateValid("""
+            {"model":"m","input":[{"role":"user","content":"find it"},{"type":"web_search_call","id":"ws_1","status":"completed"},
+              {"role":"assistant","content":[{"type":"output_text","text":"Found."}]}]}
+            """);
+        Assert.Equal(["user", "assistant"], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+
+        Assert.Equal("input[1]", Error("""{"model":"m","input":[{"role":"user","content":"x"},{"type":"item_reference","id":"msg_1"}]}""").ErrorParam);
+        Assert.Equal("input[0]", Error("""{"model":"m","input":[{"type":"local_shell_call","call_id":"c","action":{}}]}""").ErrorParam);
+    }
+
+    [Fact]
     public void Invalid_and_unsupported_requests_are_refused_with_the_param()
     {
         Assert.Equal("input", Error("""{"model":"m"}""").ErrorParam);
