@@ -338,22 +338,16 @@ public static partial class ResponsesToMessagesRequest
             return blocks;
         }
 
-        /// <summary>Thinking blocks first (Anthropic requires them before text and tool use), then text and tool calls in order.</summary>
+        /// <summary>
+        /// Blocks in item order: Codex keeps the items of an answer in the order the stream gave them, which is
+        /// Anthropic's block order (thinking first, interleaved thinking between tool calls), and Anthropic wants
+        /// its blocks back as they were.
+        /// </summary>
         private int WriteAssistantTurn(Utf8JsonWriter writer, JsonElement[] items, Role[] roles, int start, int end)
         {
             var blocks = 0;
             var thinking = false;
             var toolUse = false;
-            for (var i = start; i < end; i++)
-            {
-                if (roles[i] == Role.Assistant && TypeOf(items[i]) == "reasoning")
-                {
-                    WriteThinking(writer, items[i], ThinkingCarrier(items[i])!);
-                    thinking = true;
-                    blocks++;
-                }
-            }
-
             for (var i = start; i < end; i++)
             {
                 if (roles[i] != Role.Assistant)
@@ -365,6 +359,11 @@ public static partial class ResponsesToMessagesRequest
                 var path = $"input[{i}]";
                 switch (TypeOf(item))
                 {
+                    case "reasoning":
+                        WriteThinking(writer, item, ThinkingCarrier(item)!);
+                        thinking = true;
+                        blocks++;
+                        break;
                     case "message":
                         blocks += WriteMessageContent(writer, item, path);
                         break;

@@ -13,7 +13,7 @@ namespace Bridge.Gateway.Translation.ResponsesToMessages;
 /// blocks in request order (Anthropic has no system turn).</item>
 /// <item>Other items form alternating turns: user messages and tool outputs one user turn (tool results
 /// first, as Anthropic requires), assistant messages, tool calls and Bridge's own reasoning items one
-/// assistant turn (thinking blocks first). <c>call_id</c> becomes <c>tool_use.id</c> through
+/// assistant turn (blocks in item order, which is the order Anthropic sent them in). <c>call_id</c> becomes <c>tool_use.id</c> through
 /// <see cref="ToolCallIds.ToAnthropic"/>, the same way for the call and its output.</item>
 /// <item><c>custom</c> (free-form) tools become tools with one string property <c>input</c>
 /// (<see cref="CustomToolInput"/>); <c>web_search</c> becomes Anthropic's server web search tool; other

@@ -445,10 +445,11 @@ internal static partial class AnthropicMessagesRequestValidator
 
                     break;
                 case "thinking" or "redacted_thinking":
-                    // Anthropic: thinking blocks open the assistant turn, and go back with their signature (or data) unchanged.
-                    if (i - 1 != thinkingBlocks++)
+                    // Anthropic: a turn with thinking opens with it (interleaved thinking may follow tool calls),
+                    // and the blocks go back with their signature (or data) unchanged.
+                    if (thinkingBlocks++ == 0 && i != 1)
                     {
-                        errors.Add($"{blockPath}: thinking blocks must come before other content");
+                        errors.Add($"{blockPath}: a turn with thinking must open with a thinking block");
                     }
 
                     var (key, keys) = type == "thinking" ? ("signature", new[] { "type", "thinking", "signature" }) : ("data", new[] { "type", "data" });

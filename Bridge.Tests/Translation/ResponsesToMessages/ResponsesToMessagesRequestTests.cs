@@ -137,6 +137,27 @@ public class ResponsesToMessagesRequestTests
     }
 
     [Fact]
+    public void Interleaved_thinking_goes_back_in_the_order_anthropic_sent_it()
+    {
+        var (_, body) = TranslateValid($$"""
+            {"model":"m","input":[
+              {"role":"user","content":"go"},
+              {"type":"reasoning","summary":[{"type":"summary_text","text":"A"}],"encrypted_content":"{{AnthropicThinkingItem.ThinkingPrefix}}S1"},
+              {"type":"function_call","call_id":"toolu_1","name":"f","arguments":"{}"},
+              {"type":"reasoning","summary":[{"type":"summary_text","text":"B"}],"encrypted_content":"{{AnthropicThinkingItem.ThinkingPrefix}}S2"},
+              {"type":"function_call","call_id":"toolu_2","name":"f","arguments":"{}"},
+              {"type":"function_call_output","call_id":"toolu_1","output":"1"},
+              {"type":"function_call_output","call_id":"toolu_2","output":"2"}],
+             "tools":[{"type":"function","name":"f"}]}
+            """);
+
+        Assert.Equal(
+            ["thinking:S1", "tool_use:toolu_1", "thinking:S2", "tool_use:toolu_2"],
+            body.GetProperty("messages")[1].GetProperty("content").EnumerateArray()
+                .Select(b => b.GetProperty("type").GetString() + ":" + (b.TryGetProperty("signature", out var sig) ? sig : b.GetProperty("id")).GetString()));
+    }
+
+    [Fact]
     public void Instructions_and_system_items_form_the_system_prompt_and_do_not_split_turns()
     {
         var (_, body) = TranslateValid("""
