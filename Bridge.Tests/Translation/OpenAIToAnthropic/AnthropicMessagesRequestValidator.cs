@@ -406,6 +406,7 @@ internal static partial class AnthropicMessagesRequestValidator
     private static HashSet<string> CheckAssistantContent(JsonElement content, string path, List<string> errors)
     {
         var toolUses = new HashSet<string>();
+        var thinkingBlocks = 0;
         var i = 0;
         foreach (var block in content.EnumerateArray())
         {
@@ -443,6 +444,31 @@ internal static partial class AnthropicMessagesRequestValidator
                     }
 
                     break;
+                case "thinking" or "redacted_thinking":
+                    // Anthropic: a turn with thinking opens with it (interleaved thinking may follow tool calls),
+                    // and the blocks go back with their signature (or data) unchanged.
+                    if (thinkingBlocks++ == 0 && i != 1)
+                    {
+                        errors.Add($"{blockPath}: a turn with thinking must open with a thinking block");
+                    }
+
+                    var (key, keys) = type == "thinking" ? ("signature", new[] { "type", "thinking", "signature" }) : ("data", new[] { "type", "data" });
+                    if (block.TryGetProperty(key, out var opaque) ? opaque.GetString() is not { Length: > 0 } : true)
+                    {
+                        errors.Add($"{blockPath}.{key}: must be a non-empty string");
+                    }
+
+                    if (type == "thinking" && (!block.TryGetProperty("thinking", out var text) || text.ValueKind != JsonValueKind.String))
+                    {
+                        errors.Add($"{blockPath}.thinking: must be a string");
+                    }
+
+                    if (block.EnumerateObject().Any(p => Array.IndexOf(keys, p.Name) < 0))
+                    {
+                        errors.Add($"{blockPath}: unknown {type} key");
+                    }
+
+                    break;
                 default:
                     errors.Add($"{blockPath}: block type '{type}' not expected in a translated assistant turn");
                     break;
@@ -470,6 +496,23 @@ internal static partial class AnthropicMessagesRequestValidator
         foreach (var tool in tools.EnumerateArray())
         {
             var path = $"tools[{i++}]";
+            if (tool.TryGetProperty("type", out var serverType) && serverType.GetString() is { } st && st != "custom")
+            {
+                // Server tools: Anthropic's web search is the only one translators write.
+                if (st != "web_search_20250305" || tool.GetProperty("name").GetString() != "web_search")
+                {
+                    errors.Add($"{path}: unknown server tool '{st}'");
+                }
+
+                if (tool.EnumerateObject().Any(p => p.Name is not ("type" or "name" or "max_uses" or "allowed_domains" or "blocked_domains" or "user_location" or "cache_control")))
+                {
+                    errors.Add($"{path}: unknown web search tool key");
+                }
+
+                names.Add("web_search");
+                continue;
+            }
+
             foreach (var property in tool.EnumerateObject())
             {
                 if (property.Name is not ("name" or "description" or "input_schema" or "cache_control" or "strict" or "type"))
