@@ -320,13 +320,18 @@ public static class ConfigLoader
             SupportsReasoning = Bool(infoNode, "supports_reasoning", $"{path}.model_info"),
         };
         var id = infoNode is not null && Child(infoNode, "id") is { } idNode ? Scalar(idNode, $"{path}.model_info.id") : $"{modelName}#{index}";
+        var (api, apiReason, calledModel) = UpstreamApiChoice.Choose(provider, upstreamModel,
+            infoNode is not null && Child(infoNode, "mode") is { } modeNode ? Scalar(modeNode, $"{path}.model_info.mode") : null,
+            infoNode is not null && Child(infoNode, "base_model") is { } baseNode ? Scalar(baseNode, $"{path}.model_info.base_model") : null);
 
         return new ModelDeployment
         {
             Id = id,
             ModelName = modelName,
             Provider = provider,
-            UpstreamModel = upstreamModel,
+            UpstreamModel = calledModel,
+            Api = api,
+            ApiReason = apiReason,
             ConfiguredModel = model,
             ApiBase = apiBase,
             ApiVersion = apiVersion,

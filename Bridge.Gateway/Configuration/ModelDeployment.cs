@@ -12,6 +12,9 @@ public sealed class ModelDeployment
     public required ProviderKind Provider { get; init; }
     /// <summary>The provider-side model or deployment name (the part after the prefix).</summary>
     public required string UpstreamModel { get; init; }
+    /// <summary>The API the deployment is called with (<see cref="UpstreamApiChoice"/>), and why.</summary>
+    public UpstreamApi Api { get; init; }
+    public string ApiReason { get; init; } = "default";
     /// <summary>The <c>litellm_params.model</c> string as written, for logs.</summary>
     public required string ConfiguredModel { get; init; }
     public string? ApiBase { get; init; }
