@@ -52,7 +52,7 @@ internal sealed class MessagesNativeStream : IStreamTranslator
         AnthropicSse.WriteFrameEnd(output);
     }
 
-    public void WritePing(IBufferWriter<byte> output) => output.Write("event: ping\ndata: {\"type\": \"ping\"}\n\n"u8);
+    public void WritePing(IBufferWriter<byte> output) => output.Write("event: ping\ndata: {\"type\":\"ping\"}\n\n"u8);
 
     public int? ErrorStatus { get; private set; }
     public string? ErrorMessage { get; private set; }
