@@ -37,9 +37,26 @@ internal sealed class MessagesNativeStream : IStreamTranslator
             _ready = true;
         }
         _scanner.FeedEvent(data);
-        AnthropicSse.WriteEvent(output, eventType, data);
+        var prefix = FramePrefix(eventType);
+        if (prefix.IsEmpty) AnthropicSse.WriteFrameStart(output, eventType);
+        else output.Write(prefix);
+        output.Write(data);
+        AnthropicSse.WriteFrameEnd(output);
         return StreamStep.Continue;
     }
+
+    /// <summary>The frame start of Anthropic's own event types, pre-encoded: no per-event encoding on the hot path.</summary>
+    private static ReadOnlySpan<byte> FramePrefix(string eventType) => eventType switch
+    {
+        "content_block_delta" => "event: content_block_delta\ndata: "u8,
+        "content_block_start" => "event: content_block_start\ndata: "u8,
+        "content_block_stop" => "event: content_block_stop\ndata: "u8,
+        "message_start" => "event: message_start\ndata: "u8,
+        "message_delta" => "event: message_delta\ndata: "u8,
+        "message_stop" => "event: message_stop\ndata: "u8,
+        "ping" => "event: ping\ndata: "u8,
+        _ => default,
+    };
 
     public bool ReadyToCommit => _ready;
 

@@ -88,7 +88,8 @@ public sealed class AttemptRelay(
             {
                 span?.SetStatus(ActivityStatusCode.Error, kind.ToString());
                 span?.SetTag("error.type", kind.ToString());
-                span?.SetTag("bridge.retry_reason", kind.ToString());
+                // Only a failure before the first byte may be retried; one after it just ended the stream.
+                if (!result.Committed) span?.SetTag("bridge.retry_reason", kind.ToString());
             }
             var succeeded = result.Committed && result.Failure is null;
             var elapsed = time.GetElapsedTime(sentAt).TotalMilliseconds;
