@@ -3,6 +3,7 @@ using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Pipeline;
+using Bridge.Gateway.Relay;
 using Bridge.Gateway.Tokens;
 using Bridge.Gateway.Upstream;
 
@@ -22,7 +23,7 @@ public static class CountTokensEndpoint
     }
 
     private static async Task HandleAsync(
-        HttpContext context, GatewayOptions options, ModelCatalog catalog, ExchangeCatalog exchanges, UpstreamCaller caller, ILoggerFactory loggers)
+        HttpContext context, GatewayOptions options, ModelCatalog catalog, PairTable exchanges, UpstreamCaller caller, AttemptRelay relay, TimeProvider time, ILoggerFactory loggers)
     {
         using var inbound = await InboundRequest.ReadAsync(context, options);
         if (inbound is null) return;
@@ -42,13 +43,14 @@ public static class CountTokensEndpoint
         {
             using var call = exchanges.MessagesNative.Prepare(context, inbound, deployment, "/count_tokens");
             using var request = call.CreateRequest(context, call.Body);
+            var sentAt = time.GetTimestamp();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
             using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
             if (outcome.Succeeded)
             {
-                var relay = await call.WriteResponseAsync(context, outcome.Response!, new StreamTimings(options.StreamPingInterval, null, TimeSpan.FromSeconds(10)), timeout.Token);
-                if (relay.Committed || context.RequestAborted.IsCancellationRequested) return;
+                var relayed = await relay.RelayAsync(context, call, outcome.Response!, new StreamTimings(options.StreamPingInterval, null, TimeSpan.FromSeconds(10)), sentAt, timeout.Token);
+                if (relayed.Committed || context.RequestAborted.IsCancellationRequested) return;
             }
             if (context.RequestAborted.IsCancellationRequested) return;
             loggers.CreateLogger(typeof(CountTokensEndpoint)).LogInformation(

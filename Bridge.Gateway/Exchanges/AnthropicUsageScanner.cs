@@ -11,7 +11,6 @@ namespace Bridge.Gateway.Exchanges;
 /// </summary>
 internal sealed class AnthropicUsageScanner
 {
-    private readonly List<byte> _partialLine = [];
     private AnthropicUsage _usage;
     private bool _seen;
 
@@ -28,42 +27,16 @@ internal sealed class AnthropicUsageScanner
     /// <summary>The message's <c>stop_reason</c>, once the upstream has said it.</summary>
     public string? StopReason { get; private set; }
 
-    /// <summary>Feeds relayed SSE bytes; lines may be split across calls.</summary>
-    public void FeedSse(ReadOnlySpan<byte> bytes)
+    /// <summary>Feeds the data of one relayed event; only events that mention usage are parsed.</summary>
+    public void FeedEvent(ReadOnlySpan<byte> data)
     {
-        while (!bytes.IsEmpty)
-        {
-            var newline = bytes.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                _partialLine.AddRange(bytes);
-                return;
-            }
-            var line = bytes[..newline];
-            if (_partialLine.Count > 0)
-            {
-                _partialLine.AddRange(line);
-                OnLine(_partialLine.ToArray());
-                _partialLine.Clear();
-            }
-            else
-            {
-                OnLine(line);
-            }
-            bytes = bytes[(newline + 1)..];
-        }
-    }
-
-    /// <summary>Reads usage from a complete non-streamed message body.</summary>
-    public void FeedMessage(ReadOnlySpan<byte> json) => ReadUsage(json, isEvent: false);
-
-    private void OnLine(ReadOnlySpan<byte> line)
-    {
-        if (!line.StartsWith("data:"u8)) return;
         DataEvents++;
-        if (line.IndexOf("\"usage\""u8) < 0) return;
-        ReadUsage(line[5..].TrimStart((byte)' '), isEvent: true);
+        if (data.IndexOf("\"usage\""u8) < 0) return;
+        ReadUsage(data, isEvent: true);
     }
+
+    /// <summary>Reads usage and the stop reason from a complete non-streamed message.</summary>
+    public void FeedMessage(JsonElement message) => Read(message, isEvent: false);
 
     private void ReadUsage(ReadOnlySpan<byte> json, bool isEvent)
     {
@@ -71,26 +44,30 @@ internal sealed class AnthropicUsageScanner
         {
             var reader = new Utf8JsonReader(json);
             using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            var start = false;
-            if (isEvent && root.TryGetProperty("message"u8, out var message))
-            {
-                root = message; // message_start
-                start = true;
-            }
-            if (root.ValueKind != JsonValueKind.Object) return;
-            var stopHolder = isEvent && root.TryGetProperty("delta"u8, out var delta) && delta.ValueKind == JsonValueKind.Object ? delta : root; // message_delta
-            if (stopHolder.TryGetProperty("stop_reason"u8, out var stop) && stop.ValueKind == JsonValueKind.String) StopReason = stop.GetString();
-            if (root.TryGetProperty("usage"u8, out var usage))
-            {
-                _usage.Update(usage);
-                _seen = true;
-                FinalUsageSeen |= !start;
-            }
+            Read(document.RootElement, isEvent);
         }
         catch (JsonException)
         {
             // Relayed as it is; usage stays as it was.
+        }
+    }
+
+    private void Read(JsonElement root, bool isEvent)
+    {
+        var start = false;
+        if (isEvent && root.TryGetProperty("message"u8, out var message))
+        {
+            root = message; // message_start
+            start = true;
+        }
+        if (root.ValueKind != JsonValueKind.Object) return;
+        var stopHolder = isEvent && root.TryGetProperty("delta"u8, out var delta) && delta.ValueKind == JsonValueKind.Object ? delta : root; // message_delta
+        if (stopHolder.TryGetProperty("stop_reason"u8, out var stop) && stop.ValueKind == JsonValueKind.String) StopReason = stop.GetString();
+        if (root.TryGetProperty("usage"u8, out var usage))
+        {
+            _usage.Update(usage);
+            _seen = true;
+            FinalUsageSeen |= !start;
         }
     }
 }

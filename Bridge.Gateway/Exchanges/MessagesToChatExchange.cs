@@ -1,22 +1,18 @@
-using System.Buffers;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Pipeline;
-using Bridge.Gateway.Routing;
-using Bridge.Gateway.Translation;
+using Bridge.Gateway.Relay;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using Bridge.Gateway.Upstream;
-using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>Anthropic Messages client -> OpenAI Chat Completions upstream (Azure, OpenAI, Ollama, echo).</summary>
-public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider time, ILogger<MessagesToChatExchange> logger) : IExchange
+public sealed class MessagesToChatExchange(OpenAITargets targets, ILogger<MessagesToChatExchange> logger) : IExchange
 {
     /// <summary>The response header naming the Anthropic server tools left out of the upstream request.</summary>
     public const string DroppedToolsHeader = "x-bridge-dropped-tools";
@@ -28,7 +24,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
         var translation = AnthropicToOpenAIRequest.Translate(request.Root, targets.For(deployment), output);
         if (translation.DroppedTools.Count > 0) ReportDroppedTools(deployment, translation.DroppedTools);
-        return new Call(deployment, translation, output, time, logger);
+        return new Call(deployment, translation, output);
     }
 
     /// <summary>
@@ -53,8 +49,8 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
     {
         private readonly RequestTranslation _translation;
 
-        public Call(ModelDeployment deployment, RequestTranslation translation, PooledBufferWriter output, TimeProvider time, ILogger logger)
-            : base(deployment, output, time, logger)
+        public Call(ModelDeployment deployment, RequestTranslation translation, PooledBufferWriter output)
+            : base(deployment, output)
         {
             _translation = translation;
             Ok = translation.Ok;
@@ -65,7 +61,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
 
         public override string UpstreamProtocol => "openai";
 
-        private void NameDroppedTools(HttpResponse response)
+        public override void OnCommit(HttpResponse response)
         {
             if (_translation.DroppedTools.Count == 0) return;
             // Client-chosen names (each already cut to a short length by the translator, the list bounded): visible ASCII only.
@@ -79,147 +75,10 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, TimeProvider t
             return request;
         }
 
-        public override Task<RelayResult> WriteResponseAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct) =>
-            Stream ? StreamAsync(context, response, timings, ct) : RespondAsync(context, response, ct);
+        public override IResponseTranslator CreateResponseTranslator() =>
+            new MessagesToChatResponse(RequestedModel, _translation.ToolNames, _translation.StopSequences);
 
-        private async Task<RelayResult> RespondAsync(HttpContext context, HttpResponseMessage response, CancellationToken ct)
-        {
-            JsonDocument upstream;
-            try
-            {
-                await using var stream = await response.Content.ReadAsStreamAsync(ct);
-                upstream = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
-            }
-            catch (JsonException)
-            {
-                return RelayResult.NotSent(FailureKind.ServerError, 502, $"{Deployment.Id}: upstream returned a body that is not JSON.");
-            }
-            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-            {
-                return RelayResult.NotSent(FailureKind.Timeout, 504, $"{Deployment.Id}: upstream response timed out.");
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                return RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream connection failed: {UpstreamFailureText.Of(ex)}");
-            }
-
-            using (upstream)
-            {
-                using var output = new PooledBufferWriter(8 * 1024);
-                var translated = OpenAIToAnthropicResponse.Translate(upstream.RootElement, RequestedModel, _translation.ToolNames, _translation.StopSequences, output);
-                if (!translated.Ok)
-                {
-                    return RelayResult.ErrorInside200(translated.ErrorStatus, $"{Deployment.Id}: {translated.ErrorMessage}");
-                }
-                Usage = new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens);
-                FinishReason = translated.StopReason;
-                MarkFirstByte();
-                context.Response.StatusCode = 200;
-                NameDroppedTools(context.Response);
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength = output.WrittenCount;
-                await context.Response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
-                return RelayResult.Sent;
-            }
-        }
-
-        private async Task<RelayResult> StreamAsync(HttpContext context, HttpResponseMessage response, StreamTimings timings, CancellationToken ct)
-        {
-            var writer = context.Response.BodyWriter;
-            var translator = new OpenAIToAnthropicStream(RequestedModel, _translation.ToolNames, _translation.StopSequences, 0);
-            // The first chunk is translated into a side buffer: if the upstream fails on it, nothing was sent and
-            // the request can still go to another deployment.
-            using var firstOutput = new PooledBufferWriter(1024);
-            IBufferWriter<byte> output = firstOutput;
-            var committed = false;
-            string? firstChunkError = null;
-            using var _ = new UsageOnExit(() =>
-            {
-                Usage = translator.UsageReported ? new TokenUsage(translator.InputTokens, translator.OutputTokens, translator.CachedTokens) : null;
-                FinishReason = translator.StopReason;
-            });
-
-            void Commit()
-            {
-                committed = true;
-                MarkFirstByte();
-                NameDroppedTools(context.Response);
-                SseResponse.Begin(context.Response);
-                writer.Write(firstOutput.WrittenSpan);
-                output = writer;
-            }
-
-            UpstreamStreamPump.PumpEnd end;
-            try
-            {
-                await using var upstream = await response.Content.ReadAsStreamAsync(ct);
-                end = await UpstreamStreamPump.RunAsync(
-                    upstream,
-                    (_, data) =>
-                    {
-                        ChunksRelayed++;
-                        if (!translator.Started) translator.WriteStart(output);
-                        if (translator.OnChunk(data, output))
-                        {
-                            if (!committed) Commit();
-                            return UpstreamStreamPump.ItemResult.Continue;
-                        }
-                        if (!committed)
-                        {
-                            firstChunkError = translator.UpstreamError;
-                            return UpstreamStreamPump.ItemResult.Done;
-                        }
-                        // The upstream sent an error object (or garbage) inside the stream.
-                        translator.WriteError("api_error", $"{Deployment.Id}: {translator.UpstreamError}", output);
-                        return UpstreamStreamPump.ItemResult.Done;
-                    },
-                    FlushOnceCommitted(writer, ct),
-                    async () =>
-                    {
-                        if (!committed) return;
-                        translator.WritePing(writer);
-                        await writer.FlushAsync(ct);
-                    },
-                    timings,
-                    Time,
-                    ct);
-            }
-            catch (Exception ex) when (!committed && IsUpstreamFailure(ex) && !context.RequestAborted.IsCancellationRequested)
-            {
-                return FailedBeforeFirstByte(ex);
-            }
-            catch (Exception ex) when (ex is StreamTimeoutException or HttpRequestException or IOException
-                                       || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
-            {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, ex.Message);
-                translator.WriteError(ex is StreamTimeoutException or OperationCanceledException ? "timeout_error" : "api_error",
-                    $"{Deployment.Id}: upstream stream broke: {UpstreamFailureText.Of(ex)}", writer);
-                await writer.FlushAsync(CancellationToken.None);
-                return RelayResult.Sent;
-            }
-
-            if (!committed)
-            {
-                return firstChunkError is not null
-                    ? RelayResult.ErrorInside200(translator.UpstreamErrorStatus, $"{Deployment.Id}: {firstChunkError}")
-                    : RelayResult.NotSent(FailureKind.Connection, 502, $"{Deployment.Id}: upstream stream ended before any content.");
-            }
-            if (translator.Completed)
-            {
-                // Already ended by an in-stream upstream error.
-            }
-            else if (end == UpstreamStreamPump.PumpEnd.EndOfStream && translator.FinishReason is null)
-            {
-                GatewayLog.UpstreamStreamBroken(Logger, Deployment.Id, "ended before a finish_reason");
-                translator.WriteError("api_error", $"{Deployment.Id}: upstream stream ended before the response was complete.", writer);
-            }
-            else
-            {
-                translator.WriteEnd(writer);
-            }
-            await writer.FlushAsync(ct);
-            return RelayResult.Sent;
-        }
-
+        public override IStreamTranslator CreateStreamTranslator() =>
+            new MessagesToChatStream(RequestedModel, _translation.ToolNames, _translation.StopSequences);
     }
 }

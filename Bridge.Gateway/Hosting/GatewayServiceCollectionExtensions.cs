@@ -8,6 +8,7 @@ using Bridge.Gateway.Hooks;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Routing;
+using Bridge.Gateway.Relay;
 using Bridge.Gateway.Upstream;
 
 namespace Bridge.Gateway.Hosting;
@@ -75,7 +76,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<MessagesNativeExchange>();
         services.AddSingleton<ChatPassthroughExchange>();
         services.AddSingleton<ChatToMessagesExchange>();
-        services.AddSingleton<ExchangeCatalog>();
+        services.AddSingleton<PairTable>();
+        services.AddSingleton<AttemptRelay>();
         services.AddSingleton<ProxyPipeline>();
         return builder;
     }

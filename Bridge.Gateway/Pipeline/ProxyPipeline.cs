@@ -8,6 +8,7 @@ using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Hooks;
 using Bridge.Gateway.Limits;
 using Bridge.Gateway.Models;
+using Bridge.Gateway.Relay;
 using Bridge.Gateway.Routing;
 using Bridge.Gateway.Upstream;
 using Bridge.Gateway.Usage;
@@ -25,9 +26,9 @@ public sealed class ProxyPipeline(
     ModelCatalog catalog,
     DeploymentRouter router,
     DeploymentStateStore state,
-    ExchangeCatalog exchanges,
+    PairTable pairs,
     HookRegistry hooks,
-    UpstreamCaller caller,
+    AttemptRelay relay,
     KeyLimiter limiter,
     UsageWriter usage,
     TimeProvider time,
@@ -94,7 +95,7 @@ public sealed class ProxyPipeline(
             long tokens = 0, cost = 0;
             try
             {
-                (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Call, inbound, admission!, started);
+                (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Outcome, attempt.Call?.Stream ?? false, inbound, admission!, started);
             }
             finally
             {
@@ -113,6 +114,8 @@ public sealed class ProxyPipeline(
     {
         public ModelDeployment? Deployment;
         public PreparedCall? Call;
+        /// <summary>How the last attempt ended.</summary>
+        public AttemptOutcome Outcome;
         public int Count;
         public long Started;
         /// <summary>Time spent waiting for upstream response headers, over all attempts.</summary>
@@ -200,12 +203,13 @@ public sealed class ProxyPipeline(
 
                 attempt.Call?.Dispose();
                 attempt.Call = null;
+                attempt.Outcome = default;
                 attempt.Deployment = deployment;
                 attempt.Count++;
                 PreparedCall call;
                 using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
                 {
-                    call = attempt.Call = exchanges.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
+                    call = attempt.Call = pairs.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
                 }
                 if (!call.Ok)
                 {
@@ -215,10 +219,17 @@ public sealed class ProxyPipeline(
                 var body = await RunHooksAsync(context, call);
                 if (body is null) return;
 
-                var (failure, error) = await SendAsync(context, call, deployment, body.Value, attempt);
-                if (failure is null) return; // answered (or the client left)
+                var outcome = attempt.Outcome = await relay.RunAsync(context, call, body.Value, attempt.Count, attempt.Started, attempt.UpstreamWait);
+                attempt.UpstreamWait += outcome.UpstreamWait;
+                if (outcome.Committed)
+                {
+                    // Answered; a stream that broke after its first byte still counts against its deployment.
+                    if (outcome.Failure is { } broken) await state.ReportFailureAsync(deployment, broken, null, current.Deployments.Count);
+                    return;
+                }
+                if (outcome.Failure is not { } kind) return; // the client left
 
-                var kind = failure.Value;
+                var error = outcome.Error;
                 lastError = error;
                 await state.ReportFailureAsync(deployment, kind, error?.RetryAfter, current.Deployments.Count);
                 if (kind == FailureKind.BadRequest)
@@ -248,95 +259,24 @@ public sealed class ProxyPipeline(
         await ErrorResponses.WriteAsync(context, final.StatusCode, final.Message, final.RetryAfter);
     }
 
-    /// <summary>One attempt: send, then relay. Returns null when the response went to the client, else why it failed.</summary>
-    private async Task<(FailureKind? Failure, UpstreamError? Error)> SendAsync(
-        HttpContext context, PreparedCall call, ModelDeployment deployment, ReadOnlyMemory<byte> body, AttemptLog attempt)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        // A non-streaming call always has an overall limit (a hung upstream must not hold the request for ever);
-        // a stream is bounded by its first-token and idle timeouts unless one is configured.
-        var limit = (call.Stream ? deployment.StreamTimeout ?? deployment.Timeout : deployment.Timeout) ?? config.Router.Timeout
-            ?? (call.Stream ? null : options.DefaultUpstreamTimeout);
-        if (limit is { } overall) timeout.CancelAfter(overall);
-        var timings = new StreamTimings(options.StreamPingInterval,
-            deployment.FirstTokenTimeout ?? config.Router.FirstTokenTimeout,
-            deployment.StreamIdleTimeout ?? config.Router.StreamIdleTimeout);
-
-        using var span = GatewayTelemetry.Source.StartActivity($"chat {deployment.UpstreamModel}", ActivityKind.Client);
-        span?.SetTag("gen_ai.operation.name", "chat");
-        span?.SetTag("gen_ai.provider.name", deployment.Provider.OtelName());
-        span?.SetTag("gen_ai.request.model", deployment.UpstreamModel);
-        span?.SetTag("bridge.deployment", deployment.Id);
-        span?.SetTag("bridge.attempt", attempt.Count);
-        state.AttemptStarted(deployment.Id);
-        call.SentAt = time.GetTimestamp();
-        var succeeded = false;
-        FailureKind? failed = null;
-        try
-        {
-            using var request = call.CreateRequest(context, body);
-            using var outcome = await caller.SendAsync(deployment, request, timeout.Token, context.RequestAborted);
-            attempt.UpstreamWait += time.GetElapsedTime(call.SentAt);
-            if (outcome.Failure == UpstreamFailure.ClientCancelled) return (null, null);
-            if (!outcome.Succeeded)
-            {
-                failed = FailureClassifier.Classify(outcome.Failure, outcome.Error);
-                span?.SetTag("http.response.status_code", outcome.Error?.StatusCode);
-                return (failed, outcome.Error);
-            }
-
-            span?.SetTag("http.response.status_code", (int)outcome.Response!.StatusCode);
-            var overhead = Stopwatch.GetElapsedTime(attempt.Started) - attempt.UpstreamWait;
-            context.Response.Headers["x-bridge-deployment"] = deployment.Id;
-            context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["x-bridge-overhead-duration-ms"] = overhead.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
-            telemetry.Overhead.Record(overhead.TotalMilliseconds, new KeyValuePair<string, object?>("bridge.deployment", deployment.Id));
-            var relay = await call.WriteResponseAsync(context, outcome.Response!, timings, timeout.Token);
-            if (relay.Committed || context.RequestAborted.IsCancellationRequested)
-            {
-                succeeded = relay.Committed;
-                return (null, null);
-            }
-            if (outcome.Response!.Content is BoundedUpstreamContent { Exceeded: { } tooLarge })
-            {
-                // Past a size bound: not the deployment's fault, and no other deployment would do better.
-                failed = FailureKind.BadRequest;
-                return (failed, new UpstreamError(502, $"{deployment.Id}: {tooLarge.Message}", null));
-            }
-            failed = relay.Failure;
-            return (relay.Failure, relay.Error);
-        }
-        finally
-        {
-            if (failed is { } kind)
-            {
-                span?.SetStatus(ActivityStatusCode.Error, kind.ToString());
-                span?.SetTag("error.type", kind.ToString());
-                span?.SetTag("bridge.retry_reason", kind.ToString());
-            }
-            var elapsed = time.GetElapsedTime(call.SentAt).TotalMilliseconds;
-            state.AttemptEnded(deployment.Id, succeeded, succeeded ? elapsed : null, call.Stream ? call.TimeToFirstByte?.TotalMilliseconds : null);
-        }
-    }
-
     /// <summary>Queues the usage record (off the response path); returns the tokens used and their cost, for the key's limits.</summary>
-    private (long Tokens, long CostMicros) Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call,
-        InboundRequest inbound, Admission admission, long started)
+    private (long Tokens, long CostMicros) Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call,
+        bool stream, InboundRequest inbound, Admission admission, long started)
     {
-        var reported = call?.Usage;
+        var reported = call.Usage;
         TokenUsage tokens;
         var estimated = false;
         if (reported is { } exact)
         {
             tokens = exact;
-            if (call is { UsageFinal: false } && call.ChunksRelayed > exact.OutputTokens)
+            if (!call.UsageFinal && call.ChunksRelayed > exact.OutputTokens)
             {
                 // The final usage never came (the client read the answer and left first): charge what was relayed.
                 tokens = exact with { OutputTokens = call.ChunksRelayed };
                 estimated = true;
             }
         }
-        else if (call is { ChunksRelayed: > 0 })
+        else if (call.ChunksRelayed > 0)
         {
             // The stream ended early (client gone, upstream broke): charge what was produced, estimated.
             tokens = new TokenUsage(inbound.Body.Length / 4, call.ChunksRelayed, 0);
@@ -348,7 +288,7 @@ public sealed class ProxyPipeline(
         }
 
         var (cost, costEstimated) = Pricing.Cost(deployment, tokens);
-        RecordTelemetry(context, who, group, deployment, call, tokens, started);
+        RecordTelemetry(context, who, group, deployment, call, stream, tokens, started);
         usage.Record(new UsageRecord
         {
             RequestId = GatewayMiddleware.RequestIdOf(context),
@@ -364,13 +304,13 @@ public sealed class ProxyPipeline(
             CostMicros = cost,
             CostEstimated = costEstimated || estimated,
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            Stream = call?.Stream ?? false,
+            Stream = stream,
             BudgetPeriodStart = admission.BudgetPeriodStart,
         });
         return (tokens.Total, cost);
     }
 
-    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, PreparedCall? call, TokenUsage tokens, long started)
+    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens, long started)
     {
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         var provider = deployment?.Provider.OtelName() ?? "none";
@@ -379,15 +319,15 @@ public sealed class ProxyPipeline(
         server?.SetTag("gen_ai.provider.name", provider);
         server?.SetTag("bridge.deployment", deployment?.Id);
         if (deployment is not null) server?.SetTag("gen_ai.response.model", deployment.UpstreamModel);
-        if (call?.Usage is not null)
+        if (call.Usage is not null)
         {
             // The conventions count cache reads inside input_tokens.
             server?.SetTag("gen_ai.usage.input_tokens", tokens.InputTokens + tokens.CachedTokens);
             server?.SetTag("gen_ai.usage.output_tokens", tokens.OutputTokens);
             server?.SetTag("gen_ai.usage.cache_read.input_tokens", tokens.CachedTokens);
         }
-        if (call?.FinishReason is { } finish) server?.SetTag("gen_ai.response.finish_reasons", new[] { finish });
-        if (call?.TimeToFirstByte is { } ttfb && call.Stream)
+        if (call.FinishReason is { } finish) server?.SetTag("gen_ai.response.finish_reasons", new[] { finish });
+        if (call.TimeToFirstByte is { } ttfb && stream)
         {
             server?.SetTag("bridge.time_to_first_token_ms", Math.Round(ttfb.TotalMilliseconds, 3));
             telemetry.TimeToFirstToken.Record(ttfb.TotalSeconds,
@@ -403,7 +343,7 @@ public sealed class ProxyPipeline(
         };
         if (status >= 400) tags.Add("error.type", status.ToString(CultureInfo.InvariantCulture));
         telemetry.OperationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-        if (call?.Usage is not null)
+        if (call.Usage is not null)
         {
             var input = tags;
             input.Add("gen_ai.token.type", "input");

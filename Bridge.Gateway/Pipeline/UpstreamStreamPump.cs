@@ -82,13 +82,7 @@ public static class UpstreamStreamPump
                     if (remaining <= TimeSpan.Zero)
                     {
                         await reads.CancelAsync();
-                        try
-                        {
-                            await pending;
-                        }
-                        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
-                        {
-                        }
+                        await SettleAsync(pending);
                         throw new StreamTimeoutException(!anyItem, limit);
                     }
                     try
@@ -100,6 +94,13 @@ public static class UpstreamStreamPump
                     {
                         if (time.GetElapsedTime(waitingSince) < limit) await onIdle();
                     }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        // The client left (or the overall timeout ran out) while a read was pending: the enumerator
+                        // cannot be disposed under a running read, so let the read end first (its token is linked).
+                        await SettleAsync(pending);
+                        throw;
+                    }
                 }
             }
 
@@ -107,6 +108,18 @@ public static class UpstreamStreamPump
             anyItem = true;
             if (items.Current.Data == ItemResult.Done) return PumpEnd.Done;
             unflushed = true;
+        }
+    }
+
+    /// <summary>Waits for a cancelled read to end, whatever it ends with.</summary>
+    private static async Task SettleAsync(Task<bool> pending)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or HttpRequestException)
+        {
         }
     }
 }

@@ -48,6 +48,7 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
         }
         catch (OperationCanceledException)
         {
+            GatewayLog.UpstreamUnreachable(logger, deployment.Id, "no response headers in time");
             return new UpstreamOutcome
             {
                 Failure = UpstreamFailure.Timeout,

@@ -46,6 +46,9 @@ public sealed class MessagesStreamToChat
         _includeUsage = includeUsage;
     }
 
+    /// <summary>A chunk has been written (the first carries the role): there is something to send.</summary>
+    public bool RoleSent => _roleSent;
+
     /// <summary>The <c>chatcmpl-</c> id shared by every chunk.</summary>
     public string Id { get; } = AnthropicIds.NewChatCompletionId();
 

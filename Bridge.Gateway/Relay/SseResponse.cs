@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Bridge.Gateway.Exchanges;
+namespace Bridge.Gateway.Relay;
 
 public static class SseResponse
 {

@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Text.Json;
+using Bridge.Gateway.Protocols.Anthropic;
+using Bridge.Gateway.Relay;
+using Bridge.Gateway.Translation.OpenAIToAnthropic;
+using Bridge.Gateway.Usage;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>A whole Anthropic message -> a chat completion.</summary>
+internal sealed class ChatToMessagesResponse(string requestedModel) : IResponseTranslator
+{
+    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(upstream);
+        }
+        catch (JsonException)
+        {
+            return BodyTranslation.Malformed;
+        }
+        using (document)
+        {
+            var translated = MessagesResponseToChat.Translate(document.RootElement, requestedModel, output);
+            if (!translated.Ok)
+            {
+                return BodyTranslation.UpstreamError(AnthropicErrors.StatusForType(translated.ErrorType), translated.ErrorMessage ?? "upstream answered with an error");
+            }
+            return new BodyTranslation(BodyVerdict.Ok,
+                Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
+                FinishReason: translated.FinishReason);
+        }
+    }
+}
