@@ -5,8 +5,8 @@ namespace Bridge.Gateway.Diagnostics;
 /// <summary>Every log line the gateway writes. None of them carries a key or a prompt.</summary>
 public static partial class GatewayLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Loaded model '{ModelName}' -> {Provider} '{UpstreamModel}' (deployment {DeploymentId})")]
-    public static partial void ModelLoaded(ILogger logger, string modelName, string provider, string upstreamModel, string deploymentId);
+    [LoggerMessage(1, LogLevel.Information, "Loaded model '{ModelName}' -> {Provider} '{UpstreamModel}' (deployment {DeploymentId}) over {Api}: {ApiReason}")]
+    public static partial void ModelLoaded(ILogger logger, string modelName, string provider, string upstreamModel, string deploymentId, string api, string apiReason);
 
     [LoggerMessage(2, LogLevel.Warning, "Deployment {DeploymentId} ('{ModelName}') is unavailable: {Reason}")]
     public static partial void DeploymentUnavailable(ILogger logger, string deploymentId, string modelName, string reason);

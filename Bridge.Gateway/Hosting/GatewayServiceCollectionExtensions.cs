@@ -76,6 +76,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<MessagesNativeExchange>();
         services.AddSingleton<ChatPassthroughExchange>();
         services.AddSingleton<ChatToMessagesExchange>();
+        services.AddSingleton<MessagesToResponsesExchange>();
+        services.AddSingleton<ChatToResponsesExchange>();
+        services.AddSingleton<ReasoningSignatureKey>();
         services.AddSingleton<PairTable>();
         services.AddSingleton<AttemptRelay>();
         services.AddSingleton<ProxyPipeline>();

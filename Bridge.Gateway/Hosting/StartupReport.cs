@@ -19,7 +19,7 @@ public static class StartupReport
         GatewayLog.ConfigLoaded(logger, config.Deployments.Count, config.Aliases.Count, config.SourcePath ?? "(no config file)");
         foreach (var d in config.Deployments)
         {
-            GatewayLog.ModelLoaded(logger, d.ModelName, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, d.Id);
+            GatewayLog.ModelLoaded(logger, d.ModelName, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, d.Id, ApiName(d.Api), d.ApiReason);
             if (!d.IsAvailable) GatewayLog.DeploymentUnavailable(logger, d.Id, d.ModelName, d.UnavailableReason!);
         }
         var unpriced = config.Deployments.Where(d => !Pricing.HasPrice(d)).Select(d => d.Id).ToList();
@@ -34,6 +34,13 @@ public static class StartupReport
         if (string.IsNullOrWhiteSpace(redis)) GatewayLog.NoRedis(logger);
         else GatewayLog.RedisConfigured(logger, RedisEndpointForLog(redis));
     }
+
+    private static string ApiName(UpstreamApi api) => api switch
+    {
+        UpstreamApi.Responses => "the Responses API",
+        UpstreamApi.AnthropicMessages => "Anthropic Messages",
+        _ => "Chat Completions",
+    };
 
     /// <summary>The host part of a connection string: never the password.</summary>
     private static string RedisEndpointForLog(string connectionString) =>

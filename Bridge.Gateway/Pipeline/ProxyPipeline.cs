@@ -209,7 +209,7 @@ public sealed class ProxyPipeline(
                 PreparedCall call;
                 using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
                 {
-                    call = attempt.Call = pairs.For(surface, deployment.Provider).Prepare(context, inbound, deployment);
+                    call = attempt.Call = pairs.For(surface, deployment).Prepare(context, inbound, deployment);
                 }
                 if (!call.Ok)
                 {

@@ -12,7 +12,8 @@ public sealed class PairTable
 {
     private readonly Dictionary<(WireProtocol Client, WireProtocol Upstream), IExchange> _pairs;
 
-    public PairTable(MessagesToChatExchange messagesToChat, MessagesNativeExchange messagesNative, ChatPassthroughExchange chatPassthrough, ChatToMessagesExchange chatToMessages)
+    public PairTable(MessagesToChatExchange messagesToChat, MessagesNativeExchange messagesNative, ChatPassthroughExchange chatPassthrough,
+        ChatToMessagesExchange chatToMessages, MessagesToResponsesExchange messagesToResponses, ChatToResponsesExchange chatToResponses)
     {
         MessagesNative = messagesNative;
         _pairs = new()
@@ -21,10 +22,13 @@ public sealed class PairTable
             [(WireProtocol.AnthropicMessages, WireProtocol.ChatCompletions)] = messagesToChat,
             [(WireProtocol.ChatCompletions, WireProtocol.AnthropicMessages)] = chatToMessages,
             [(WireProtocol.ChatCompletions, WireProtocol.ChatCompletions)] = chatPassthrough,
+            [(WireProtocol.AnthropicMessages, WireProtocol.Responses)] = messagesToResponses,
+            [(WireProtocol.ChatCompletions, WireProtocol.Responses)] = chatToResponses,
         };
     }
 
-    public IExchange For(ApiSurface surface, ProviderKind provider) => _pairs[(ClientProtocol(surface), UpstreamProtocol(provider))];
+    /// <summary>The pair for a client protocol and a deployment (by its provider and <see cref="ModelDeployment.Api"/>).</summary>
+    public IExchange For(ApiSurface surface, ModelDeployment deployment) => _pairs[(ClientProtocol(surface), UpstreamProtocol(deployment))];
 
     /// <summary>The native pair, for <c>count_tokens</c>.</summary>
     public MessagesNativeExchange MessagesNative { get; }
@@ -36,6 +40,8 @@ public sealed class PairTable
         _ => throw new ArgumentOutOfRangeException(nameof(surface)),
     };
 
-    public static WireProtocol UpstreamProtocol(ProviderKind provider) =>
-        provider == ProviderKind.Anthropic ? WireProtocol.AnthropicMessages : WireProtocol.ChatCompletions;
+    public static WireProtocol UpstreamProtocol(ModelDeployment deployment) =>
+        deployment.Provider == ProviderKind.Anthropic ? WireProtocol.AnthropicMessages
+        : deployment.Api == UpstreamApi.Responses ? WireProtocol.Responses
+        : WireProtocol.ChatCompletions;
 }

@@ -5,4 +5,5 @@ public enum WireProtocol : byte
 {
     AnthropicMessages,
     ChatCompletions,
+    Responses,
 }

@@ -18,6 +18,35 @@ public static class UpstreamEndpoints
     // Deployments are immutable, so each one's URLs are built once rather than on every request.
     private static readonly ConditionalWeakTable<ModelDeployment, Uri> ChatUris = new();
     private static readonly ConditionalWeakTable<ModelDeployment, Uri> MessagesUris = new();
+    private static readonly ConditionalWeakTable<ModelDeployment, Uri> ResponsesUris = new();
+
+    /// <summary>Azure's Responses API needs an api-version from 2025-03-01-preview on; older ones (chat-era) get this.</summary>
+    public const string DefaultAzureResponsesApiVersion = "2025-04-01-preview";
+
+    /// <summary>The Responses URL of an OpenAI or Azure deployment (<c>/responses</c>; the model goes in the body).</summary>
+    public static Uri Responses(ModelDeployment d) => ResponsesUris.GetValue(d, BuildResponses);
+
+    private static Uri BuildResponses(ModelDeployment d)
+    {
+        switch (d.Provider)
+        {
+            case ProviderKind.Azure:
+            {
+                var root = d.ApiBase!.TrimEnd('/');
+                if (IsAzureV1(d))
+                {
+                    if (!root.EndsWith("/openai/v1", StringComparison.OrdinalIgnoreCase)) root += "/openai/v1";
+                    return new Uri($"{root}/responses{(d.ApiVersion is "preview" ? "?api-version=preview" : "")}");
+                }
+                var version = d.ApiVersion is { } v && string.CompareOrdinal(v, "2025-03-01") >= 0 ? v : DefaultAzureResponsesApiVersion;
+                return new Uri($"{root}/openai/responses?api-version={Uri.EscapeDataString(version)}");
+            }
+            case ProviderKind.OpenAI:
+                return new Uri($"{(d.ApiBase ?? "https://api.openai.com/v1").TrimEnd('/')}/responses");
+            default:
+                throw new InvalidOperationException($"{d.Provider} deployments do not speak the Responses API");
+        }
+    }
 
     /// <summary>The Chat Completions URL of an OpenAI-format deployment.</summary>
     public static Uri ChatCompletions(ModelDeployment d) => ChatUris.GetValue(d, BuildChatCompletions);
