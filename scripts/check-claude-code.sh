@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end check with the real Claude Code CLI:
-#   Claude Code -> Bridge (/v1/messages, streaming) -> a scripted OpenAI-format upstream on loopback.
+#   Claude Code -> Bridge (/v1/messages, streaming) -> a scripted OpenAI-format upstream on loopback, first on Chat
+#   Completions, then on the Responses API (a gpt-5.4 deployment) with thinking on.
 # 1. a text prompt must come back with the upstream's answer;
 # 2. a prompt where the model calls Bash must run the tool, send its output back, and answer with it.
 # Installs the CLI from npm into .claude-check/ (needs node + npm). Exits non-zero on any failure.
@@ -38,12 +39,18 @@ model_list:
       model: openai/gpt-4o
       api_base: http://127.0.0.1:$UPSTREAM_PORT/v1
       api_key: sk-not-needed
+  - model_name: fake-gpt-next
+    litellm_params:
+      model: openai/gpt-5.4
+      api_base: http://127.0.0.1:$UPSTREAM_PORT/v1
+      api_key: sk-not-needed
 litellm_settings:
   drop_params: true
   additional_drop_params: ["thinking", "output_config"]
   model_alias_map:
     claude-sonnet-4-5-20250929: fake-gpt
     claude-haiku-4-5-20251001: fake-gpt
+    claude-sonnet-5: fake-gpt-next
   callbacks: ["strip_params_hook.strip_params_hook"]
 general_settings:
   master_key: os.environ/BRIDGE_CHECK_MASTER_KEY
@@ -62,12 +69,12 @@ run_claude() {
   HOME="$WORK/home" ANTHROPIC_BASE_URL="http://127.0.0.1:$GATEWAY_PORT" ANTHROPIC_AUTH_TOKEN="$MASTER_KEY" \
   ANTHROPIC_API_KEY= ANTHROPIC_SMALL_FAST_MODEL=claude-haiku-4-5-20251001 ANTHROPIC_DEFAULT_HAIKU_MODEL=claude-haiku-4-5-20251001 \
   DISABLE_TELEMETRY=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 IS_SANDBOX=1 \
-  timeout 180 "$CLAUDE" -p "$@" --model claude-sonnet-4-5-20250929 < /dev/null
+  timeout 180 "$CLAUDE" -p "$@" < /dev/null
 }
 
 FAILED=0
 echo "== 1. text prompt"
-if OUT=$(run_claude "Say hello." 2> "$LOG/claude-text.err") && grep -q "BRIDGE_OK from the fake upstream" <<< "$OUT"; then
+if OUT=$(run_claude "Say hello." --model claude-sonnet-4-5-20250929 2> "$LOG/claude-text.err") && grep -q "BRIDGE_OK from the fake upstream" <<< "$OUT"; then
   echo "   ok: $OUT"
 else
   echo "   FAILED: $OUT"; cat "$LOG/claude-text.err"; FAILED=1
@@ -75,11 +82,30 @@ fi
 
 echo "== 2. tool prompt (Bash)"
 # The upstream asks for this command; only a real Bash run prints 42-bridge (the arithmetic is not in the prompt's output).
-if OUT=$(run_claude 'Please BRIDGE_RUN[echo $((6*7))-bridge] and report the output.' --allowedTools Bash 2> "$LOG/claude-tool.err") \
+if OUT=$(run_claude 'Please BRIDGE_RUN[echo $((6*7))-bridge] and report the output.' --model claude-sonnet-4-5-20250929 --allowedTools Bash 2> "$LOG/claude-tool.err") \
    && grep -q "The tool printed: 42-bridge" <<< "$OUT"; then
   echo "   ok: $OUT"
 else
   echo "   FAILED: $OUT"; cat "$LOG/claude-tool.err"; FAILED=1
+fi
+
+# The same two, to a deployment on the OpenAI Responses API (gpt-5.4) with thinking on: the upstream answers
+# REASONING_RETURNED only if its own encrypted reasoning came back, in front of its tool call, on the tool-result turn.
+echo "== 3. text prompt, Responses deployment, thinking on"
+if OUT=$(MAX_THINKING_TOKENS=2048 run_claude "Say hello." --model claude-sonnet-5 2> "$LOG/claude-responses-text.err") \
+   && grep -q "BRIDGE_OK from the fake Responses upstream" <<< "$OUT"; then
+  echo "   ok: $OUT"
+else
+  echo "   FAILED: $OUT"; cat "$LOG/claude-responses-text.err"; FAILED=1
+fi
+
+echo "== 4. tool prompt (Bash), Responses deployment, thinking on"
+if OUT=$(MAX_THINKING_TOKENS=2048 run_claude 'Please BRIDGE_RUN[echo $((6*7))-bridge] and report the output.' --model claude-sonnet-5 --allowedTools Bash \
+         2> "$LOG/claude-responses-tool.err") \
+   && grep -q "The tool printed: .*42-bridge.* REASONING_RETURNED" <<< "$OUT"; then
+  echo "   ok: $OUT"
+else
+  echo "   FAILED: $OUT"; cat "$LOG/claude-responses-tool.err"; FAILED=1
 fi
 
 if [ "$FAILED" -ne 0 ]; then

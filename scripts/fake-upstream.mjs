@@ -4,7 +4,9 @@
 // - Anything else (titles, plain prompts): answers "BRIDGE_OK from the fake upstream".
 // Streams when asked (with a usage chunk), answers plain JSON otherwise. Prints {"port": N} once listening.
 // It also answers as the Anthropic Messages API on /v1/messages (and /v1/messages/count_tokens), so every
-// row of the README's direction table can be tried against it.
+// row of the README's direction table can be tried against it, and as the OpenAI Responses API on /v1/responses:
+// there it reasons (a summary and an encrypted_content it can recognise) before calling Bash, and on the tool-result
+// turn it says REASONING_RETURNED when its own reasoning item came back in the input, in front of the call.
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
@@ -36,6 +38,10 @@ const server = http.createServer(async (req, res) => {
   for await (const chunk of req) body += chunk;
   if (req.method === 'POST' && req.url.startsWith('/v1/messages')) {
     answerAnthropic(req, res, JSON.parse(body));
+    return;
+  }
+  if (req.method === 'POST' && req.url.startsWith('/v1/responses')) {
+    answerResponses(res, JSON.parse(body), body.length);
     return;
   }
   if (req.method !== 'POST' || !req.url.includes('/chat/completions')) {
@@ -99,6 +105,68 @@ function answerAnthropic(req, res, request) {
   event('content_block_stop', { index: 0 });
   event('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 9 } });
   event('message_stop', {});
+  res.end();
+}
+
+const ENCRYPTED = 'fake-encrypted-reasoning-7f3a';
+
+function decideResponses(request) {
+  const input = typeof request.input === 'string' ? [{ type: 'message', role: 'user', content: request.input }] : request.input ?? [];
+  let lastUser = -1;
+  input.forEach((item, i) => { if ((item.type ?? 'message') === 'message' && item.role === 'user') lastUser = i; });
+  const after = input.slice(lastUser + 1);
+  const outputs = after.filter((i) => i.type === 'function_call_output');
+  if (outputs.length > 0) {
+    const reasoning = after.findIndex((i) => i.type === 'reasoning' && i.encrypted_content === ENCRYPTED);
+    const call = after.findIndex((i) => i.type === 'function_call');
+    const returned = reasoning >= 0 && call > reasoning ? ' REASONING_RETURNED' : ' REASONING_MISSING';
+    const text = outputs.map((o) => (typeof o.output === 'string' ? o.output : JSON.stringify(o.output)).trim()).join(' | ');
+    return { text: 'The tool printed: ' + text + returned };
+  }
+  const userText = input.filter((i) => i.role === 'user').map((i) => textOf(i.content) + (Array.isArray(i.content) ? i.content.filter((p) => p.type === 'input_text').map((p) => p.text).join('\n') : '')).join('\n');
+  const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
+  const offersBash = (request.tools ?? []).some((t) => t.type === 'function' && t.name === 'Bash');
+  if (run && offersBash) {
+    return { reason: true, tool: { name: 'Bash', arguments: JSON.stringify({ command: run[1], description: 'Run the requested command' }) } };
+  }
+  return { reason: !!request.reasoning, text: 'BRIDGE_OK from the fake Responses upstream' };
+}
+
+function answerResponses(res, request, size) {
+  const answer = decideResponses(request);
+  const id = 'resp_fake' + Date.now();
+  const usage = { input_tokens: Math.ceil(size / 4), input_tokens_details: { cached_tokens: 0 }, output_tokens: 12, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: Math.ceil(size / 4) + 12 };
+  const items = [];
+  if (answer.reason) items.push({ id: 'rs_fake1', type: 'reasoning', summary: [{ type: 'summary_text', text: 'Deciding what to do.' }], encrypted_content: ENCRYPTED });
+  if (answer.tool) items.push({ id: 'fc_fake1', type: 'function_call', status: 'completed', call_id: 'call_fake_1', ...answer.tool });
+  else items.push({ id: 'msg_fake1', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: answer.text, annotations: [] }] });
+  const response = { id, object: 'response', created_at: 1, status: 'completed', model: request.model, output: items, usage };
+  if (!request.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(response));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  let seq = 0;
+  const event = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
+  event('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } });
+  items.forEach((item, index) => {
+    if (item.type === 'reasoning') {
+      event('response.output_item.added', { output_index: index, item: { id: item.id, type: 'reasoning', summary: [] } });
+      event('response.reasoning_summary_text.delta', { item_id: item.id, output_index: index, summary_index: 0, delta: item.summary[0].text });
+    } else if (item.type === 'function_call') {
+      event('response.output_item.added', { output_index: index, item: { ...item, arguments: '', status: 'in_progress' } });
+      const half = Math.floor(item.arguments.length / 2);
+      for (const part of [item.arguments.slice(0, half), item.arguments.slice(half)]) {
+        event('response.function_call_arguments.delta', { item_id: item.id, output_index: index, delta: part });
+      }
+    } else {
+      event('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', content: [] } });
+      for (const word of answer.text.split(/(?= )/)) event('response.output_text.delta', { item_id: item.id, output_index: index, content_index: 0, delta: word });
+    }
+    event('response.output_item.done', { output_index: index, item });
+  });
+  event('response.completed', { response });
   res.end();
 }
 
