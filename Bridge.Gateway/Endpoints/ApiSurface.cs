@@ -7,6 +7,8 @@ public enum ApiSurface
 {
     Anthropic,
     OpenAI,
+    /// <summary>OpenAI's Responses API (<c>/v1/responses</c>): OpenAI's error envelope, like <see cref="OpenAI"/>.</summary>
+    Responses,
 }
 
 public static class ApiSurfaces
@@ -16,6 +18,8 @@ public static class ApiSurfaces
     {
         var path = context.Request.Path;
         if (path.StartsWithSegments("/v1/messages") || path.StartsWithSegments("/messages")) return ApiSurface.Anthropic;
+        if (path.StartsWithSegments("/v1/responses") || path.StartsWithSegments("/responses")
+            || path.StartsWithSegments("/openai/v1/responses") || path.StartsWithSegments("/openai/responses")) return ApiSurface.Responses;
         if (path.StartsWithSegments("/v1/models") && context.Request.Headers.ContainsKey("anthropic-version")) return ApiSurface.Anthropic;
         return ApiSurface.OpenAI;
     }

@@ -25,6 +25,11 @@ public static class GatewayEndpoints
         app.MapPost("/v1/messages", context => pipeline.HandleAsync(context, ApiSurface.Anthropic));
         app.MapPost("/v1/chat/completions", context => pipeline.HandleAsync(context, ApiSurface.OpenAI));
         app.MapPost("/chat/completions", context => pipeline.HandleAsync(context, ApiSurface.OpenAI));
+        // OpenAI's Responses API (Codex CLI), also under Azure's two paths for it.
+        foreach (var path in new[] { "/v1/responses", "/responses", "/openai/v1/responses", "/openai/responses" })
+        {
+            app.MapPost(path, context => pipeline.HandleAsync(context, ApiSurface.Responses));
+        }
         // Clients that only know Azure OpenAI: the deployment name in the path is the model name.
         app.MapPost("/openai/deployments/{deployment}/chat/completions",
             context => pipeline.HandleAsync(context, ApiSurface.OpenAI, (string)context.GetRouteValue("deployment")!));

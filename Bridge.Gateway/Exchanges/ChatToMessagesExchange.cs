@@ -13,17 +13,19 @@ public sealed class ChatToMessagesExchange(BridgeConfig config) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        var target = new AnthropicTarget
-        {
-            Model = deployment.UpstreamModel,
-            MaxOutputTokens = deployment.MaxOutputTokens,
-            DropParams = deployment.DropParams ?? config.DropParams,
-            AdditionalDropParams = config.AdditionalDropParams.Concat(deployment.AdditionalDropParams).ToArray(),
-            DefaultParams = deployment.DefaultParams,
-        };
-        var translation = ChatRequestToMessages.Translate(request.Root, target, output, request.Model);
+        var translation = ChatRequestToMessages.Translate(request.Root, TargetFor(deployment, config), output, request.Model);
         return new Call(deployment, translation, output);
     }
+
+    /// <summary>What a translation to an Anthropic deployment writes for it: model, output cap, parameter filtering, defaults.</summary>
+    internal static AnthropicTarget TargetFor(ModelDeployment deployment, BridgeConfig config) => new()
+    {
+        Model = deployment.UpstreamModel,
+        MaxOutputTokens = deployment.MaxOutputTokens,
+        DropParams = deployment.DropParams ?? config.DropParams,
+        AdditionalDropParams = config.AdditionalDropParams.Concat(deployment.AdditionalDropParams).ToArray(),
+        DefaultParams = deployment.DefaultParams,
+    };
 
     private sealed class Call : PreparedCall
     {

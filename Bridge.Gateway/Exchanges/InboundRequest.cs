@@ -45,7 +45,8 @@ public sealed class InboundRequest : IDisposable
         }
 
         var root = document.RootElement;
-        var openAI = ApiSurfaces.For(context) == ApiSurface.OpenAI;
+        var surface = ApiSurfaces.For(context);
+        var openAI = surface != ApiSurface.Anthropic;
         string? model = modelOverride;
         string? problem = null, param = null;
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
@@ -56,7 +57,7 @@ public sealed class InboundRequest : IDisposable
             if (root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } named) model = named;
             else (problem, param) = ("model: required, must be a non-empty string.", "model");
         }
-        if (problem is null && CheckShape(root, openAI) is { } shape) (problem, param) = (shape.Message, shape.Param);
+        if (problem is null && CheckShape(root, surface) is { } shape) (problem, param) = (shape.Message, shape.Param);
 
         if (problem is not null)
         {
@@ -69,8 +70,12 @@ public sealed class InboundRequest : IDisposable
     }
 
     /// <summary>The JSON types of the fields Bridge reads, in the protocol of the path the client called.</summary>
-    private static RequestProblem? CheckShape(JsonElement root, bool openAI) =>
-        openAI ? OpenAIRequestCheck.Find(root) : AnthropicRequestCheck.Find(root);
+    private static RequestProblem? CheckShape(JsonElement root, ApiSurface surface) => surface switch
+    {
+        ApiSurface.Anthropic => AnthropicRequestCheck.Find(root),
+        ApiSurface.Responses => ResponsesRequestCheck.Find(root),
+        _ => OpenAIRequestCheck.Find(root),
+    };
 
     public void Dispose()
     {

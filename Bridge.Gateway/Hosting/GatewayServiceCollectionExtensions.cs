@@ -78,6 +78,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ChatToMessagesExchange>();
         services.AddSingleton<MessagesToResponsesExchange>();
         services.AddSingleton<ChatToResponsesExchange>();
+        services.AddSingleton<ResponsesToChatExchange>();
+        services.AddSingleton<ResponsesToMessagesExchange>();
+        services.AddSingleton<ResponsesPassthroughExchange>();
         services.AddSingleton<ReasoningSignatureKey>();
         services.AddSingleton<PairTable>();
         services.AddSingleton<AttemptRelay>();

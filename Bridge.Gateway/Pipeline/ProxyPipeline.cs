@@ -53,7 +53,8 @@ public sealed class ProxyPipeline(
         server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
         server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
         long? requestedMaxTokens = null;
-        if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens))
+        if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens)
+                || inbound.Root.TryGetProperty("max_output_tokens", out maxTokens))
             && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)
         {
             server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());

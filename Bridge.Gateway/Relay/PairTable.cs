@@ -13,7 +13,8 @@ public sealed class PairTable
     private readonly Dictionary<(WireProtocol Client, WireProtocol Upstream), IExchange> _pairs;
 
     public PairTable(MessagesToChatExchange messagesToChat, MessagesNativeExchange messagesNative, ChatPassthroughExchange chatPassthrough,
-        ChatToMessagesExchange chatToMessages, MessagesToResponsesExchange messagesToResponses, ChatToResponsesExchange chatToResponses)
+        ChatToMessagesExchange chatToMessages, MessagesToResponsesExchange messagesToResponses, ChatToResponsesExchange chatToResponses,
+        ResponsesToChatExchange responsesToChat, ResponsesToMessagesExchange responsesToMessages, ResponsesPassthroughExchange responsesPassthrough)
     {
         MessagesNative = messagesNative;
         _pairs = new()
@@ -24,6 +25,9 @@ public sealed class PairTable
             [(WireProtocol.ChatCompletions, WireProtocol.ChatCompletions)] = chatPassthrough,
             [(WireProtocol.AnthropicMessages, WireProtocol.Responses)] = messagesToResponses,
             [(WireProtocol.ChatCompletions, WireProtocol.Responses)] = chatToResponses,
+            [(WireProtocol.Responses, WireProtocol.ChatCompletions)] = responsesToChat,
+            [(WireProtocol.Responses, WireProtocol.AnthropicMessages)] = responsesToMessages,
+            [(WireProtocol.Responses, WireProtocol.Responses)] = responsesPassthrough,
         };
     }
 
@@ -37,6 +41,7 @@ public sealed class PairTable
     {
         ApiSurface.Anthropic => WireProtocol.AnthropicMessages,
         ApiSurface.OpenAI => WireProtocol.ChatCompletions,
+        ApiSurface.Responses => WireProtocol.Responses,
         _ => throw new ArgumentOutOfRangeException(nameof(surface)),
     };
 

@@ -1,0 +1,46 @@
+using System.Net.Http.Headers;
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Relay;
+using Bridge.Gateway.Upstream;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>
+/// OpenAI Responses client (Codex CLI) -> Responses upstream: forwarded with only the model changed (the deployment's
+/// name), the answer relayed event by event and read for usage and errors.
+/// </summary>
+public sealed class ResponsesPassthroughExchange : IExchange
+{
+    public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
+    {
+        var output = new PooledBufferWriter(request.Body.Length + 256);
+        ModelRewriter.ReplaceModel(request.Body.Span, UpstreamEndpoints.BodyModel(deployment), output);
+        var stream = request.Root.TryGetProperty("stream", out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
+        return new Call(deployment, output, stream, request.Model);
+    }
+
+    private sealed class Call : PreparedCall
+    {
+        public Call(ModelDeployment deployment, PooledBufferWriter output, bool stream, string requestedModel)
+            : base(deployment, output)
+        {
+            Stream = stream;
+            RequestedModel = requestedModel;
+        }
+
+        public override string UpstreamProtocol => "openai-responses";
+
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
+        {
+            var request = JsonPost(UpstreamEndpoints.Responses(Deployment), body);
+            if (Stream) request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+            return request;
+        }
+
+        public override IResponseTranslator CreateResponseTranslator() => ResponsesPassthroughResponse.Instance;
+
+        public override IStreamTranslator CreateStreamTranslator() => new ResponsesPassthroughStream();
+    }
+}

@@ -1,0 +1,58 @@
+using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Diagnostics;
+using Bridge.Gateway.Relay;
+using Bridge.Gateway.Translation.ResponsesToChat;
+using Bridge.Gateway.Translation.ResponsesToMessages;
+using Bridge.Gateway.Upstream;
+using Microsoft.AspNetCore.Http;
+
+namespace Bridge.Gateway.Exchanges;
+
+/// <summary>OpenAI Responses client (Codex CLI) -> Anthropic Messages upstream (docs/translation.md section 8).</summary>
+public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
+{
+    public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
+    {
+        var output = new PooledBufferWriter(request.Body.Length + 256);
+        var translation = ResponsesClient.RefuseStoredState(
+            ResponsesToMessagesRequest.Translate(request.Root, ChatToMessagesExchange.TargetFor(deployment, config), output));
+        if (translation.DroppedTools.Count > 0) System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", TagText.Join(translation.DroppedTools));
+        return new Call(deployment, translation, output);
+    }
+
+    private sealed class Call : PreparedCall
+    {
+        private readonly ResponsesRequestTranslation _translation;
+
+        public Call(ModelDeployment deployment, ResponsesRequestTranslation translation, PooledBufferWriter output)
+            : base(deployment, output)
+        {
+            _translation = translation;
+            Ok = translation.Ok;
+            ErrorMessage = translation.ErrorMessage;
+            ErrorParam = translation.ErrorParam;
+            Stream = translation.Stream;
+            RequestedModel = translation.RequestedModel;
+        }
+
+        public override string UpstreamProtocol => "anthropic";
+
+        public override void OnCommit(HttpResponse response)
+        {
+            if (_translation.DroppedTools.Count == 0) return;
+            response.Headers[MessagesToChatExchange.DroppedToolsHeader] = string.Concat(TagText.Join(_translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
+        }
+
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
+        {
+            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment), body);
+            request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+            return request;
+        }
+
+        public override IResponseTranslator CreateResponseTranslator() => new ResponsesToMessagesResponse(RequestedModel, _translation.CustomTools);
+
+        public override IStreamTranslator CreateStreamTranslator() => new ResponsesToMessagesStream(RequestedModel, _translation.CustomTools);
+    }
+}
