@@ -26,11 +26,16 @@ function decide(request) {
   }
   const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
   const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
-  const offersBash = (request.tools ?? []).some((t) => t.function?.name === 'Bash');
-  if (run && offersBash) {
-    return { tool: { name: 'Bash', arguments: JSON.stringify({ command: run[1], description: 'Run the requested command' }) } };
-  }
+  const tool = run && shellCall((request.tools ?? []).map((t) => t.function?.name), run[1]);
+  if (tool) return { tool };
   return { text: 'BRIDGE_OK from the fake upstream' };
+}
+
+// Claude Code's shell tool is Bash {command}; Codex's is exec_command {cmd}. Null when neither is offered.
+function shellCall(toolNames, command) {
+  if (toolNames.includes('Bash')) return { name: 'Bash', arguments: JSON.stringify({ command, description: 'Run the requested command' }) };
+  if (toolNames.includes('exec_command')) return { name: 'exec_command', arguments: JSON.stringify({ cmd: command }) };
+  return null;
 }
 
 const server = http.createServer(async (req, res) => {
@@ -68,7 +73,7 @@ const server = http.createServer(async (req, res) => {
   const send = (choices, extra = {}) =>
     res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1, model: request.model, choices, ...extra })}\n\n`);
   if (answer.tool) {
-    send([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ ...toolCall, function: { name: 'Bash', arguments: '' } }] }, finish_reason: null }]);
+    send([{ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ ...toolCall, function: { name: answer.tool.name, arguments: '' } }] }, finish_reason: null }]);
     const args = answer.tool.arguments;
     const half = Math.floor(args.length / 2);
     for (const part of [args.slice(0, half), args.slice(half)]) {
@@ -83,18 +88,46 @@ const server = http.createServer(async (req, res) => {
   res.end('data: [DONE]\n\n');
 });
 
+function decideAnthropic(request) {
+  const messages = request.messages ?? [];
+  const last = messages[messages.length - 1];
+  const results = Array.isArray(last?.content) ? last.content.filter((b) => b.type === 'tool_result') : [];
+  if (results.length > 0) {
+    const text = results.map((r) => (typeof r.content === 'string' ? r.content : textOf(r.content)).trim()).join(' | ');
+    return { text: 'The tool printed: ' + text };
+  }
+  const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+  const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
+  const tool = run && shellCall((request.tools ?? []).map((t) => t.name), run[1]);
+  return tool ? { tool } : { text: 'BRIDGE_OK from the fake Anthropic upstream' };
+}
+
 function answerAnthropic(req, res, request) {
   if (req.url.startsWith('/v1/messages/count_tokens')) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ input_tokens: Math.ceil(JSON.stringify(request.messages).length / 4) }));
     return;
   }
-  const text = 'BRIDGE_OK from the fake Anthropic upstream';
+  const answer = decideAnthropic(request);
+  const text = answer.text;
   const usage = { input_tokens: 21, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 9 };
   const message = { id: 'msg_fake01', type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage };
+  const toolUse = answer.tool && { type: 'tool_use', id: 'toolu_fake01', name: answer.tool.name, input: JSON.parse(answer.tool.arguments) };
   if (!request.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ...message, content: [{ type: 'text', text }], stop_reason: 'end_turn' }));
+    res.end(JSON.stringify({ ...message, content: [toolUse ?? { type: 'text', text }], stop_reason: toolUse ? 'tool_use' : 'end_turn' }));
+    return;
+  }
+  if (toolUse) {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+    const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    ev('message_start', { message });
+    ev('content_block_start', { index: 0, content_block: { ...toolUse, input: {} } });
+    ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: answer.tool.arguments } });
+    ev('content_block_stop', { index: 0 });
+    ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } });
+    ev('message_stop', {});
+    res.end();
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
@@ -125,10 +158,8 @@ function decideResponses(request) {
   }
   const userText = input.filter((i) => i.role === 'user').map((i) => textOf(i.content) + (Array.isArray(i.content) ? i.content.filter((p) => p.type === 'input_text').map((p) => p.text).join('\n') : '')).join('\n');
   const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
-  const offersBash = (request.tools ?? []).some((t) => t.type === 'function' && t.name === 'Bash');
-  if (run && offersBash) {
-    return { reason: true, tool: { name: 'Bash', arguments: JSON.stringify({ command: run[1], description: 'Run the requested command' }) } };
-  }
+  const tool = run && shellCall((request.tools ?? []).filter((t) => t.type === 'function').map((t) => t.name), run[1]);
+  if (tool) return { reason: true, tool };
   return { reason: !!request.reasoning, text: 'BRIDGE_OK from the fake Responses upstream' };
 }
 
