@@ -5,33 +5,20 @@ using Bridge.Gateway.Relay;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole chat completion relayed unchanged; read once for usage, the finish reason, and an error inside a 200.</summary>
-internal sealed class ChatPassthroughResponse : IResponseTranslator
+internal sealed class ChatPassthroughResponse : JsonBodyTranslator
 {
     public static readonly ChatPassthroughResponse Instance = new();
 
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement root, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
+        if (root.ValueKind != JsonValueKind.Object) return BodyTranslation.Malformed;
+        if (root.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object && !root.TryGetProperty("choices"u8, out _))
         {
-            document = JsonDocument.Parse(upstream);
+            var (status, message) = ChatOutcome.ErrorOf(root);
+            return BodyTranslation.UpstreamError(status, message);
         }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return BodyTranslation.Malformed;
-            if (root.TryGetProperty("error"u8, out var error) && error.ValueKind == JsonValueKind.Object && !root.TryGetProperty("choices"u8, out _))
-            {
-                var (status, message) = ChatOutcome.ErrorOf(root);
-                return BodyTranslation.UpstreamError(status, message);
-            }
-            var outcome = new ChatOutcome();
-            outcome.Read(root);
-            return new BodyTranslation(BodyVerdict.Ok, Identity: true, Usage: outcome.Usage, FinishReason: outcome.FinishReason);
-        }
+        var outcome = new ChatOutcome();
+        outcome.Read(root);
+        return new BodyTranslation(BodyVerdict.Ok, Identity: true, Usage: outcome.Usage, FinishReason: outcome.FinishReason);
     }
 }

@@ -8,29 +8,17 @@ using Bridge.Gateway.Usage;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole Anthropic message -> a chat completion.</summary>
-internal sealed class ChatToMessagesResponse(string requestedModel) : IResponseTranslator
+internal sealed class ChatToMessagesResponse(string requestedModel) : JsonBodyTranslator
 {
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement upstream, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
+        var translated = MessagesResponseToChat.Translate(upstream, requestedModel, output);
+        if (!translated.Ok)
         {
-            document = JsonDocument.Parse(upstream);
+            return BodyTranslation.UpstreamError(AnthropicErrors.StatusForType(translated.ErrorType), translated.ErrorMessage ?? "upstream answered with an error");
         }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var translated = MessagesResponseToChat.Translate(document.RootElement, requestedModel, output);
-            if (!translated.Ok)
-            {
-                return BodyTranslation.UpstreamError(AnthropicErrors.StatusForType(translated.ErrorType), translated.ErrorMessage ?? "upstream answered with an error");
-            }
-            return new BodyTranslation(BodyVerdict.Ok,
-                Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
-                FinishReason: translated.FinishReason);
-        }
+        return new BodyTranslation(BodyVerdict.Ok,
+            Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
+            FinishReason: translated.FinishReason);
     }
 }

@@ -7,26 +7,14 @@ using Bridge.Gateway.Usage;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole Responses <c>response</c> object -> a chat completion.</summary>
-internal sealed class ChatToResponsesResponse(string requestedModel) : IResponseTranslator
+internal sealed class ChatToResponsesResponse(string requestedModel) : JsonBodyTranslator
 {
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement upstream, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream);
-        }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var translated = ResponsesResponseToChat.Translate(document.RootElement, requestedModel, output);
-            if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
-            return new BodyTranslation(BodyVerdict.Ok,
-                Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
-                FinishReason: translated.FinishReason);
-        }
+        var translated = ResponsesResponseToChat.Translate(upstream, requestedModel, output);
+        if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
+        return new BodyTranslation(BodyVerdict.Ok,
+            Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
+            FinishReason: translated.FinishReason);
     }
 }

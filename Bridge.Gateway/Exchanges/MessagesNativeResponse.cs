@@ -6,29 +6,16 @@ using Bridge.Gateway.Relay;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole Anthropic answer (a message, or count_tokens' count) relayed unchanged; read once for usage and errors.</summary>
-internal sealed class MessagesNativeResponse : IResponseTranslator
+internal sealed class MessagesNativeResponse : JsonBodyTranslator
 {
     public static readonly MessagesNativeResponse Instance = new();
 
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement root, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream);
-        }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return BodyTranslation.Malformed;
-            if (MessagesNativeStream.IsError(root, out var status, out var message)) return BodyTranslation.UpstreamError(status, message);
-            var scanner = new AnthropicUsageScanner();
-            scanner.FeedMessage(root);
-            return new BodyTranslation(BodyVerdict.Ok, Identity: true, Usage: scanner.Usage, FinishReason: scanner.StopReason);
-        }
+        if (root.ValueKind != JsonValueKind.Object) return BodyTranslation.Malformed;
+        if (MessagesNativeStream.IsError(root, out var status, out var message)) return BodyTranslation.UpstreamError(status, message);
+        var scanner = new AnthropicUsageScanner();
+        scanner.FeedMessage(root);
+        return new BodyTranslation(BodyVerdict.Ok, Identity: true, Usage: scanner.Usage, FinishReason: scanner.StopReason);
     }
 }

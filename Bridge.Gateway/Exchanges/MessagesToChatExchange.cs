@@ -14,8 +14,6 @@ namespace Bridge.Gateway.Exchanges;
 /// <summary>Anthropic Messages client -> OpenAI Chat Completions upstream (Azure, OpenAI, Ollama, echo).</summary>
 public sealed class MessagesToChatExchange(OpenAITargets targets, ILogger<MessagesToChatExchange> logger) : IExchange
 {
-    /// <summary>The response header naming the Anthropic server tools left out of the upstream request.</summary>
-    public const string DroppedToolsHeader = "x-bridge-dropped-tools";
     private const int MaxWarnedTools = 256;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Deployment, string Tool), byte> _warned = new();
 
@@ -34,7 +32,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, ILogger<Messag
     /// </summary>
     private void ReportDroppedTools(ModelDeployment deployment, IReadOnlyList<string> dropped)
     {
-        System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", TagText.Join(dropped));
+        DroppedToolsHeader.Tag(dropped);
         foreach (var tool in dropped)
         {
             // ContainsKey takes no lock (Count takes them all): the common case, a tool already warned about, stays cheap.
@@ -61,12 +59,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, ILogger<Messag
 
         public override string UpstreamProtocol => "openai";
 
-        public override void OnCommit(HttpResponse response)
-        {
-            if (_translation.DroppedTools.Count == 0) return;
-            // Client-chosen names (each already cut to a short length by the translator, the list bounded): visible ASCII only.
-            response.Headers[DroppedToolsHeader] = string.Concat(TagText.Join(_translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
-        }
+        public override void OnCommit(HttpResponse response) => DroppedToolsHeader.Write(response, _translation.DroppedTools);
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {

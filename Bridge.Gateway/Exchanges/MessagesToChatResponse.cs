@@ -8,26 +8,14 @@ using Bridge.Gateway.Usage;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole Chat Completions answer -> an Anthropic message.</summary>
-internal sealed class MessagesToChatResponse(string requestedModel, ToolNameMap toolNames, IReadOnlyList<string> stopSequences) : IResponseTranslator
+internal sealed class MessagesToChatResponse(string requestedModel, ToolNameMap toolNames, IReadOnlyList<string> stopSequences) : JsonBodyTranslator
 {
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement upstream, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream);
-        }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var translated = OpenAIToAnthropicResponse.Translate(document.RootElement, requestedModel, toolNames, stopSequences, output);
-            if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
-            return new BodyTranslation(BodyVerdict.Ok,
-                Usage: new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens),
-                FinishReason: translated.StopReason);
-        }
+        var translated = OpenAIToAnthropicResponse.Translate(upstream, requestedModel, toolNames, stopSequences, output);
+        if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
+        return new BodyTranslation(BodyVerdict.Ok,
+            Usage: new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens),
+            FinishReason: translated.StopReason);
     }
 }

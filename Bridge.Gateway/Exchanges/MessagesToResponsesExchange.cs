@@ -23,7 +23,7 @@ public sealed class MessagesToResponsesExchange(OpenAITargets targets, Reasoning
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
         var translation = AnthropicToResponsesRequest.Translate(request.Root, targets.For(deployment), signatures.Key, output);
-        if (translation.DroppedTools.Count > 0) System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", TagText.Join(translation.DroppedTools));
+        DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output, signatures.Key);
     }
 
@@ -45,11 +45,7 @@ public sealed class MessagesToResponsesExchange(OpenAITargets targets, Reasoning
 
         public override string UpstreamProtocol => "openai-responses";
 
-        public override void OnCommit(HttpResponse response)
-        {
-            if (_translation.DroppedTools.Count == 0) return;
-            response.Headers[MessagesToChatExchange.DroppedToolsHeader] = string.Concat(TagText.Join(_translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
-        }
+        public override void OnCommit(HttpResponse response) => DroppedToolsHeader.Write(response, _translation.DroppedTools);
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {

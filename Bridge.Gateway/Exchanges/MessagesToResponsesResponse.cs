@@ -8,26 +8,14 @@ using Bridge.Gateway.Usage;
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>A whole Responses <c>response</c> object -> an Anthropic message.</summary>
-internal sealed class MessagesToResponsesResponse(string requestedModel, ToolNameMap toolNames, byte[] signatureKey) : IResponseTranslator
+internal sealed class MessagesToResponsesResponse(string requestedModel, ToolNameMap toolNames, byte[] signatureKey) : JsonBodyTranslator
 {
-    public BodyTranslation Translate(ReadOnlyMemory<byte> upstream, IBufferWriter<byte> output)
+    protected override BodyTranslation Translate(JsonElement upstream, IBufferWriter<byte> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(upstream);
-        }
-        catch (JsonException)
-        {
-            return BodyTranslation.Malformed;
-        }
-        using (document)
-        {
-            var translated = ResponsesToAnthropicResponse.Translate(document.RootElement, requestedModel, toolNames, signatureKey, output);
-            if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
-            return new BodyTranslation(BodyVerdict.Ok,
-                Usage: new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens),
-                FinishReason: translated.StopReason);
-        }
+        var translated = ResponsesToAnthropicResponse.Translate(upstream, requestedModel, toolNames, signatureKey, output);
+        if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
+        return new BodyTranslation(BodyVerdict.Ok,
+            Usage: new TokenUsage(translated.InputTokens, translated.OutputTokens, translated.CachedTokens),
+            FinishReason: translated.StopReason);
     }
 }

@@ -17,7 +17,7 @@ public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
         var output = new PooledBufferWriter(request.Body.Length + 256);
         var translation = ResponsesClient.RefuseStoredState(
             ResponsesToMessagesRequest.Translate(request.Root, ChatToMessagesExchange.TargetFor(deployment, config), output));
-        if (translation.DroppedTools.Count > 0) System.Diagnostics.Activity.Current?.SetTag("bridge.dropped_tools", TagText.Join(translation.DroppedTools));
+        DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }
 
@@ -38,11 +38,7 @@ public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
 
         public override string UpstreamProtocol => "anthropic";
 
-        public override void OnCommit(HttpResponse response)
-        {
-            if (_translation.DroppedTools.Count == 0) return;
-            response.Headers[MessagesToChatExchange.DroppedToolsHeader] = string.Concat(TagText.Join(_translation.DroppedTools).Where(c => c is >= ' ' and <= '~'));
-        }
+        public override void OnCommit(HttpResponse response) => DroppedToolsHeader.Write(response, _translation.DroppedTools);
 
         public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
         {
