@@ -210,7 +210,17 @@ public sealed class ProxyPipeline(
                 PreparedCall call;
                 using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
                 {
-                    call = attempt.Call = pairs.For(surface, deployment).Prepare(context, inbound, deployment);
+                    try
+                    {
+                        call = attempt.Call = pairs.For(surface, deployment).Prepare(context, inbound, deployment);
+                    }
+                    catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+                    {
+                        // Translation reads only the client's body: a JSON value of a kind a translator did not expect
+                        // (which the type checks at the door missed) is the client's 400, never a 500.
+                        await ErrorResponses.WriteAsync(context, 400, "The request has a field whose JSON type this gateway cannot read for this model.");
+                        return;
+                    }
                 }
                 if (!call.Ok)
                 {

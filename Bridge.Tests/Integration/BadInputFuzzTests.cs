@@ -32,6 +32,8 @@ public sealed class BadInputFuzzTests : IClassFixture<MatrixFixture>
         { "/v1/messages/count_tokens", MatrixFixture.OpenAIModel, 60 },
         { "/v1/chat/completions", MatrixFixture.AnthropicModel, 320 },
         { "/v1/chat/completions", MatrixFixture.OpenAIModel, 320 },
+        { "/v1/responses", MatrixFixture.AnthropicModel, 200 },
+        { "/v1/responses", MatrixFixture.OpenAIModel, 200 },
     };
 
     [Theory]
@@ -162,6 +164,7 @@ public sealed class BadInputFuzzTests : IClassFixture<MatrixFixture>
         if (status < 300)
         {
             if (path.EndsWith("/count_tokens", StringComparison.Ordinal)) return root["input_tokens"] is JsonValue ? null : "no input_tokens";
+            if (path == "/v1/responses") return (string?)root["object"] == "response" ? null : "not a Responses object";
             return anthropic
                 ? (string?)root["type"] == "message" ? null : "not an Anthropic message"
                 : (string?)root["object"] == "chat.completion" ? null : "not a chat completion";
@@ -185,6 +188,16 @@ public sealed class BadInputFuzzTests : IClassFixture<MatrixFixture>
     /// <summary>The recorded request bodies sent to <paramref name="path"/>, asking for <paramref name="model"/>.</summary>
     private static List<string> RecordedBodies(string path, string model)
     {
+        if (path == "/v1/responses")
+        {
+            // Codex CLI's recorded requests: text, a tool call, a tool result.
+            return new[] { "codex-text", "codex-tool-call", "codex-tool-result" }.Select(name =>
+            {
+                var codex = JsonNode.Parse(Fixtures.CodexRequest(name).GetRawText())!.AsObject();
+                codex["model"] = model;
+                return codex.ToJsonString();
+            }).ToList();
+        }
         string[] sessions = path == "/v1/chat/completions"
             ? ["sdk-openai"]
             : ["cc-alias-sonnet", "cc-apikey-haiku", "cc-effort-low", "cc-text-default", "cc-text-sonnet", "cc-tool-bash-sonnet", "cc-tool-read-default", "sdk-anthropic", "sdk-anthropic-0x"];

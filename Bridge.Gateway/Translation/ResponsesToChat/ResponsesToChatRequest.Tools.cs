@@ -131,7 +131,7 @@ public static partial class ResponsesToChatRequest
             writer.WriteStartObject(CustomToolInput.ParameterName);
             writer.WriteString("type"u8, "string"u8);
             if (tool.TryGetProperty("format"u8, out var format) && format.ValueKind == JsonValueKind.Object
-                && format.TryGetProperty("type"u8, out var formatType) && formatType.ValueEquals("grammar"u8)
+                && format.TryGetProperty("type"u8, out var formatType) && formatType.ValueKind == JsonValueKind.String && formatType.ValueEquals("grammar"u8)
                 && format.TryGetProperty("definition"u8, out var definition) && definition.ValueKind == JsonValueKind.String)
             {
                 var syntax = format.TryGetProperty("syntax"u8, out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
