@@ -82,6 +82,21 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
         return 0
         """;
 
+    // Ends a budgeted request's hold and adds its real cost to the period's spend in one step, so that at no moment
+    // neither counts it (the usage writer, which adds spend otherwise, may run later). KEYS: hold, spend.
+    // ARGV: 1 request id, 2 real cost (micro-dollars), 3 TTL of the spend key (s).
+    private const string SettleScript = """
+        redis.call('HDEL', KEYS[1], ARGV[1])
+        if tonumber(ARGV[2]) > 0 then
+          redis.call('INCRBY', KEYS[2], ARGV[2])
+          redis.call('EXPIRE', KEYS[2], ARGV[3])
+        end
+        return 1
+        """;
+
+    /// <summary>How long a period's spend counter is kept (as the usage writer keeps it).</summary>
+    private static readonly long SpendTtlSeconds = (long)TimeSpan.FromDays(400).TotalSeconds;
+
     /// <param name="requestId">Names the request's lease and reservation.</param>
     /// <param name="worstCaseMicros">The most the request can cost (its <c>max_tokens</c> at the deployment's price),
     /// held against the key's budget until it ends; only read when the key has a budget.</param>
@@ -241,22 +256,33 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
     /// </summary>
     /// <param name="costMicros">Its real cost: only counted here for a request admitted on this replica's own
     /// counters while Redis was down (otherwise the usage record carries it to Redis).</param>
-    public async Task ReleaseAsync(Admission admission, long tokens, long costMicros = 0)
+    /// <summary>
+    /// Frees the request's lease, counts its tokens in this minute, and for a budgeted key settles its real cost against
+    /// the budget in the same step that ends its hold. Returns true when the cost was settled here (then the usage
+    /// record must not add it again); false when it was not (Redis unreachable, no budget), and the usage record carries it.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Admission admission, long tokens, long costMicros = 0)
     {
-        if (admission.Key is null || Interlocked.Exchange(ref admission.Released, 1) == 1) return;
+        if (admission.Key is null || Interlocked.Exchange(ref admission.Released, 1) == 1) return false;
         admission.Renewal?.Dispose();
         if (admission.Local)
         {
             _local.Release(admission.Key.Id, time.GetUtcNow().ToUnixTimeSeconds() / 60, tokens, costMicros);
-            return;
+            return false;
         }
         try
         {
             var db = (await redis.DatabaseAsync())!;
             var batch = db.CreateBatch();
             var tasks = new List<Task>(4);
+            var settles = admission.HoldKey is not null && admission.BudgetPeriodStart is not null;
             if (admission.LeaseKey is { } lease) tasks.Add(batch.SortedSetRemoveAsync(lease, admission.RequestId));
-            if (admission.HoldKey is { } hold) tasks.Add(batch.HashDeleteAsync(hold, admission.RequestId));
+            if (settles)
+            {
+                tasks.Add(batch.ScriptEvaluateAsync(SettleScript,
+                    [admission.HoldKey!, RedisKeys.Spend(admission.Key.Id, admission.BudgetPeriodStart!.Value)],
+                    [admission.RequestId, Math.Max(0, costMicros), SpendTtlSeconds]));
+            }
             if (admission.Key.TpmLimit is not null && tokens > 0)
             {
                 var tpmKey = RedisKeys.KeyTpm(admission.Key.Id, time.GetUtcNow().ToUnixTimeSeconds() / 60);
@@ -265,10 +291,12 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
             }
             batch.Execute();
             await Task.WhenAll(tasks);
+            return settles;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning("Redis unavailable ({Error}); could not release limits of key {KeyId} (its lease expires on its own)", ex.GetType().Name, admission.Key.Id);
+            return false;
         }
     }
 

@@ -94,14 +94,18 @@ public sealed class ProxyPipeline(
         {
             telemetry.InFlight.Add(-1);
             long tokens = 0, cost = 0;
+            UsageRecord? record = null;
             try
             {
-                (tokens, cost) = Record(context, who, group, attempt.Deployment, attempt.Outcome, attempt.Call?.Stream ?? false, inbound, admission!, started);
+                (tokens, cost, record) = Measure(context, who, group, attempt.Deployment, attempt.Outcome, attempt.Call?.Stream ?? false, inbound, admission!, started);
             }
             finally
             {
-                // Whatever recording did, the request's lease and hold are given back (else its renewal would run on).
-                await limiter.ReleaseAsync(admission!, tokens, cost);
+                // Whatever measuring did, the request's lease and hold are given back (else its renewal would run on).
+                var settled = await limiter.ReleaseAsync(admission!, tokens, cost);
+                // Settled: the cost already counts against the budget, in the step that ended the hold; the record must
+                // not add it again. Not settled (Redis away): the record carries it, buffered until Redis returns.
+                if (record is not null) usage.Record(settled ? record with { BudgetPeriodStart = null } : record);
                 attempt.Call?.Dispose();
             }
             if (attempt.Deployment is { } used) await state.AddTokensAsync(used, tokens);
@@ -270,8 +274,8 @@ public sealed class ProxyPipeline(
         await ErrorResponses.WriteAsync(context, final.StatusCode, final.Message, final.RetryAfter);
     }
 
-    /// <summary>Queues the usage record (off the response path); returns the tokens used and their cost, for the key's limits.</summary>
-    private (long Tokens, long CostMicros) Record(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call,
+    /// <summary>Measures what the request used (and records its telemetry); the usage record is queued once the limits are released.</summary>
+    private (long Tokens, long CostMicros, UsageRecord Record) Measure(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call,
         bool stream, InboundRequest inbound, Admission admission, long started)
     {
         var reported = call.Usage;
@@ -300,7 +304,7 @@ public sealed class ProxyPipeline(
 
         var (cost, costEstimated) = Pricing.Cost(deployment, tokens);
         RecordTelemetry(context, who, group, deployment, call, stream, tokens, started);
-        usage.Record(new UsageRecord
+        var record = new UsageRecord
         {
             RequestId = GatewayMiddleware.RequestIdOf(context),
             Time = time.GetUtcNow(),
@@ -317,8 +321,8 @@ public sealed class ProxyPipeline(
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stream = stream,
             BudgetPeriodStart = admission.BudgetPeriodStart,
-        });
-        return (tokens.Total, cost);
+        };
+        return (tokens.Total, cost, record);
     }
 
     private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens, long started)

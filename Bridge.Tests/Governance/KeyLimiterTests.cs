@@ -98,6 +98,19 @@ public sealed class KeyLimiterTests : IClassFixture<GarnetFixture>, IAsyncLifeti
     }
 
     [Fact]
+    public async Task Release_SettlesTheRealCost_InTheStepThatEndsTheHold()
+    {
+        var key = Key(k => k with { MaxBudgetUsd = 0.001m }); // 1,000 micro-dollars
+        var (first, _) = await Admit(key, worstCaseMicros: 600);
+        Assert.True(await _limiter.ReleaseAsync(first!, 10, costMicros: 1_000));
+
+        // No usage record has been written: the spend already holds the real cost, so the budget is spent.
+        var refused = (await Admit(key, worstCaseMicros: 1)).Refusal;
+        Assert.NotNull(refused);
+        Assert.Contains("is spent: $0.001 of $0.001", refused.Message);
+    }
+
+    [Fact]
     public async Task ReservationOfARequestWhoseReplicaDied_ExpiresWithItsLease()
     {
         var key = Key(k => k with { MaxBudgetUsd = 0.001m });
