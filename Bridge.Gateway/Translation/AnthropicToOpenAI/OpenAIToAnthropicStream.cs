@@ -25,13 +25,6 @@ namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
 /// </summary>
 public sealed class OpenAIToAnthropicStream
 {
-    private enum OpenKind
-    {
-        None,
-        Text,
-        Thinking,
-    }
-
     private sealed class ToolBlock(int openAIIndex)
     {
         public int OpenAIIndex { get; } = openAIIndex;
@@ -48,10 +41,7 @@ public sealed class OpenAIToAnthropicStream
     private readonly IReadOnlyList<string> _stopSequences;
     private readonly int _estimatedInputTokens;
     private readonly List<ToolBlock> _tools = [];
-    private Utf8JsonWriter? _writer;
-    private int _nextBlockIndex;
-    private OpenKind _openKind;
-    private int _openIndex = -1;
+    private readonly AnthropicBlockWriter _blocks = new();
     private OpenAIUsage _usage;
     private string? _upstreamStop;
 
@@ -76,7 +66,7 @@ public sealed class OpenAIToAnthropicStream
     public bool Completed { get; private set; }
 
     /// <summary>At least one content block was opened.</summary>
-    public bool HasContent => _nextBlockIndex > 0;
+    public bool HasContent => _blocks.Started > 0;
 
     /// <summary>An upstream <c>usage</c> object was seen.</summary>
     public bool UsageReported { get; private set; }
@@ -310,8 +300,7 @@ public sealed class OpenAIToAnthropicStream
             return;
         }
 
-        Begin(output, "error");
-        AnthropicErrors.Write(_writer!, errorType, message);
+        AnthropicErrors.Write(Begin(output, "error"), errorType, message);
         AnthropicSse.WriteFrameEnd(output);
         Completed = true;
     }
@@ -322,7 +311,7 @@ public sealed class OpenAIToAnthropicStream
         {
             if (reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thinking)
             {
-                EnsureOpen(OpenKind.Thinking, output);
+                EnsureOpen(AnthropicBlockKind.Thinking, output);
                 WriteDelta(output, "thinking_delta"u8, "thinking"u8, thinking);
             }
         }
@@ -330,14 +319,14 @@ public sealed class OpenAIToAnthropicStream
         if (delta.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String
             && content.GetString() is { Length: > 0 } text)
         {
-            EnsureOpen(OpenKind.Text, output);
+            EnsureOpen(AnthropicBlockKind.Text, output);
             WriteDelta(output, "text_delta"u8, "text"u8, text);
         }
 
         if (delta.TryGetProperty("refusal"u8, out var refusal) && refusal.ValueKind == JsonValueKind.String
             && refusal.GetString() is { Length: > 0 } refusalText)
         {
-            EnsureOpen(OpenKind.Text, output);
+            EnsureOpen(AnthropicBlockKind.Text, output);
             WriteDelta(output, "text_delta"u8, "text"u8, refusalText);
         }
 
@@ -418,7 +407,7 @@ public sealed class OpenAIToAnthropicStream
 
     private void OpenTool(ToolBlock tool, IBufferWriter<byte> output)
     {
-        tool.BlockIndex = _nextBlockIndex++;
+        tool.BlockIndex = _blocks.NextIndex();
         var w = Begin(output, "content_block_start");
         w.WriteStartObject();
         w.WriteString("type"u8, "content_block_start"u8);
@@ -440,32 +429,21 @@ public sealed class OpenAIToAnthropicStream
         }
     }
 
-    private void WriteToolArguments(ToolBlock tool, string fragment, IBufferWriter<byte> output)
-    {
-        var w = Begin(output, "content_block_delta");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_delta"u8);
-        w.WriteNumber("index"u8, tool.BlockIndex);
-        w.WriteStartObject("delta"u8);
-        w.WriteString("type"u8, "input_json_delta"u8);
-        w.WriteString("partial_json"u8, fragment);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-    }
+    private void WriteToolArguments(ToolBlock tool, string fragment, IBufferWriter<byte> output) =>
+        _blocks.ToolArguments(tool.BlockIndex, fragment, output);
 
     private void CloseTool(ToolBlock tool, IBufferWriter<byte> output)
     {
         if (tool.IsOpen)
         {
-            WriteBlockStop(tool.BlockIndex, output);
+            _blocks.Stop(tool.BlockIndex, output);
             tool.Closed = true;
         }
     }
 
-    private void EnsureOpen(OpenKind kind, IBufferWriter<byte> output)
+    private void EnsureOpen(AnthropicBlockKind kind, IBufferWriter<byte> output)
     {
-        if (_openKind == kind)
+        if (_blocks.Open == kind)
         {
             return;
         }
@@ -476,84 +454,15 @@ public sealed class OpenAIToAnthropicStream
             CloseTool(tool, output);
         }
 
-        _openKind = kind;
-        _openIndex = _nextBlockIndex++;
-        var w = Begin(output, "content_block_start");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_start"u8);
-        w.WriteNumber("index"u8, _openIndex);
-        w.WriteStartObject("content_block"u8);
-        if (kind == OpenKind.Text)
-        {
-            w.WriteString("type"u8, "text"u8);
-            w.WriteString("text"u8, ""u8);
-        }
-        else
-        {
-            w.WriteString("type"u8, "thinking"u8);
-            w.WriteString("thinking"u8, ""u8);
-            w.WriteString("signature"u8, ""u8);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
+        _blocks.StartTextOrThinking(kind, output);
     }
 
-    private void CloseTextOrThinking(IBufferWriter<byte> output)
-    {
-        if (_openKind == OpenKind.None)
-        {
-            return;
-        }
+    private void CloseTextOrThinking(IBufferWriter<byte> output) => _blocks.StopTextOrThinking(output);
 
-        WriteBlockStop(_openIndex, output);
-        _openKind = OpenKind.None;
-        _openIndex = -1;
-    }
+    private void WriteDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, string value) =>
+        _blocks.Delta(output, deltaType, field, value);
 
-    private void WriteDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, string value)
-    {
-        var w = Begin(output, "content_block_delta");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_delta"u8);
-        w.WriteNumber("index"u8, _openIndex);
-        w.WriteStartObject("delta"u8);
-        w.WriteString("type"u8, deltaType);
-        w.WriteString(field, value);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-    }
+    private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType) => _blocks.Begin(output, eventType);
 
-    private void WriteBlockStop(int index, IBufferWriter<byte> output)
-    {
-        var w = Begin(output, "content_block_stop");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_stop"u8);
-        w.WriteNumber("index"u8, index);
-        w.WriteEndObject();
-        End(output);
-    }
-
-    private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType)
-    {
-        AnthropicSse.WriteFrameStart(output, eventType);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(output);
-        }
-
-        return _writer;
-    }
-
-    private void End(IBufferWriter<byte> output)
-    {
-        _writer!.Flush();
-        AnthropicSse.WriteFrameEnd(output);
-    }
+    private void End(IBufferWriter<byte> output) => _blocks.End(output);
 }

@@ -26,13 +26,6 @@ namespace Bridge.Gateway.Translation.AnthropicToResponses;
 /// </summary>
 public sealed class ResponsesToAnthropicStream
 {
-    private enum OpenKind
-    {
-        None,
-        Text,
-        Thinking,
-    }
-
     private sealed class ToolBlock(int outputIndex, string? itemId)
     {
         public int OutputIndex { get; } = outputIndex;
@@ -49,10 +42,7 @@ public sealed class ResponsesToAnthropicStream
     private readonly int _estimatedInputTokens;
     private readonly List<ToolBlock> _tools = [];
     private readonly HashSet<int> _textSeen = [];
-    private Utf8JsonWriter? _writer;
-    private int _nextBlockIndex;
-    private OpenKind _openKind;
-    private int _openIndex = -1;
+    private readonly AnthropicBlockWriter _blocks = new();
     private int _summaryIndex = -1;
     private ResponsesUsage _usage;
     private bool _hasRefusal;
@@ -81,7 +71,7 @@ public sealed class ResponsesToAnthropicStream
     public bool Finished { get; private set; }
 
     /// <summary>At least one content block was opened.</summary>
-    public bool HasContent => _nextBlockIndex > 0;
+    public bool HasContent => _blocks.Started > 0;
 
     /// <summary>An upstream <c>usage</c> object was seen.</summary>
     public bool UsageReported { get; private set; }
@@ -217,7 +207,7 @@ public sealed class ResponsesToAnthropicStream
                     {
                         _textSeen.Add(OutputIndex(root));
                         _hasRefusal |= type == ResponsesEventTypes.RefusalDelta;
-                        EnsureOpen(OpenKind.Text, output);
+                        EnsureOpen(AnthropicBlockKind.Text, output);
                         WriteDelta(output, "text_delta"u8, "text"u8, text);
                     }
 
@@ -269,8 +259,7 @@ public sealed class ResponsesToAnthropicStream
             return;
         }
 
-        Begin(output, "error");
-        AnthropicErrors.Write(_writer!, errorType, message);
+        AnthropicErrors.Write(Begin(output, "error"), errorType, message);
         AnthropicSse.WriteFrameEnd(output);
         Completed = true;
     }
@@ -333,7 +322,7 @@ public sealed class ResponsesToAnthropicStream
         var tool = new ToolBlock(OutputIndex(root), OpenAIToAnthropicResponse.StringOrNull(item, "id"u8));
         _tools.Add(tool);
         CloseTextOrThinking(output);
-        tool.BlockIndex = _nextBlockIndex++;
+        tool.BlockIndex = _blocks.NextIndex();
         var w = Begin(output, "content_block_start");
         w.WriteStartObject();
         w.WriteString("type"u8, "content_block_start"u8);
@@ -358,9 +347,9 @@ public sealed class ResponsesToAnthropicStream
         }
 
         var part = root.TryGetProperty("summary_index"u8, out var s) && s.TryGetInt32(out var n) ? n : 0;
-        if (_openKind != OpenKind.Thinking)
+        if (_blocks.Open != AnthropicBlockKind.Thinking)
         {
-            EnsureOpen(OpenKind.Thinking, output);
+            EnsureOpen(AnthropicBlockKind.Thinking, output);
         }
         else if (part != _summaryIndex)
         {
@@ -401,7 +390,7 @@ public sealed class ResponsesToAnthropicStream
         if (type.ValueEquals(ResponsesItemTypes.Reasoning))
         {
             var signature = ReasoningItems.Signature(item, _signatureKey);
-            if (_openKind != OpenKind.Thinking)
+            if (_blocks.Open != AnthropicBlockKind.Thinking)
             {
                 // Nothing streamed (summaries off, or a server that sends whole items): the item carries it all.
                 var summary = ReasoningItems.SummaryText(item);
@@ -410,7 +399,7 @@ public sealed class ResponsesToAnthropicStream
                     return;
                 }
 
-                EnsureOpen(OpenKind.Thinking, output);
+                EnsureOpen(AnthropicBlockKind.Thinking, output);
                 if (summary.Length > 0)
                 {
                     WriteDelta(output, "thinking_delta"u8, "thinking"u8, summary);
@@ -444,7 +433,7 @@ public sealed class ResponsesToAnthropicStream
                 if (OpenAIToAnthropicResponse.StringOrNull(part, isRefusal ? "refusal"u8 : "text"u8) is { Length: > 0 } text)
                 {
                     _hasRefusal |= isRefusal;
-                    EnsureOpen(OpenKind.Text, output);
+                    EnsureOpen(AnthropicBlockKind.Text, output);
                     WriteDelta(output, "text_delta"u8, "text"u8, text);
                 }
             }
@@ -494,32 +483,21 @@ public sealed class ResponsesToAnthropicStream
 
     private static string? Delta(JsonElement root) => OpenAIToAnthropicResponse.StringOrNull(root, "delta"u8);
 
-    private void WriteToolArguments(ToolBlock tool, string fragment, IBufferWriter<byte> output)
-    {
-        var w = Begin(output, "content_block_delta");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_delta"u8);
-        w.WriteNumber("index"u8, tool.BlockIndex);
-        w.WriteStartObject("delta"u8);
-        w.WriteString("type"u8, "input_json_delta"u8);
-        w.WriteString("partial_json"u8, fragment);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-    }
+    private void WriteToolArguments(ToolBlock tool, string fragment, IBufferWriter<byte> output) =>
+        _blocks.ToolArguments(tool.BlockIndex, fragment, output);
 
     private void CloseTool(ToolBlock tool, IBufferWriter<byte> output)
     {
         if (tool.IsOpen)
         {
-            WriteBlockStop(tool.BlockIndex, output);
+            _blocks.Stop(tool.BlockIndex, output);
             tool.Closed = true;
         }
     }
 
-    private void EnsureOpen(OpenKind kind, IBufferWriter<byte> output)
+    private void EnsureOpen(AnthropicBlockKind kind, IBufferWriter<byte> output)
     {
-        if (_openKind == kind)
+        if (_blocks.Open == kind)
         {
             return;
         }
@@ -530,85 +508,18 @@ public sealed class ResponsesToAnthropicStream
             CloseTool(tool, output);
         }
 
-        _openKind = kind;
-        _openIndex = _nextBlockIndex++;
-        var w = Begin(output, "content_block_start");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_start"u8);
-        w.WriteNumber("index"u8, _openIndex);
-        w.WriteStartObject("content_block"u8);
-        if (kind == OpenKind.Text)
-        {
-            w.WriteString("type"u8, "text"u8);
-            w.WriteString("text"u8, ""u8);
-        }
-        else
-        {
-            w.WriteString("type"u8, "thinking"u8);
-            w.WriteString("thinking"u8, ""u8);
-            w.WriteString("signature"u8, ""u8);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
+        _blocks.StartTextOrThinking(kind, output);
     }
 
     private void CloseTextOrThinking(IBufferWriter<byte> output)
     {
-        if (_openKind == OpenKind.None)
-        {
-            return;
-        }
-
-        WriteBlockStop(_openIndex, output);
-        _openKind = OpenKind.None;
-        _openIndex = -1;
-        _summaryIndex = -1;
+        if (_blocks.StopTextOrThinking(output)) _summaryIndex = -1;
     }
 
-    private void WriteDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, string value)
-    {
-        var w = Begin(output, "content_block_delta");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_delta"u8);
-        w.WriteNumber("index"u8, _openIndex);
-        w.WriteStartObject("delta"u8);
-        w.WriteString("type"u8, deltaType);
-        w.WriteString(field, value);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        End(output);
-    }
+    private void WriteDelta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, string value) =>
+        _blocks.Delta(output, deltaType, field, value);
 
-    private void WriteBlockStop(int index, IBufferWriter<byte> output)
-    {
-        var w = Begin(output, "content_block_stop");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "content_block_stop"u8);
-        w.WriteNumber("index"u8, index);
-        w.WriteEndObject();
-        End(output);
-    }
+    private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType) => _blocks.Begin(output, eventType);
 
-    private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType)
-    {
-        AnthropicSse.WriteFrameStart(output, eventType);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(output);
-        }
-
-        return _writer;
-    }
-
-    private void End(IBufferWriter<byte> output)
-    {
-        _writer!.Flush();
-        AnthropicSse.WriteFrameEnd(output);
-    }
+    private void End(IBufferWriter<byte> output) => _blocks.End(output);
 }

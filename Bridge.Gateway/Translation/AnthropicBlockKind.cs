@@ -1,0 +1,9 @@
+namespace Bridge.Gateway.Translation;
+
+/// <summary>Which text-like content block of an Anthropic Messages stream is open.</summary>
+public enum AnthropicBlockKind : byte
+{
+    None,
+    Text,
+    Thinking,
+}
