@@ -63,8 +63,7 @@ public sealed class ChatToResponsesStream
     private readonly List<ToolCall> _calls = [];
     private OutputItem? _openMessage;
     private OutputItem? _openReasoning;
-    private Utf8JsonWriter? _writer;
-    private int _sequence;
+    private readonly ResponsesEventWriter _events = new();
     private ChatCompletionUsage _usage;
 
     public ChatToResponsesStream(string requestedModel, ToolNameMap toolNames, IReadOnlySet<string> customTools, long? createdAt = null)
@@ -245,15 +244,7 @@ public sealed class ChatToResponsesStream
         }
 
         WriteStart(output);
-        var w = Begin(output, "error");
-        w.WriteStartObject();
-        w.WriteString("type"u8, "error"u8);
-        w.WriteNumber("sequence_number"u8, _sequence++);
-        w.WriteString("code"u8, code);
-        w.WriteString("message"u8, message);
-        w.WriteNull("param"u8);
-        w.WriteEndObject();
-        End(output);
+        _events.WriteError(output, code, message);
 
         Status = "failed";
         WriteResponseEvent(output, "response.failed", "failed", errorCode: code, errorMessage: message);
@@ -643,44 +634,7 @@ public sealed class ChatToResponsesStream
 
     // ---- framing -----------------------------------------------------------------------------
 
-    /// <summary>Starts the frame and the event object: <c>type</c> and <c>sequence_number</c> are written.</summary>
-    private Utf8JsonWriter BeginEvent(IBufferWriter<byte> output, string type)
-    {
-        var w = Begin(output, type);
-        w.WriteStartObject();
-        w.WriteString("type"u8, type);
-        w.WriteNumber("sequence_number"u8, _sequence++);
-        return w;
-    }
+    private Utf8JsonWriter BeginEvent(IBufferWriter<byte> output, string type) => _events.BeginEvent(output, type);
 
-    private void EndEvent(IBufferWriter<byte> output)
-    {
-        _writer!.WriteEndObject();
-        End(output);
-    }
-
-    private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType)
-    {
-        output.Write("event: "u8);
-        var length = Encoding.UTF8.GetByteCount(eventType);
-        Encoding.UTF8.GetBytes(eventType, output.GetSpan(length));
-        output.Advance(length);
-        output.Write("\ndata: "u8);
-        if (_writer is null)
-        {
-            _writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
-        }
-        else
-        {
-            _writer.Reset(output);
-        }
-
-        return _writer;
-    }
-
-    private void End(IBufferWriter<byte> output)
-    {
-        _writer!.Flush();
-        output.Write("\n\n"u8);
-    }
+    private void EndEvent(IBufferWriter<byte> output) => _events.EndEvent(output);
 }
