@@ -11,7 +11,7 @@ public sealed class GatewayAuthenticator(BridgeConfig config, GatewayOptions opt
 {
     private readonly byte[]? _masterDigest = config.MasterKey is null ? null : SecretComparer.Digest(config.MasterKey);
 
-    public async ValueTask<AuthOutcome> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken)
+    public async ValueTask<AuthOutcome> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken, string? presentedHash = null)
     {
         if (config.MasterKey is null && options.AllowNoAuth) return AuthOutcome.Success(Caller.Anonymous);
         if (presentedKey is null)
@@ -23,7 +23,7 @@ public sealed class GatewayAuthenticator(BridgeConfig config, GatewayOptions opt
             return AuthOutcome.Success(Caller.Master);
         }
 
-        var lookup = await keys.FindAsync(presentedKey, cancellationToken);
+        var lookup = await keys.FindAsync(presentedKey, cancellationToken, presentedHash);
         switch (lookup.Result)
         {
             case KeyLookupResult.MasterKey:

@@ -3,7 +3,8 @@ namespace Bridge.Gateway.Auth;
 /// <summary>Turns a presented key into a caller, or a refusal with status and message.</summary>
 public interface ICallerAuthenticator
 {
-    ValueTask<AuthOutcome> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken);
+    /// <param name="presentedHash">The key's stored form (<see cref="SecretComparer.Hash"/>) when the caller has it already.</param>
+    ValueTask<AuthOutcome> AuthenticateAsync(string? presentedKey, CancellationToken cancellationToken, string? presentedHash = null);
 }
 
 /// <param name="WrongKey">The presented key matched no key at all: a typo or a guess, counted by the failure throttle.</param>

@@ -32,7 +32,8 @@ public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator
             var address = context.Connection.RemoteIpAddress;
             var presented = CallerKey.From(context.Request);
             // A key this replica already knows is valid is no guess: it is served even from a blocked address.
-            var guarded = throttle.Enabled && presented is not null && !keys.IsKnownValid(presented);
+            string? hash = null;
+            var guarded = throttle.Enabled && presented is not null && !keys.IsKnownValid(presented, out hash);
             if (guarded && throttle.Begin(address) is { } wait)
             {
                 GatewayLog.AuthRejected(logger, context.Request.Path, 429);
@@ -43,7 +44,7 @@ public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator
             var outcome = default(AuthOutcome);
             try
             {
-                outcome = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+                outcome = await authenticator.AuthenticateAsync(presented, context.RequestAborted, hash);
             }
             finally
             {

@@ -47,14 +47,19 @@ public sealed class KeyDirectory(RedisConnection redis, TimeProvider time, ILogg
     /// Whether the key is one this replica has recently found in Redis (a virtual key or an Admin-created master key,
     /// not revoked since): it can be told apart from a guess without asking Redis.
     /// </summary>
-    public bool IsKnownValid(string presentedKey) =>
-        redis.IsConfigured && _found.TryGetValue(SecretComparer.Hash(presentedKey), out CachedLookup? cached) && cached is not null
-        && time.GetUtcNow() - cached.FetchedAt < StaleGrace;
+    /// <param name="hash">The key's stored form, to hand to <see cref="FindAsync"/> so it is not computed twice.</param>
+    public bool IsKnownValid(string presentedKey, out string hash)
+    {
+        hash = SecretComparer.Hash(presentedKey);
+        return redis.IsConfigured && _found.TryGetValue(hash, out CachedLookup? cached) && cached is not null
+            && time.GetUtcNow() - cached.FetchedAt < StaleGrace;
+    }
 
-    public async ValueTask<KeyLookup> FindAsync(string presentedKey, CancellationToken cancellationToken)
+    /// <param name="hash">The key's stored form when the caller computed it already (<see cref="SecretComparer.Hash"/>).</param>
+    public async ValueTask<KeyLookup> FindAsync(string presentedKey, CancellationToken cancellationToken, string? hash = null)
     {
         if (!redis.IsConfigured) return new KeyLookup(KeyLookupResult.NotFound);
-        var hash = SecretComparer.Hash(presentedKey);
+        hash ??= SecretComparer.Hash(presentedKey);
         var now = time.GetUtcNow();
         if (_found.TryGetValue(hash, out CachedLookup? cached) && cached is not null)
         {
