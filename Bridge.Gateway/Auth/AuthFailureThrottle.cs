@@ -30,9 +30,6 @@ public sealed class AuthFailureThrottle(GatewayOptions options, TimeProvider tim
 
     public bool Enabled => _limit > 0;
 
-    /// <summary>Windows tracked now (for tests and diagnostics).</summary>
-    public int Tracked => _windows.Count;
-
     /// <summary>
     /// Starts checking a key from <paramref name="address"/>. Returns null when the check may go on (then call
     /// <see cref="End"/> once it is decided), or how long the address must wait.

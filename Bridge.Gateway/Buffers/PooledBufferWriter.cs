@@ -35,8 +35,6 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
     public int WrittenCount => _written;
-    /// <summary>Bytes held (written or not).</summary>
-    public int Capacity => _buffer.Length;
 
     public void Clear() => _written = 0;
 

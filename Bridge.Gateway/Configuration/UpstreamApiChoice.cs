@@ -49,7 +49,7 @@ public static partial class UpstreamApiChoice
     }
 
     /// <summary>gpt-5.4 and later 5.x, and any gpt-6 or above (with or without a minor version or suffix).</summary>
-    public static bool NeedsResponsesForToolsWithReasoning(string name)
+    private static bool NeedsResponsesForToolsWithReasoning(string name)
     {
         var match = GptVersion().Match(name);
         if (!match.Success) return false;
