@@ -37,6 +37,16 @@ public sealed class GatewayOptions
     /// </summary>
     public int AuthFailuresPerMinute { get; set; } = 20;
     /// <summary>Interval of <c>ping</c> events while an upstream stream is silent.</summary>
+    /// <summary>
+    /// How long a stored Responses answer (<c>store</c>, <c>previous_response_id</c>) is kept after it was last used
+    /// (<c>Bridge:StoredResponseTtlSeconds</c>); default one hour.
+    /// </summary>
+    public TimeSpan StoredResponseTtl { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// Whether a Responses request that does not say <c>store</c> is stored, as OpenAI does (<c>Bridge:StoreResponsesByDefault</c>,
+    /// default true); false stores only what asks for it with <c>store: true</c>.
+    /// </summary>
+    public bool StoreResponsesByDefault { get; set; } = true;
     public TimeSpan StreamPingInterval { get; set; } = TimeSpan.FromSeconds(15);
     /// <summary>Key limits while Redis is unreachable (<c>Bridge:LimitsWhenRedisDown</c>: <c>local</c> or <c>deny</c>).</summary>
     public RedisDownLimits LimitsWhenRedisDown { get; set; } = RedisDownLimits.Local;

@@ -58,4 +58,7 @@ public static partial class GatewayLog
 
     [LoggerMessage(17, LogLevel.Warning, "No price for deployment(s) {DeploymentIds} (no model_info input_cost_per_token/output_cost_per_token and no built-in list price): their requests cost $0, so no key's max_budget ever binds on them")]
     public static partial void DeploymentsWithoutPrice(ILogger logger, string deploymentIds);
+
+    [LoggerMessage(31, LogLevel.Warning, "Responses answer {ResponseId} was not stored (Redis refused or was away): continuing it with previous_response_id will fail")]
+    public static partial void StoredResponseLost(ILogger logger, string responseId);
 }

@@ -33,6 +33,8 @@ public sealed class GatewayTelemetry : IDisposable
             "Usage records lost, by reason: queue_full (Redis away too long) or shutdown (Redis away when the gateway stopped)");
         UsageDeadLettered = _meter.CreateCounter<long>("bridge.usage.dead_lettered", "{record}",
             "Usage records Redis refused, moved to the dead-letter list bridge:usage:dead");
+        StoredResponseFailures = _meter.CreateCounter<long>("bridge.responses.store_failures", "{response}",
+            "Responses answers that should have been stored (store, previous_response_id) but Redis refused or was away");
         _meter.CreateObservableGauge("bridge.usage.queued", () => _usageQueued?.Invoke() ?? 0, "{record}",
             "Usage records waiting to be written to Redis");
     }
@@ -48,6 +50,7 @@ public sealed class GatewayTelemetry : IDisposable
     public UpDownCounter<long> InFlight { get; }
     public Counter<long> UsageDropped { get; }
     public Counter<long> UsageDeadLettered { get; }
+    public Counter<long> StoredResponseFailures { get; }
 
     /// <summary>What <c>bridge.usage.queued</c> reports (the usage writer is created after this).</summary>
     public void ObserveUsageQueue(Func<long> queued) => _usageQueued = queued;

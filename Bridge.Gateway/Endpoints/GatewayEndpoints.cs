@@ -33,6 +33,7 @@ public static class GatewayEndpoints
         // Clients that only know Azure OpenAI: the deployment name in the path is the model name.
         app.MapPost("/openai/deployments/{deployment}/chat/completions",
             context => pipeline.HandleAsync(context, ApiSurface.OpenAI, (string)context.GetRouteValue("deployment")!));
+        app.MapStoredResponses();
         app.MapModelsApi();
         app.MapCountTokensApi();
         app.MapDeploymentHealth();

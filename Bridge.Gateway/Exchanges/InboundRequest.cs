@@ -10,8 +10,8 @@ namespace Bridge.Gateway.Exchanges;
 /// <summary>A client request body, read into pooled memory and parsed once.</summary>
 public sealed class InboundRequest : IDisposable
 {
-    private readonly PooledBufferWriter _body;
-    private readonly JsonDocument _document;
+    private PooledBufferWriter _body;
+    private JsonDocument _document;
 
     private InboundRequest(PooledBufferWriter body, JsonDocument document, string model)
     {
@@ -24,6 +24,21 @@ public sealed class InboundRequest : IDisposable
     public JsonElement Root => _document.RootElement;
     /// <summary>The model the client asked for (or the Azure-style path's deployment name).</summary>
     public string Model { get; }
+
+    /// <summary>
+    /// A Responses request whose answer the gateway stores itself (<c>store</c>, <c>previous_response_id</c>): the
+    /// upstream is asked to keep nothing.
+    /// </summary>
+    public bool GatewayStoresResponse { get; internal set; }
+
+    /// <summary>Replaces the body with one the gateway wrote (a stored conversation spliced in); parsed again.</summary>
+    internal void ReplaceBody(PooledBufferWriter body)
+    {
+        var document = JsonDocument.Parse(body.WrittenMemory);
+        _document.Dispose();
+        _body.Dispose();
+        (_body, _document) = (body, document);
+    }
 
     /// <summary>Reads and parses the body; on bad input writes a 4xx in the client's envelope and returns null.</summary>
     public static async Task<InboundRequest?> ReadAsync(HttpContext context, GatewayOptions options, string? modelOverride = null)

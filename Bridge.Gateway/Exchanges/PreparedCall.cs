@@ -32,6 +32,9 @@ public abstract class PreparedCall : IDisposable
     /// <summary>The client's model name, echoed back in responses.</summary>
     public string RequestedModel { get; protected init; } = "";
 
+    /// <summary>Stores the answer of a Responses request the gateway keeps (set by the pipeline); null otherwise.</summary>
+    public StoredResponses.ResponseKeeper? Keeper { get; set; }
+
     /// <summary>The body in the upstream's protocol (hooks may replace it).</summary>
     public ReadOnlyMemory<byte> Body => Output.WrittenMemory;
 

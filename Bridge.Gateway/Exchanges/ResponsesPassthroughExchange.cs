@@ -1,22 +1,24 @@
 using System.Net.Http.Headers;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Relay;
+using Bridge.Gateway.Translation.OpenAIToOpenAI;
 using Bridge.Gateway.Upstream;
 using Microsoft.AspNetCore.Http;
 
 namespace Bridge.Gateway.Exchanges;
 
 /// <summary>
-/// OpenAI Responses client (Codex CLI) -> Responses upstream: forwarded with only the model changed (the deployment's
-/// name), the answer relayed event by event and read for usage and errors.
+/// OpenAI Responses client (Codex CLI) -> Responses upstream: forwarded with the deployment's model and its parameter
+/// filtering (<see cref="ResponsesRequestFilter"/>), the answer relayed event by event and read for usage and errors.
 /// </summary>
-public sealed class ResponsesPassthroughExchange : IExchange
+public sealed class ResponsesPassthroughExchange(OpenAITargets targets) : IExchange
 {
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        ModelRewriter.ReplaceModel(request.Body.Span, UpstreamEndpoints.BodyModel(deployment), output);
+        ResponsesRequestFilter.Apply(request.Root, targets.For(deployment), request.GatewayStoresResponse, output);
         var stream = request.Root.TryGetProperty("stream", out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model);
     }

@@ -16,7 +16,8 @@ public sealed class ResponsesToChatExchange(OpenAITargets targets) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
-        var translation = ResponsesClient.RefuseStoredState(ResponsesToChatRequest.Translate(request.Root, targets.For(deployment), output));
+        // A previous_response_id was resolved before this (StoredResponsesStep): the stored conversation is in the input.
+        var translation = ResponsesToChatRequest.Translate(request.Root, targets.For(deployment), output);
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

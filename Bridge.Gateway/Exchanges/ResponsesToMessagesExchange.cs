@@ -15,8 +15,8 @@ public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        var translation = ResponsesClient.RefuseStoredState(
-            ResponsesToMessagesRequest.Translate(request.Root, ChatToMessagesExchange.TargetFor(deployment, config), output));
+        // A previous_response_id was resolved before this (StoredResponsesStep): the stored conversation is in the input.
+        var translation = ResponsesToMessagesRequest.Translate(request.Root, ChatToMessagesExchange.TargetFor(deployment, config), output);
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

@@ -82,6 +82,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ResponsesToMessagesExchange>();
         services.AddSingleton<ResponsesPassthroughExchange>();
         services.AddSingleton<ReasoningSignatureKey>();
+        services.AddSingleton<StoredResponses.StoredResponseStore>();
+        services.AddSingleton<StoredResponses.StoredResponsesStep>();
         services.AddSingleton<PairTable>();
         services.AddSingleton<AttemptRelay>();
         services.AddSingleton<ProxyPipeline>();

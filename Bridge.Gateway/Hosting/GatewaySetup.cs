@@ -73,6 +73,8 @@ public static class GatewaySetup
         options.MaxUpstreamEventBytes = Positive(configuration, "Bridge:MaxUpstreamEventBytes") ?? options.MaxUpstreamEventBytes;
         if (Positive(configuration, "Bridge:MaxBodyBytesInFlight") is { } inFlight) options.BodyBudget = new Buffers.MemoryBudget(inFlight);
         if (Positive(configuration, "Bridge:DefaultUpstreamTimeoutSeconds") is { } seconds) options.DefaultUpstreamTimeout = TimeSpan.FromSeconds(seconds);
+        if (Positive(configuration, "Bridge:StoredResponseTtlSeconds") is { } kept) options.StoredResponseTtl = TimeSpan.FromSeconds(kept);
+        if (bool.TryParse(configuration["Bridge:StoreResponsesByDefault"], out var storeByDefault)) options.StoreResponsesByDefault = storeByDefault;
         if (Positive(configuration, "Bridge:KeyCacheEntries") is { } entries) options.KeyCacheEntries = (int)Math.Min(entries, int.MaxValue);
         if (long.TryParse(configuration["Bridge:AuthFailuresPerMinute"], out var failures) && failures >= 0) options.AuthFailuresPerMinute = (int)Math.Min(failures, int.MaxValue);
     }

@@ -10,6 +10,7 @@ using Bridge.Gateway.Limits;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Relay;
 using Bridge.Gateway.Routing;
+using Bridge.Gateway.StoredResponses;
 using Bridge.Gateway.Upstream;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
@@ -33,7 +34,8 @@ public sealed class ProxyPipeline(
     UsageWriter usage,
     TimeProvider time,
     GatewayTelemetry telemetry,
-    GatewayOptions options)
+    GatewayOptions options,
+    StoredResponsesStep storedResponses)
 {
     public async Task HandleAsync(HttpContext context, ApiSurface surface, string? modelOverride = null)
     {
@@ -59,6 +61,13 @@ public sealed class ProxyPipeline(
         {
             server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());
             if (maxTokens.TryGetInt32(out var asked)) requestedMaxTokens = asked;
+        }
+
+        ResponseKeeper? keeper = null;
+        if (surface == ApiSurface.Responses)
+        {
+            (var ok, keeper) = await storedResponses.PrepareAsync(context, inbound);
+            if (!ok) return;
         }
 
         var requested = inbound.Model;
@@ -88,7 +97,7 @@ public sealed class ProxyPipeline(
         telemetry.InFlight.Add(1);
         try
         {
-            await RouteAsync(context, surface, inbound, group, attempt);
+            await RouteAsync(context, surface, inbound, group, attempt, keeper);
         }
         finally
         {
@@ -131,7 +140,7 @@ public sealed class ProxyPipeline(
     /// Tries the group, retrying on other deployments as <c>num_retries</c>/<c>retry_policy</c> allow, then its
     /// fallbacks. Never retries once a byte has reached the client, nor a 400 the client caused.
     /// </summary>
-    private async Task RouteAsync(HttpContext context, ApiSurface surface, InboundRequest inbound, ModelGroup group, AttemptLog attempt)
+    private async Task RouteAsync(HttpContext context, ApiSurface surface, InboundRequest inbound, ModelGroup group, AttemptLog attempt, ResponseKeeper? keeper)
     {
         var settings = config.Router;
         var streaming = inbound.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
@@ -226,6 +235,7 @@ public sealed class ProxyPipeline(
                         return;
                     }
                 }
+                call.Keeper = keeper;
                 if (!call.Ok)
                 {
                     await ErrorResponses.WriteAsync(context, 400, call.ErrorMessage ?? "Invalid request.", param: call.ErrorParam);

@@ -7,6 +7,7 @@ using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Exchanges;
 using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Routing;
+using Bridge.Gateway.StoredResponses;
 using Bridge.Gateway.Upstream;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -160,6 +161,8 @@ public sealed class AttemptRelay(
         client.ContentLength = answer.Length;
         try
         {
+            // Stored before it is sent: a client continuing at once finds it.
+            if (call.Keeper is { } keeper) await keeper.KeepAsync(answer);
             await client.Body.WriteAsync(answer, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -174,7 +177,8 @@ public sealed class AttemptRelay(
         var id = call.Deployment.Id;
         var client = context.Response;
         var writer = client.BodyWriter;
-        var translator = call.CreateStreamTranslator();
+        var translator = call.Keeper is { } keeper ? keeper.Wrap(call.CreateStreamTranslator()) : call.CreateStreamTranslator();
+        using var kept = translator as KeptEndingStream;
         // Until the first chunk worth sending, the translation goes to a side buffer: if the upstream fails before
         // it, nothing was sent and the request can still go to another deployment.
         using var first = new PooledBufferWriter(1024);
@@ -267,6 +271,7 @@ public sealed class AttemptRelay(
         }
         try
         {
+            if (kept is not null) await kept.ReleaseAsync(writer);
             await writer.FlushAsync(ct);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

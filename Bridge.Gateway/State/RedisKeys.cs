@@ -14,6 +14,8 @@ public static class RedisKeys
     public const string UsageDeadLetters = "bridge:usage:dead";
     public const int UsageDeadLettersKept = 1000;
 
+    /// <summary>A stored Responses answer (hash: owner, chain, input, output, response), expiring.</summary>
+    public static string StoredResponse(string id) => $"bridge:response:{id}";
     public static string VirtualKey(string sha256) => $"bridge:vkey:{sha256}";
     public static string VirtualKeyById(string id) => $"bridge:vkey-id:{id}";
     public static string MasterKey(string sha256) => $"bridge:mkey:{sha256}";

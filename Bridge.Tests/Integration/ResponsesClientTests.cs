@@ -131,16 +131,22 @@ public sealed class ResponsesClientTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task PreviousResponseId_IsAClear400_InOpenAIsEnvelope()
+    /// <summary>This gateway has no Redis: stored state is refused by name, in OpenAI's envelope; <c>store</c> unsaid is fine.</summary>
+    [Theory]
+    [InlineData("""{"model":"chat-model","input":"again","previous_response_id":"resp_123"}""", "previous_response_id")]
+    [InlineData("""{"model":"chat-model","input":"keep it","store":true}""", "store")]
+    public async Task StoredState_WithoutRedis_IsAClear400_InOpenAIsEnvelope(string body, string param)
     {
         using var client = _gateway.CreateClient();
-        using var response = await client.PostAsync("/v1/responses", new StringContent(
-            """{"model":"chat-model","input":"again","previous_response_id":"resp_123"}""", Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync("/v1/responses", new StringContent(body, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
-        Assert.Equal("previous_response_id", (string?)error["param"]);
+        Assert.Equal(param, (string?)error["param"]);
+        Assert.Contains("Redis", (string?)error["message"]);
         Assert.Empty(_upstream.Requests);
+        using var read = await client.GetAsync("/v1/responses/resp_123");
+        Assert.Equal(HttpStatusCode.BadRequest, read.StatusCode);
+        Assert.Contains("Redis", await read.Content.ReadAsStringAsync());
     }
 
     [Fact]
