@@ -1,3 +1,4 @@
+using Bridge.Gateway.Protocols.OpenAIResponses;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Protocols.OpenAIResponses;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-namespace Bridge.Gateway.Translation;
+namespace Bridge.Gateway.Protocols.Anthropic;
 
 /// <summary>Which text-like content block of an Anthropic Messages stream is open.</summary>
 public enum AnthropicBlockKind : byte

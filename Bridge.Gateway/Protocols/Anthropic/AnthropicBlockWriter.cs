@@ -1,8 +1,8 @@
+using Bridge.Gateway.Translation;
 using System.Buffers;
 using System.Text.Json;
-using Bridge.Gateway.Protocols.Anthropic;
 
-namespace Bridge.Gateway.Translation;
+namespace Bridge.Gateway.Protocols.Anthropic;
 
 /// <summary>
 /// Writes the events of an Anthropic Messages stream for the translators that produce one (from Chat Completions

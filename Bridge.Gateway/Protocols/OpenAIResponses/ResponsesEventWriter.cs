@@ -1,8 +1,9 @@
+using Bridge.Gateway.Translation;
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 
-namespace Bridge.Gateway.Translation.ResponsesToChat;
+namespace Bridge.Gateway.Protocols.OpenAIResponses;
 
 /// <summary>
 /// The framing of a Responses event stream, for the translators that write one (from Chat chunks, from Anthropic
