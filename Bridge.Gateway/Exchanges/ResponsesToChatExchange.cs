@@ -16,7 +16,7 @@ public sealed class ResponsesToChatExchange(OpenAITargets targets) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
-        var translation = ResponsesClient.RefuseStoredState(ResponsesToChatRequest.Translate(request.Root, targets.For(deployment), output));
+        var translation = ResponsesClient.RefuseStoredState(ResponsesToChatRequest.Translate(request.Root, targets.For(deployment, request), output));
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

@@ -10,6 +10,7 @@ using Bridge.Gateway.Limits;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Relay;
 using Bridge.Gateway.Routing;
+using Bridge.Gateway.Sessions;
 using Bridge.Gateway.Upstream;
 using Bridge.Gateway.Usage;
 using Microsoft.AspNetCore.Http;
@@ -48,6 +49,7 @@ public sealed class ProxyPipeline(
         }
         using var inbound = await InboundRequest.ReadAsync(context, options, modelOverride);
         if (inbound is null) return;
+        inbound.Session = SessionIdentity.Derive(context.Request.Headers, inbound.Root, who.KeyId);
         var server = Activity.Current;
         server?.SetTag("gen_ai.operation.name", "chat");
         server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
