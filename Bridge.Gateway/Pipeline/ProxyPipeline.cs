@@ -31,6 +31,7 @@ public sealed class ProxyPipeline(
     HookRegistry hooks,
     AttemptRelay relay,
     KeyLimiter limiter,
+    SessionAffinity affinity,
     UsageWriter usage,
     TimeProvider time,
     GatewayTelemetry telemetry,
@@ -154,8 +155,12 @@ public sealed class ProxyPipeline(
             }
         }
 
+        // Session affinity: the deployment the session is pinned to in the group being tried (looked up once per group).
+        var session = settings.SessionAffinity ? inbound.Session : null;
         for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
+            var pinned = session is null ? null : await affinity.GetAsync(session, current.Name);
+            var pinRaced = false;
             HashSet<string>? exclude = null;
             // Deployments whose rpm/tpm reservation was refused: at their limit, even if this replica's view lagged.
             HashSet<string>? refusedAtLimit = null;
@@ -166,7 +171,7 @@ public sealed class ProxyPipeline(
             var fallbacks = settings.Fallbacks;
             while (true)
             {
-                var decision = router.Pick(current, streaming, exclude ?? NothingExcluded);
+                var decision = router.Pick(current, streaming, exclude ?? NothingExcluded, pinned);
                 if (!decision.Succeeded)
                 {
                     if (refusedAtLimit is not null && decision.Unusable.All(u =>
@@ -201,6 +206,23 @@ public sealed class ProxyPipeline(
                 }
 
                 var deployment = decision.Deployment!;
+                if (session is not null && !decision.Preferred)
+                {
+                    // No pin, or the pinned deployment cannot serve now: the strategy's pick becomes the session's.
+                    var inForce = await affinity.PinAsync(session, current.Name, deployment.Id, pinned);
+                    if (inForce is not null && inForce != deployment.Id && !pinRaced)
+                    {
+                        // Another request of the session (maybe on another replica) pinned it first: follow that pin.
+                        (pinned, pinRaced) = (inForce, true);
+                        continue;
+                    }
+                    Activity.Current?.SetTag("bridge.session.affinity", pinned is null ? "miss" : "moved");
+                    pinned = deployment.Id;
+                }
+                else if (session is not null)
+                {
+                    Activity.Current?.SetTag("bridge.session.affinity", "hit");
+                }
                 if (!await state.TryReserveAsync(deployment))
                 {
                     (refusedAtLimit ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);
