@@ -51,6 +51,9 @@ public sealed class SessionAffinity
         _logger = logger;
     }
 
+    /// <summary>Pins held in this process (no Redis configured).</summary>
+    internal int LocalCount => _local.Count;
+
     /// <summary>The deployment the session is pinned to in <paramref name="group"/>, or null.</summary>
     public async Task<string?> GetAsync(SessionKey session, string group)
     {

@@ -64,7 +64,7 @@ public sealed class SessionAffinityTests(ITestOutputHelper output) : IAsyncLifet
 
         """));
 
-    private async Task<GatewayHost> StartAsync(string modelList, string routerSettings = "")
+    private async Task<GatewayHost> StartAsync(string modelList, string routerSettings = "", bool redis = true)
     {
         var gateway = await GatewayHost.StartAsync($"""
             model_list:
@@ -75,7 +75,7 @@ public sealed class SessionAffinityTests(ITestOutputHelper output) : IAsyncLifet
             {routerSettings}
             general_settings:
               master_key: {GatewayHost.MasterKey}
-            """, new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString });
+            """, redis ? new Dictionary<string, string?> { ["ConnectionStrings:redis"] = _garnet.ConnectionString } : null);
         _gateways.Add(gateway);
         return gateway;
     }
@@ -195,6 +195,19 @@ public sealed class SessionAffinityTests(ITestOutputHelper output) : IAsyncLifet
         // mean 100, standard deviation 8.2; 70..130 is more than 3.6 standard deviations either side.
         Assert.Equal(3, counts.Count);
         Assert.All(counts.Values, c => Assert.InRange(c, 70, 130));
+    }
+
+    [Fact]
+    public async Task WithoutRedis_PinsAreKeptInTheGateway()
+    {
+        var gateway = await StartAsync(Group("three", ["mem-1", "mem-2", "mem-3"]), redis: false);
+        using var client = gateway.CreateClient();
+        for (var i = 0; i < 6; i++)
+        {
+            var session = new CodingSession($"mem{i}", "three");
+            var pinned = await session.SendTurnAsync(client);
+            for (var turn = 0; turn < 4; turn++) Assert.Equal(pinned, await session.SendTurnAsync(client));
+        }
     }
 
     [Fact]
