@@ -23,6 +23,7 @@ public static class ConfigLoader
         "model", "api_base", "base_url", "api_key", "api_version", "timeout", "stream_timeout", "max_tokens", "rpm", "tpm",
         "weight", "order", "extra_headers", "max_retries", "drop_params", "additional_drop_params", "organization",
         "input_cost_per_token", "output_cost_per_token", "first_token_timeout", "stream_idle_timeout",
+        "session_affinity",
     ];
 
     /// <summary>Keys of <c>litellm_params</c> that are request parameters set on every upstream call.</summary>
@@ -57,6 +58,7 @@ public static class ConfigLoader
         "routing_strategy", "num_retries", "timeout", "allowed_fails", "cooldown_time", "fallbacks", "context_window_fallbacks",
         "content_policy_fallbacks", "retry_policy", "allowed_fails_policy", "redis_host", "redis_port", "redis_password",
         "enable_pre_call_checks", "routing_strategy_args", "stream_timeout", "first_token_timeout", "stream_idle_timeout",
+        "session_affinity",
     ];
 
     public static BridgeConfig LoadFile(string path, EnvironmentSource env)
@@ -178,6 +180,7 @@ public static class ConfigLoader
                 : null,
             FirstTokenTimeout = Seconds(router, "first_token_timeout", "router_settings"),
             StreamIdleTimeout = Seconds(router, "stream_idle_timeout", "router_settings") ?? TimeSpan.FromMinutes(5),
+            SessionAffinity = Bool(router, "session_affinity", "router_settings") ?? true,
         };
 
         return new BridgeConfig

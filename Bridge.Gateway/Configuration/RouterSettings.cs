@@ -24,4 +24,9 @@ public sealed class RouterSettings
     public TimeSpan? FirstTokenTimeout { get; init; }
     /// <summary>Default longest silence between streamed chunks once streaming (<c>stream_idle_timeout</c>).</summary>
     public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// <c>session_affinity</c> (Bridge's own, default true): a request that names a session goes to the deployment its
+    /// session used last while that one is usable, so the deployment's prompt cache holds its prefix.
+    /// </summary>
+    public bool SessionAffinity { get; init; } = true;
 }

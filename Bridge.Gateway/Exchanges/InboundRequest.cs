@@ -40,6 +40,12 @@ public sealed class InboundRequest : IDisposable
         (_body, _document) = (body, document);
     }
 
+    /// <summary>
+    /// The conversation the request belongs to, scoped to the caller's key (set by the pipeline; null when the client
+    /// names none). Routing pins it to a deployment; OpenAI-format translators send its <c>prompt_cache_key</c>.
+    /// </summary>
+    public Sessions.SessionKey? Session { get; set; }
+
     /// <summary>Reads and parses the body; on bad input writes a 4xx in the client's envelope and returns null.</summary>
     public static async Task<InboundRequest?> ReadAsync(HttpContext context, GatewayOptions options, string? modelOverride = null)
     {

@@ -18,7 +18,7 @@ public sealed class ResponsesPassthroughExchange(OpenAITargets targets) : IExcha
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        ResponsesRequestFilter.Apply(request.Root, targets.For(deployment), request.GatewayStoresResponse, output);
+        ResponsesRequestFilter.Apply(request.Root, targets.For(deployment, request), request.GatewayStoresResponse, output);
         var stream = request.Root.TryGetProperty("stream", out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model);
     }

@@ -69,6 +69,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DeploymentStateStore>());
         services.AddSingleton(sp => new DeploymentRouter(config.Router, sp.GetRequiredService<IDeploymentStatsSource>(), sp.GetRequiredService<TimeProvider>(),
             Random.Shared, config.Router.LowestLatencyBuffer is { } buffer ? new RoutingStrategyArgs { LowestLatencyBuffer = buffer } : null));
+        services.AddSingleton<Sessions.SessionAffinity>();
         services.AddSingleton<OpenAITargets>();
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UpstreamCaller>();

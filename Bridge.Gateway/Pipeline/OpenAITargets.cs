@@ -19,6 +19,16 @@ public sealed class OpenAITargets
 
     public OpenAITarget For(ModelDeployment deployment) => _targets[deployment.Id];
 
+    /// <summary>
+    /// The deployment's target for one request: with the <c>prompt_cache_key</c> of the request's session, when it has
+    /// one (a copy per such request; a request without a session gets the shared target).
+    /// </summary>
+    public OpenAITarget For(ModelDeployment deployment, Exchanges.InboundRequest request)
+    {
+        var target = _targets[deployment.Id];
+        return request.Session is { } session ? target with { PromptCacheKey = session.PromptCacheKey } : target;
+    }
+
     public static OpenAITarget Create(ModelDeployment d, BridgeConfig config) => new()
     {
         Model = UpstreamEndpoints.BodyModel(d),

@@ -10,6 +10,7 @@ using Bridge.Gateway.Limits;
 using Bridge.Gateway.Models;
 using Bridge.Gateway.Relay;
 using Bridge.Gateway.Routing;
+using Bridge.Gateway.Sessions;
 using Bridge.Gateway.StoredResponses;
 using Bridge.Gateway.Upstream;
 using Bridge.Gateway.Usage;
@@ -31,6 +32,7 @@ public sealed class ProxyPipeline(
     HookRegistry hooks,
     AttemptRelay relay,
     KeyLimiter limiter,
+    SessionAffinity affinity,
     UsageWriter usage,
     TimeProvider time,
     GatewayTelemetry telemetry,
@@ -50,6 +52,7 @@ public sealed class ProxyPipeline(
         }
         using var inbound = await InboundRequest.ReadAsync(context, options, modelOverride);
         if (inbound is null) return;
+        inbound.Session = SessionIdentity.Derive(context.Request.Headers, inbound.Root, who.KeyId);
         var server = Activity.Current;
         server?.SetTag("gen_ai.operation.name", "chat");
         server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
@@ -161,8 +164,12 @@ public sealed class ProxyPipeline(
             }
         }
 
+        // Session affinity: the deployment the session is pinned to in the group being tried (looked up once per group).
+        var session = settings.SessionAffinity ? inbound.Session : null;
         for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
+            var pinned = session is null ? null : await affinity.GetAsync(session, current.Name);
+            var pinRaced = false;
             HashSet<string>? exclude = null;
             // Deployments whose rpm/tpm reservation was refused: at their limit, even if this replica's view lagged.
             HashSet<string>? refusedAtLimit = null;
@@ -173,7 +180,7 @@ public sealed class ProxyPipeline(
             var fallbacks = settings.Fallbacks;
             while (true)
             {
-                var decision = router.Pick(current, streaming, exclude ?? NothingExcluded);
+                var decision = router.Pick(current, streaming, exclude ?? NothingExcluded, pinned);
                 if (!decision.Succeeded)
                 {
                     if (refusedAtLimit is not null && decision.Unusable.All(u =>
@@ -208,6 +215,23 @@ public sealed class ProxyPipeline(
                 }
 
                 var deployment = decision.Deployment!;
+                if (session is not null && !decision.Preferred)
+                {
+                    // No pin, or the pinned deployment cannot serve now: the strategy's pick becomes the session's.
+                    var inForce = await affinity.PinAsync(session, current.Name, deployment.Id, pinned);
+                    if (inForce is not null && inForce != deployment.Id && !pinRaced)
+                    {
+                        // Another request of the session (maybe on another replica) pinned it first: follow that pin.
+                        (pinned, pinRaced) = (inForce, true);
+                        continue;
+                    }
+                    Activity.Current?.SetTag("bridge.session.affinity", pinned is null ? "miss" : "moved");
+                    pinned = deployment.Id;
+                }
+                else if (session is not null)
+                {
+                    Activity.Current?.SetTag("bridge.session.affinity", "hit");
+                }
                 if (!await state.TryReserveAsync(deployment))
                 {
                     (refusedAtLimit ??= new HashSet<string>(StringComparer.Ordinal)).Add(deployment.Id);

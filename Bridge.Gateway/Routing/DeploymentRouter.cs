@@ -12,7 +12,8 @@ namespace Bridge.Gateway.Routing;
 /// <item>Keep the best priority tier: the lowest explicit <c>order</c> among the usable (1 is the highest priority).
 /// Deployments without <c>order</c> are considered only when no usable deployment has one, so they rank after every
 /// explicit order (LiteLLM's <c>_get_order_filtered_deployments</c>).</item>
-/// <item>Let the configured <see cref="IRoutingStrategy"/> choose among what is left.</item>
+/// <item>Let the configured <see cref="IRoutingStrategy"/> choose among what is left, unless the caller's
+/// <c>preferred</c> deployment (the one its session is pinned to) is among them: then that one.</item>
 /// </list>
 /// Thread-safe if the <see cref="Random"/> given is (<see cref="Random.Shared"/> is; a seeded instance is not).
 /// </summary>
@@ -41,7 +42,11 @@ public sealed class DeploymentRouter
 
     public IRoutingStrategy Strategy { get; }
 
-    public RoutingDecision Pick(ModelGroup group, bool streaming, IReadOnlySet<string> exclude)
+    /// <param name="preferred">
+    /// The deployment the request's session is pinned to (session affinity), or null. Chosen when it survives steps 1
+    /// and 2 (usable, not excluded, in the best tier); otherwise the strategy picks, and the session moves.
+    /// </param>
+    public RoutingDecision Pick(ModelGroup group, bool streaming, IReadOnlySet<string> exclude, string? preferred = null)
     {
         var now = _time.GetUtcNow();
         var usable = new List<ModelDeployment>(group.Deployments.Count);
@@ -61,6 +66,13 @@ public sealed class DeploymentRouter
         if (usable.Count == 0) return RoutingDecision.NoneUsable(passedOver, now);
 
         if (bestOrder is { } tier) usable.RemoveAll(d => d.Order != tier);
+        if (preferred is not null)
+        {
+            foreach (var d in usable)
+            {
+                if (string.Equals(d.Id, preferred, StringComparison.Ordinal)) return RoutingDecision.Picked(d, passedOver, preferred: true);
+            }
+        }
         var context = new RoutingContext(group.Name, _stats, _random, _time, streaming, _args);
         var picked = Strategy.Pick(usable, context)
             ?? throw new InvalidOperationException($"routing strategy '{Strategy.Name}' picked nothing from {usable.Count} candidates");

@@ -26,6 +26,9 @@ public sealed record RoutingDecision
     /// <summary><see cref="RetryAt"/> relative to the moment of the decision, for a <c>Retry-After</c> header.</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
+    /// <summary>True when the deployment is the caller's preferred one (its session's pin), not the strategy's pick.</summary>
+    public bool Preferred { get; private init; }
+
     /// <summary>Every deployment passed over, with its reason (also filled on success).</summary>
     public IReadOnlyList<UnusableDeployment> Unusable { get; private init; } = [];
 
@@ -36,8 +39,8 @@ public sealed record RoutingDecision
     [MemberNotNullWhen(false, nameof(Failure), nameof(Message))]
     public bool Succeeded => Deployment is not null;
 
-    public static RoutingDecision Picked(ModelDeployment deployment, IReadOnlyList<UnusableDeployment> unusable) =>
-        new() { Deployment = deployment, Unusable = unusable };
+    public static RoutingDecision Picked(ModelDeployment deployment, IReadOnlyList<UnusableDeployment> unusable, bool preferred = false) =>
+        new() { Deployment = deployment, Unusable = unusable, Preferred = preferred };
 
     /// <summary>The failure decision for a group none of whose deployments is usable.</summary>
     public static RoutingDecision NoneUsable(IReadOnlyList<UnusableDeployment> unusable, DateTimeOffset now)

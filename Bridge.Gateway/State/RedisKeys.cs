@@ -30,6 +30,8 @@ public static class RedisKeys
     public static string DeploymentTpm(string deploymentId, long unixMinute) => $"bridge:rl:dep:{deploymentId}:tpm:{unixMinute}";
     public static string Cooldown(string deploymentId) => $"bridge:cooldown:{deploymentId}";
     public static string Failures(string deploymentId, long unixMinute) => $"bridge:fails:{deploymentId}:{unixMinute}";
+    /// <summary>String: the deployment a session is pinned to in a model group; {hash} = hash of key id, session and group.</summary>
+    public static string Affinity(string hash) => $"bridge:affinity:{hash}";
 
     public static string Spend(string keyId, long periodStartUnix) => $"bridge:spend:{keyId}:{periodStartUnix}";
     public static string Usage(string day, string dimension, string name) => $"bridge:usage:{day}:{dimension}:{name}";

@@ -35,6 +35,13 @@ public sealed record OpenAITarget
     public IReadOnlyDictionary<string, JsonElement> DefaultParams { get; init; } =
         new Dictionary<string, JsonElement>();
 
+    /// <summary>
+    /// <c>prompt_cache_key</c> for this request (derived from its session, never the raw id), or null. Written unless the
+    /// client sent its own or <c>prompt_cache_key</c> is in <see cref="AdditionalDropParams"/>; OpenAI routes requests
+    /// with the same key and prefix to the same cache.
+    /// </summary>
+    public string? PromptCacheKey { get; init; }
+
     /// <summary>Add <c>stream_options.include_usage</c> to streaming requests.</summary>
     public bool IncludeStreamUsage { get; init; } = true;
 

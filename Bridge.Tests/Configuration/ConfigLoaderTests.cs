@@ -80,6 +80,15 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void SessionAffinity_IsOnByDefault_AndRouterSettingsTurnItOff()
+    {
+        Assert.True(ConfigLoader.Parse(SeedConfig, Env()).Router.SessionAffinity);
+        var off = ConfigLoader.Parse(SeedConfig + "\nrouter_settings:\n  session_affinity: false\n", Env());
+        Assert.False(off.Router.SessionAffinity);
+        Assert.DoesNotContain(off.Warnings, w => w.Contains("session_affinity", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnknownKeys_AreWarningsNamingThem()
     {
         var yaml = SeedConfig.Replace("      timeout: 600", "      timeout: 600\n      tiemout: 5").Replace("litellm_settings:", "litellm_settings:\n  colour: blue");

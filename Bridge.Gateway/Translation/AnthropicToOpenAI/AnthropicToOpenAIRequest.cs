@@ -213,6 +213,12 @@ public static partial class AnthropicToOpenAIRequest
                 }
             }
 
+            // Last: a prompt_cache_key the client sent itself (forwarded above) or a deployment default wins.
+            if (target.PromptCacheKey is { } cacheKey && Allowed("prompt_cache_key") && _written.Add("prompt_cache_key"))
+            {
+                writer.WriteString("prompt_cache_key"u8, cacheKey);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
 

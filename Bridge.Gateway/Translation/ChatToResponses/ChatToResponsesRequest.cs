@@ -235,6 +235,12 @@ public static partial class ChatToResponsesRequest
             }
 
             WriteDefaults(writer);
+            // Last: a prompt_cache_key the client sent itself (passed above) or a deployment default wins.
+            if (target.PromptCacheKey is { } cacheKey && Allowed("prompt_cache_key") && _written.Add("prompt_cache_key"))
+            {
+                writer.WriteString("prompt_cache_key"u8, cacheKey);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
 

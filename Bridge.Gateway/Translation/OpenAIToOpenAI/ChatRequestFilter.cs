@@ -98,6 +98,13 @@ public static class ChatRequestFilter
             value.WriteTo(writer);
         }
 
+        // The session's key, unless the client sent its own (forwarded above) or the deployment sets one.
+        if (target.PromptCacheKey is { } cacheKey && !written.Contains("prompt_cache_key") && !target.DefaultParams.ContainsKey("prompt_cache_key")
+            && !target.AdditionalDropParams.Contains("prompt_cache_key"))
+        {
+            writer.WriteString("prompt_cache_key"u8, cacheKey);
+        }
+
         writer.WriteEndObject();
         writer.Flush();
         return new ChatFilterResult(true, null, null, stream, clientWantsUsage, requestedModel);

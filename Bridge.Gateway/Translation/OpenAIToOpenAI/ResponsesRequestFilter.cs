@@ -8,7 +8,8 @@ namespace Bridge.Gateway.Translation.OpenAIToOpenAI;
 /// A Responses request forwarded to a Responses deployment (docs/translation.md section 3): every field copied as the
 /// client's bytes except <c>model</c> (the deployment's), the keys in <c>additional_drop_params</c>, an output limit
 /// above the deployment's cap (lowered to it), and with <c>drop_params</c> what the deployment's kind rejects
-/// (<c>reasoning</c> on a non-reasoning model; <c>temperature</c> and <c>top_p</c> on a reasoning one).
+/// (<c>reasoning</c> on a non-reasoning model; <c>temperature</c> and <c>top_p</c> on a reasoning one), and the
+/// session's <c>prompt_cache_key</c> when the client sent none.
 /// <para>
 /// When the gateway keeps the conversation itself (<paramref name="gatewayStores"/>), the upstream is asked to keep
 /// nothing (<c>store: false</c>) and, on a reasoning model, to return its reasoning encrypted
@@ -26,6 +27,7 @@ public static class ResponsesRequestFilter
         var wroteModel = false;
         var wroteStore = false;
         var wroteInclude = false;
+        var wroteCacheKey = false;
         foreach (var property in root.EnumerateObject())
         {
             var value = property.Value;
@@ -36,6 +38,7 @@ public static class ResponsesRequestFilter
                 continue;
             }
             if (Dropped(property.Name, target)) continue;
+            wroteCacheKey |= property.NameEquals("prompt_cache_key"u8) && value.ValueKind != JsonValueKind.Null;
             if (gatewayStores && property.NameEquals("store"u8))
             {
                 writer.WriteBoolean("store"u8, false);
@@ -58,6 +61,8 @@ public static class ResponsesRequestFilter
             writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
         }
         if (!wroteModel) writer.WriteString("model"u8, target.Model);
+        // The session's cache key, unless the client chose its own (Codex does) or the deployment drops the field.
+        if (!wroteCacheKey && target.PromptCacheKey is { } cacheKey && !Dropped("prompt_cache_key", target)) writer.WriteString("prompt_cache_key"u8, cacheKey);
         if (gatewayStores && !wroteStore) writer.WriteBoolean("store"u8, false);
         if (gatewayStores && target.IsReasoningModel && !wroteInclude)
         {

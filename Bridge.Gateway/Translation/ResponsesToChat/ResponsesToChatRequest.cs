@@ -247,6 +247,12 @@ public static partial class ResponsesToChatRequest
                 }
             }
 
+            // Last: the client's own prompt_cache_key (Codex sends one, written above) or a deployment default wins.
+            if (target.PromptCacheKey is { } cacheKey && Allowed("prompt_cache_key") && _written.Add("prompt_cache_key"))
+            {
+                writer.WriteString("prompt_cache_key"u8, cacheKey);
+            }
+
             writer.WriteEndObject();
             writer.Flush();
 

@@ -68,4 +68,13 @@ public sealed class ResponsesRequestFilterTests
         Assert.False((bool)plain["store"]!);
         Assert.DoesNotContain("reasoning.encrypted_content", plain["include"]?.ToJsonString() ?? "");
     }
+
+    [Fact]
+    public void SessionCacheKey_IsSent_UnlessTheClientChoseOne()
+    {
+        var target = Gpt55 with { PromptCacheKey = "0123456789abcdef0123456789abcdef" };
+        Assert.Equal("0123456789abcdef0123456789abcdef", (string?)Filter("""{"model":"m","input":"hi"}""", target)["prompt_cache_key"]);
+        Assert.Equal("mine", (string?)Filter("""{"model":"m","input":"hi","prompt_cache_key":"mine"}""", target)["prompt_cache_key"]);
+        Assert.Null(Filter("""{"model":"m","input":"hi"}""", target with { AdditionalDropParams = ["prompt_cache_key"] })["prompt_cache_key"]);
+    }
 }
