@@ -260,6 +260,7 @@ public static partial class ChatRequestToMessages
             }
 
             var roles = ClassifyMessages(list);
+            PlanCache(list, tools);
             WriteSystem(writer, list, roles);
             WriteMessages(writer, list, roles);
 
