@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bridge.Gateway.Usage;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
@@ -14,6 +15,9 @@ public struct AnthropicUsage
     public int CacheCreationTokens;
 
     public readonly int PromptTokens => InputTokens + CacheReadTokens + CacheCreationTokens;
+
+    /// <summary>What the gateway records and bills: the three input parts apart (each has its own price).</summary>
+    public readonly TokenUsage ToTokenUsage() => new(InputTokens, OutputTokens, CacheReadTokens, CacheCreationTokens);
 
     /// <summary>Overwrites the counters present in <paramref name="usage"/> (stream events carry cumulative values).</summary>
     public void Update(JsonElement usage)
