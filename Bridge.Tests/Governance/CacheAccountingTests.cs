@@ -127,6 +127,7 @@ public sealed class CacheAccountingTests : IAsyncLifetime
         var clientUsage = JsonNode.Parse(usageChunk["data: ".Length..])!["usage"]!;
         Assert.Equal(5100, (int)clientUsage["prompt_tokens"]!);
         Assert.Equal(4000, (int)clientUsage["prompt_tokens_details"]!["cached_tokens"]!);
+        Assert.Equal(1000, (int)clientUsage["cache_creation_input_tokens"]!); // LiteLLM's field for Anthropic's writes
 
         var usage = await UsageAsync(keyId);
         Assert.Equal(100, usage["input_tokens"]);
