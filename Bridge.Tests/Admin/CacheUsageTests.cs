@@ -76,6 +76,7 @@ public sealed class CacheUsageTests
 
         Assert.Equal("45.5%", page.Find("#usage-hit-rate").TextContent.Trim()); // 5000 / 11000
         Assert.Equal("$0.0135", page.Find("#usage-cache-savings").TextContent.Trim());
+        Assert.Contains("45.5", page.Find("#chart-cache-hit-rate").TextContent, StringComparison.Ordinal);
         var claudeRow = page.FindAll("#usage-by-model tr").Single(r => r.TextContent.Contains("claude", StringComparison.Ordinal));
         Assert.Equal("47.6%", claudeRow.QuerySelector(".cache-hit-rate")!.TextContent.Trim()); // 5000 / 10500
         Assert.Equal("0.0135", claudeRow.QuerySelector(".cache-savings")!.TextContent.Trim());
