@@ -7,9 +7,16 @@ namespace Bridge.Admin.Api;
 /// <summary><c>/api/usage</c> (JSON), <c>/api/usage.csv</c>, <c>/api/usage/recent</c> and <c>/api/usage/dead-letters</c>.</summary>
 public static class UsageApi
 {
-    public sealed record CountersView(long Requests, long Errors, long InputTokens, long OutputTokens, long CachedTokens, decimal CostUsd)
+    /// <summary>
+    /// Counters of a key, model, deployment or day. <c>InputTokens</c> excludes the cache's reads
+    /// (<c>CachedTokens</c>) and writes (<c>CacheWriteTokens</c>); <c>CacheHitRate</c> is cached / all three (null
+    /// without input), <c>CacheSavingsUsd</c> cached tokens times (input price - cache read price).
+    /// </summary>
+    public sealed record CountersView(long Requests, long Errors, long InputTokens, long OutputTokens, long CachedTokens, decimal CostUsd,
+        long CacheWriteTokens, double? CacheHitRate, decimal CacheSavingsUsd)
     {
-        public static CountersView From(UsageCounters c) => new(c.Requests, c.Errors, c.InputTokens, c.OutputTokens, c.CachedTokens, c.CostUsd);
+        public static CountersView From(UsageCounters c) => new(c.Requests, c.Errors, c.InputTokens, c.OutputTokens, c.CachedTokens, c.CostUsd,
+            c.CacheWriteTokens, c.CacheHitRate is { } rate ? Math.Round(rate, 4) : null, c.CacheSavingsUsd);
     }
 
     public sealed record NamedCountersView(string Name, string? KeyName, CountersView Usage);

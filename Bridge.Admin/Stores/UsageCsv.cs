@@ -6,7 +6,8 @@ namespace Bridge.Admin.Stores;
 /// <summary>The usage rows as CSV (one line per day, dimension and name), safe to open in a spreadsheet.</summary>
 public static class UsageCsv
 {
-    public const string Header = "day,dimension,name,key_name,requests,errors,input_tokens,output_tokens,cached_tokens,cost_usd";
+    public const string Header =
+        "day,dimension,name,key_name,requests,errors,input_tokens,output_tokens,cached_tokens,cost_usd,cache_write_tokens,cache_hit_rate,cache_savings_usd";
 
     public static string Write(UsageReport report, IReadOnlyDictionary<string, string?> keyNames)
     {
@@ -20,7 +21,10 @@ public static class UsageCsv
                 .Append(Field(row.Name)).Append(',')
                 .Append(Field(keyName ?? "")).Append(',')
                 .Append(string.Join(',', new[] { c.Requests, c.Errors, c.InputTokens, c.OutputTokens, c.CachedTokens }.Select(n => n.ToString(CultureInfo.InvariantCulture))))
-                .Append(',').Append(c.CostUsd.ToString("0.######", CultureInfo.InvariantCulture)).Append('\n');
+                .Append(',').Append(c.CostUsd.ToString("0.######", CultureInfo.InvariantCulture))
+                .Append(',').Append(c.CacheWriteTokens.ToString(CultureInfo.InvariantCulture))
+                .Append(',').Append(c.CacheHitRate is { } rate ? rate.ToString("0.####", CultureInfo.InvariantCulture) : "")
+                .Append(',').Append(c.CacheSavingsUsd.ToString("0.######", CultureInfo.InvariantCulture)).Append('\n');
         }
         return csv.ToString();
     }

@@ -22,7 +22,8 @@ public static class ConfigLoader
     [
         "model", "api_base", "base_url", "api_key", "api_version", "timeout", "stream_timeout", "max_tokens", "rpm", "tpm",
         "weight", "order", "extra_headers", "max_retries", "drop_params", "additional_drop_params", "organization",
-        "input_cost_per_token", "output_cost_per_token", "first_token_timeout", "stream_idle_timeout",
+        "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost", "cache_creation_input_token_cost",
+        "first_token_timeout", "stream_idle_timeout", "cache_control_injection_points",
         "session_affinity",
     ];
 
@@ -311,6 +312,10 @@ public static class ConfigLoader
             }
         }
 
+        var injectionPoints = Child(p, "cache_control_injection_points") is { } pointsNode
+            ? CacheControlInjectionPoint.ParseList(ToJson(pointsNode), $"{pp}.cache_control_injection_points", warnings)
+            : null;
+
         var infoNode = Mapping(entry, "model_info", $"{path}.model_info");
         if (infoNode is not null) WarnUnknown(infoNode, ModelInfoKeys, $"{path}.model_info", warnings);
         var info = new ModelInfo
@@ -319,7 +324,9 @@ public static class ConfigLoader
             MaxInputTokens = Int(infoNode, "max_input_tokens", $"{path}.model_info"),
             InputCostPerToken = Decimal(infoNode, "input_cost_per_token", $"{path}.model_info") ?? Decimal(p, "input_cost_per_token", pp),
             OutputCostPerToken = Decimal(infoNode, "output_cost_per_token", $"{path}.model_info") ?? Decimal(p, "output_cost_per_token", pp),
-            CacheReadInputTokenCost = Decimal(infoNode, "cache_read_input_token_cost", $"{path}.model_info"),
+            CacheReadInputTokenCost = Decimal(infoNode, "cache_read_input_token_cost", $"{path}.model_info") ?? Decimal(p, "cache_read_input_token_cost", pp),
+            CacheCreationInputTokenCost = Decimal(infoNode, "cache_creation_input_token_cost", $"{path}.model_info")
+                ?? Decimal(p, "cache_creation_input_token_cost", pp),
             SupportsReasoning = Bool(infoNode, "supports_reasoning", $"{path}.model_info"),
         };
         var id = infoNode is not null && Child(infoNode, "id") is { } idNode ? Scalar(idNode, $"{path}.model_info.id") : $"{modelName}#{index}";
@@ -355,6 +362,7 @@ public static class ConfigLoader
             DropParams = Bool(p, "drop_params", pp),
             AdditionalDropParams = StringList(p, "additional_drop_params", $"{pp}.additional_drop_params"),
             Info = info,
+            CacheControlInjectionPoints = injectionPoints,
         };
     }
 

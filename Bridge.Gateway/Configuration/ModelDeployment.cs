@@ -43,6 +43,12 @@ public sealed class ModelDeployment
     public bool? DropParams { get; init; }
     public IReadOnlyList<string> AdditionalDropParams { get; init; } = [];
     public ModelInfo Info { get; init; } = new();
+    /// <summary>
+    /// <c>litellm_params.cache_control_injection_points</c>: where cache breakpoints are added to OpenAI-format
+    /// requests sent to this (Anthropic) deployment. Null when not configured: Bridge's default applies
+    /// (docs/translation.md, "Prompt caching"); an empty list turns injection off.
+    /// </summary>
+    public IReadOnlyList<CacheControlInjectionPoint>? CacheControlInjectionPoints { get; init; }
 
     public bool IsAvailable => UnavailableReason is null;
 }
@@ -54,7 +60,10 @@ public sealed class ModelInfo
     public int? MaxInputTokens { get; init; }
     public decimal? InputCostPerToken { get; init; }
     public decimal? OutputCostPerToken { get; init; }
+    /// <summary>USD per cache-read input token (<c>cache_read_input_token_cost</c>); null: the input price.</summary>
     public decimal? CacheReadInputTokenCost { get; init; }
+    /// <summary>USD per cache-write input token (<c>cache_creation_input_token_cost</c>); null: the input price.</summary>
+    public decimal? CacheCreationInputTokenCost { get; init; }
     /// <summary>Explicit reasoning-model flag (<c>supports_reasoning</c>); null means guess from the name.</summary>
     public bool? SupportsReasoning { get; init; }
 }

@@ -26,6 +26,8 @@ public sealed class GatewayTelemetry : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0] });
         Overhead = _meter.CreateHistogram<double>("bridge.gateway.overhead", "ms", "Time spent in Bridge itself, excluding the upstream",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100] });
+        CacheTokens = _meter.CreateCounter<long>("bridge.cache.tokens", "{token}",
+            "Input tokens by bridge.cache.token.type: read (from the prompt cache), creation (written to it), uncached; hit rate = read / all");
         Requests = _meter.CreateCounter<long>("bridge.requests", "{request}", "Requests by status and deployment");
         Cooldowns = _meter.CreateCounter<long>("bridge.deployment.cooldowns", "{cooldown}", "Cooldowns started, by deployment");
         InFlight = _meter.CreateUpDownCounter<long>("bridge.requests.in_flight", "{request}", "Requests being served");
@@ -45,6 +47,7 @@ public sealed class GatewayTelemetry : IDisposable
     public Histogram<double> OperationDuration { get; }
     public Histogram<double> TimeToFirstToken { get; }
     public Histogram<double> Overhead { get; }
+    public Counter<long> CacheTokens { get; }
     public Counter<long> Requests { get; }
     public Counter<long> Cooldowns { get; }
     public UpDownCounter<long> InFlight { get; }

@@ -14,7 +14,7 @@ internal sealed class AnthropicUsageScanner
     private AnthropicUsage _usage;
     private bool _seen;
 
-    public TokenUsage? Usage => _seen ? new TokenUsage(_usage.InputTokens + _usage.CacheCreationTokens, _usage.OutputTokens, _usage.CacheReadTokens) : null;
+    public TokenUsage? Usage => _seen ? _usage.ToTokenUsage() : null;
 
     public int DataEvents { get; private set; }
 

@@ -25,6 +25,8 @@ public sealed class ChatToMessagesExchange(BridgeConfig config) : IExchange
         DropParams = deployment.DropParams ?? config.DropParams,
         AdditionalDropParams = config.AdditionalDropParams.Concat(deployment.AdditionalDropParams).ToArray(),
         DefaultParams = deployment.DefaultParams,
+        CacheControlInjectionPoints = deployment.CacheControlInjectionPoints,
+        DefaultCacheBreakpoints = true,
     };
 
     private sealed class Call : PreparedCall

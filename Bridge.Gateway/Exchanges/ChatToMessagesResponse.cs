@@ -18,7 +18,8 @@ internal sealed class ChatToMessagesResponse(string requestedModel) : JsonBodyTr
             return BodyTranslation.UpstreamError(AnthropicErrors.StatusForType(translated.ErrorType), translated.ErrorMessage ?? "upstream answered with an error");
         }
         return new BodyTranslation(BodyVerdict.Ok,
-            Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens, translated.CompletionTokens, translated.CachedTokens),
+            Usage: new TokenUsage(translated.PromptTokens - translated.CachedTokens - translated.CacheCreationTokens, translated.CompletionTokens,
+                translated.CachedTokens, translated.CacheCreationTokens),
             FinishReason: translated.FinishReason);
     }
 }

@@ -42,7 +42,8 @@ internal sealed class ChatToMessagesStream(string requestedModel, bool includeUs
     public string? ErrorMessage => _translator.UpstreamErrorMessage;
 
     public TokenUsage? Usage => _translator.PromptTokens + _translator.CompletionTokens > 0
-        ? new TokenUsage(_translator.PromptTokens - _translator.CachedTokens, _translator.CompletionTokens, _translator.CachedTokens)
+        ? new TokenUsage(_translator.PromptTokens - _translator.CachedTokens - _translator.CacheCreationTokens, _translator.CompletionTokens,
+            _translator.CachedTokens, _translator.CacheCreationTokens)
         : null;
 
     public bool UsageFinal => _translator.FinalUsageSeen;

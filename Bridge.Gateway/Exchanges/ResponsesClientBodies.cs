@@ -1,6 +1,5 @@
 using Bridge.Gateway.Relay;
 using Bridge.Gateway.Translation.ResponsesToChat;
-using Bridge.Gateway.Usage;
 
 namespace Bridge.Gateway.Exchanges;
 
@@ -12,7 +11,7 @@ internal static class ResponsesClientBodies
         if (!translated.Ok) return BodyTranslation.UpstreamError(translated.ErrorStatus, translated.ErrorMessage ?? "upstream answered with an error");
         var usage = translated.Usage;
         return new BodyTranslation(BodyVerdict.Ok,
-            Usage: new TokenUsage(usage.PromptTokens - usage.CachedTokens, usage.CompletionTokens, usage.CachedTokens),
+            Usage: usage.ToTokenUsage(),
             FinishReason: translated.Status);
     }
 }

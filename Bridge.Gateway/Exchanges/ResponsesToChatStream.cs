@@ -41,7 +41,7 @@ internal sealed class ResponsesToChatStream(string requestedModel, ToolNameMap t
     public string? ErrorMessage => _translator.UpstreamError;
 
     public TokenUsage? Usage => _translator.UsageReported
-        ? new TokenUsage(_translator.Usage.PromptTokens - _translator.Usage.CachedTokens, _translator.Usage.CompletionTokens, _translator.Usage.CachedTokens)
+        ? _translator.Usage.ToTokenUsage()
         : null;
 
     public bool UsageFinal => true;

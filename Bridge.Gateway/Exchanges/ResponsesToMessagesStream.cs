@@ -41,7 +41,7 @@ internal sealed class ResponsesToMessagesStream(string requestedModel, IReadOnly
     public string? ErrorMessage => _translator.UpstreamError;
 
     public TokenUsage? Usage => _translator.UsageReported
-        ? new TokenUsage(_translator.Usage.PromptTokens - _translator.Usage.CachedTokens, _translator.Usage.CompletionTokens, _translator.Usage.CachedTokens)
+        ? _translator.Usage.ToTokenUsage()
         : null;
 
     public bool UsageFinal => _translator.StopReason is not null;

@@ -350,6 +350,8 @@ public sealed class ProxyPipeline(
             InputTokens = tokens.InputTokens,
             OutputTokens = tokens.OutputTokens,
             CachedTokens = tokens.CachedTokens,
+            CacheWriteTokens = tokens.CacheWriteTokens,
+            CacheSavingsMicros = Pricing.CacheSavingsMicros(deployment, tokens.CachedTokens),
             CostMicros = cost,
             CostEstimated = costEstimated || estimated,
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
@@ -370,10 +372,11 @@ public sealed class ProxyPipeline(
         if (deployment is not null) server?.SetTag("gen_ai.response.model", deployment.UpstreamModel);
         if (call.Usage is not null)
         {
-            // The conventions count cache reads inside input_tokens.
-            server?.SetTag("gen_ai.usage.input_tokens", tokens.InputTokens + tokens.CachedTokens);
+            // The conventions count cache reads and writes inside input_tokens.
+            server?.SetTag("gen_ai.usage.input_tokens", tokens.PromptTokens);
             server?.SetTag("gen_ai.usage.output_tokens", tokens.OutputTokens);
             server?.SetTag("gen_ai.usage.cache_read.input_tokens", tokens.CachedTokens);
+            server?.SetTag("gen_ai.usage.cache_creation.input_tokens", tokens.CacheWriteTokens);
         }
         if (call.FinishReason is { } finish) server?.SetTag("gen_ai.response.finish_reasons", new[] { finish });
         if (call.TimeToFirstByte is { } ttfb && stream)
@@ -396,10 +399,21 @@ public sealed class ProxyPipeline(
         {
             var input = tags;
             input.Add("gen_ai.token.type", "input");
-            telemetry.TokenUsage.Record(tokens.InputTokens + tokens.CachedTokens, input);
+            telemetry.TokenUsage.Record(tokens.PromptTokens, input);
             var output = tags;
             output.Add("gen_ai.token.type", "output");
             telemetry.TokenUsage.Record(tokens.OutputTokens, output);
+            // gen_ai.token.type knows only input and output (the cache parts are inside input): the cache has its own counter.
+            var cacheTags = new TagList { { "gen_ai.request.model", group.Name }, { "gen_ai.provider.name", provider }, { "bridge.deployment", deployment?.Id ?? "none" } };
+            var read = cacheTags;
+            read.Add("bridge.cache.token.type", "read");
+            telemetry.CacheTokens.Add(tokens.CachedTokens, read);
+            var creation = cacheTags;
+            creation.Add("bridge.cache.token.type", "creation");
+            telemetry.CacheTokens.Add(tokens.CacheWriteTokens, creation);
+            var uncached = cacheTags;
+            uncached.Add("bridge.cache.token.type", "uncached");
+            telemetry.CacheTokens.Add(tokens.InputTokens, uncached);
         }
         telemetry.Requests.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status),
             new KeyValuePair<string, object?>("bridge.deployment", deployment?.Id ?? "none"));

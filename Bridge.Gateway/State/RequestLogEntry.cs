@@ -12,7 +12,12 @@ public sealed record RequestLogEntry
     public int Status { get; init; }
     public long InputTokens { get; init; }
     public long OutputTokens { get; init; }
+    /// <summary>Input tokens read from the prompt cache (not in the input count).</summary>
     public long CachedTokens { get; init; }
+    /// <summary>Input tokens written to the prompt cache (not in the input count; Anthropic upstreams only).</summary>
+    public long CacheWriteTokens { get; init; }
+    /// <summary>What the cache reads saved: cached tokens times (input price - cache read price), micro-dollars.</summary>
+    public long CacheSavingsMicros { get; init; }
     public long CostMicros { get; init; }
     public bool CostEstimated { get; init; }
     public double LatencyMs { get; init; }

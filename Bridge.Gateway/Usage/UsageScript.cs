@@ -49,6 +49,8 @@ public static class UsageScript
             redis.call('HINCRBY', h, 'output_tokens', tonumber(ARGV[10]))
             redis.call('HINCRBY', h, 'cached_tokens', tonumber(ARGV[11]))
             redis.call('HINCRBY', h, 'cost_micros', tonumber(ARGV[12]))
+            if ARGV[16] ~= '0' then redis.call('HINCRBY', h, 'cache_write_tokens', tonumber(ARGV[16])) end
+            if ARGV[17] ~= '0' then redis.call('HINCRBY', h, 'cache_savings_micros', tonumber(ARGV[17])) end
             redis.call('SADD', KEYS[6 + i * 2], name)
           end
         end
@@ -89,6 +91,8 @@ public static class UsageScript
             InputTokens = record.InputTokens,
             OutputTokens = record.OutputTokens,
             CachedTokens = record.CachedTokens,
+            CacheWriteTokens = record.CacheWriteTokens,
+            CacheSavingsMicros = record.CacheSavingsMicros,
             CostMicros = record.CostMicros,
             CostEstimated = record.CostEstimated,
             LatencyMs = Math.Round(record.LatencyMs, 1),
@@ -111,6 +115,8 @@ public static class UsageScript
             names[0],
             names[1],
             names[2],
+            record.CacheWriteTokens,
+            record.CacheSavingsMicros,
         ];
         var result = await db.ScriptEvaluateAsync(Script, keys.ToArray(), args);
         return (long)result == 1;

@@ -262,7 +262,7 @@ public sealed class UsageWriter : BackgroundService
             FailedAt = now, Reason = pending.Reason ?? "", Attempts = pending.Refusals,
             RequestId = r.RequestId, Time = r.Time, KeyId = r.KeyId, KeyName = r.KeyName, Model = r.Model, Deployment = r.Deployment,
             Status = r.Status, InputTokens = r.InputTokens, OutputTokens = r.OutputTokens, CachedTokens = r.CachedTokens,
-            CostMicros = r.CostMicros, BudgetPeriodStart = r.BudgetPeriodStart,
+            CacheWriteTokens = r.CacheWriteTokens, CacheSavingsMicros = r.CacheSavingsMicros, CostMicros = r.CostMicros, BudgetPeriodStart = r.BudgetPeriodStart,
         };
     }
 

@@ -126,6 +126,9 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
 
         // The request shows up on the open Usage page by itself, without a reload.
         await Assertions.Expect(page.Locator("#recent-requests")).ToContainTextAsync("story-laptop", new() { Timeout = 15_000 });
+        // Prompt-cache hit rate and savings, in the totals and per model (this upstream reports no cached tokens).
+        await Assertions.Expect(page.Locator("#usage-hit-rate")).ToHaveTextAsync("0.0%", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#usage-by-model .cache-hit-rate").First).ToHaveTextAsync("0.0%");
         await ShotAsync(page, "usage", admin, navigate: false);
 
         // Point the alias at model-b; the gateway follows without a restart.

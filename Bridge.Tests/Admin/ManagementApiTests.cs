@@ -284,6 +284,33 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Usage_Json_CarriesCacheWritesHitRateAndSavings()
+    {
+        var redis = new RedisConnection(fixture.Garnet.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisConnection>.Instance);
+        await using var _ = redis;
+        var db = (await redis.DatabaseAsync())!;
+        await UsageScript.ApplyAsync(db, new UsageRecord
+        {
+            RequestId = "api-usage-cache-1", Time = new DateTimeOffset(2032, 3, 3, 12, 0, 0, TimeSpan.Zero), KeyId = "vk_cache_api", Model = "claude-test",
+            Deployment = "claude#0", Status = 200, InputTokens = 100, OutputTokens = 10, CachedTokens = 4000, CacheWriteTokens = 1000,
+            CostMicros = 6000, CacheSavingsMicros = 10_800,
+        }, null);
+        using var api = fixture.ApiClient();
+
+        var usage = await api.GetFromJsonAsync<JsonObject>("api/usage?from=2032-03-03&to=2032-03-03");
+        foreach (var counters in new[] { usage!["totals"]!, usage["by_model"]![0]!["usage"]!, usage["by_deployment"]![0]!["usage"]!, usage["by_key"]![0]!["usage"]!, usage["by_day"]![0]!["usage"]! })
+        {
+            Assert.Equal(4000, (long)counters["cached_tokens"]!);
+            Assert.Equal(1000, (long)counters["cache_write_tokens"]!);
+            Assert.Equal(0.7843, (double)counters["cache_hit_rate"]!); // 4000 / 5100
+            Assert.Equal(0.0108m, (decimal)counters["cache_savings_usd"]!);
+        }
+
+        var csv = await api.GetStringAsync("api/usage.csv?from=2032-03-03&to=2032-03-03");
+        Assert.Contains("2032-03-03,deployment,claude#0,,1,0,100,10,4000,0.006,1000,0.7843,0.0108", csv.Split('\n'));
+    }
+
+    [Fact]
     public async Task Usage_JsonAndCsv_FromWhatTheGatewayRecorded()
     {
         var redis = new RedisConnection(fixture.Garnet.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger<RedisConnection>.Instance);
@@ -308,7 +335,7 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(4, lines.Length);
-        Assert.Contains("2031-05-02,model,gpt-4o-test,,1,0,7,3,0,2.5", lines);
+        Assert.Contains("2031-05-02,model,gpt-4o-test,,1,0,7,3,0,2.5,0,0,0", lines);
 
         using var bad = await api.GetAsync("api/usage?from=May");
         Assert.Equal("from", (string?)(await AdminStackFixture.JsonAsync(bad))["error"]!["param"]);

@@ -194,7 +194,7 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
 
         var csv = UsageCsv.Write(report, new Dictionary<string, string?> { ["vk_1"] = "=HYPERLINK(\"x\",1)" });
 
-        Assert.Equal(UsageCsv.Header + "\n2030-01-01,key,vk_1,\"'=HYPERLINK(\"\"x\"\",1)\",3,1,10,5,2,1.234567\n", csv);
+        Assert.Equal(UsageCsv.Header + "\n2030-01-01,key,vk_1,\"'=HYPERLINK(\"\"x\"\",1)\",3,1,10,5,2,1.234567,0,0.1667,0\n", csv);
     }
 
     /// <summary>A Garnet of its own, for tests that need an empty Redis.</summary>

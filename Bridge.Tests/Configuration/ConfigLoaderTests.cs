@@ -179,4 +179,98 @@ public sealed class ConfigLoaderTests
 
         Assert.Contains("litellm_settings.callbacks[0]: unknown hook 'my_hooks.do_things'", ex.Message);
     }
+
+    [Fact]
+    public void CacheControlInjectionPoints_LoadInLiteLLMsShape()
+    {
+        // The shapes of LiteLLM's "Auto-Inject Prompt Caching Checkpoints" page, plus its string index and control.
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: claude
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+                  cache_control_injection_points:
+                    - location: message
+                      role: system
+                    - location: message
+                      index: -1
+                    - location: message
+                      index: "-2"
+                      control: {type: ephemeral, ttl: 1h}
+                    - location: tool_config
+                    - location: message
+              - model_name: off
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+                  cache_control_injection_points: []
+              - model_name: unset
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+            """, Env());
+
+        var points = config.Deployments[0].CacheControlInjectionPoints!;
+        Assert.Equal(3, points.Count);
+        Assert.Equal("system", points[0].Role);
+        Assert.Null(points[0].Index);
+        Assert.Equal("""{"type":"ephemeral"}""", points[0].Control.GetRawText());
+        Assert.Equal(-1, points[1].Index);
+        Assert.Equal(-2, points[2].Index);
+        Assert.Equal("1h", points[2].Control.GetProperty("ttl").GetString());
+        Assert.Equal([
+            "model_list[0].litellm_params.cache_control_injection_points[3].location: 'tool_config' is not applied (Bridge injects at location: message only)",
+            "model_list[0].litellm_params.cache_control_injection_points[4]: names neither a role nor an index; nothing is injected for it",
+        ], config.Warnings);
+        Assert.Empty(config.Deployments[1].CacheControlInjectionPoints!);
+        Assert.Null(config.Deployments[2].CacheControlInjectionPoints);
+    }
+
+    [Theory]
+    [InlineData("cache_control_injection_points: {location: message}", "cache_control_injection_points: must be a list")]
+    [InlineData("cache_control_injection_points: [{location: message, index: last}]", "cache_control_injection_points[0].index: must be a whole number")]
+    [InlineData("cache_control_injection_points: [{location: message, index: -1, control: ephemeral}]", "cache_control_injection_points[0].control: must be a mapping")]
+    public void CacheControlInjectionPoints_BadShapes_StopStartupNamingThePath(string setting, string expected)
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigLoader.Parse($"""
+            model_list:
+              - model_name: claude
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+                  {setting}
+            """, Env()));
+
+        Assert.Contains("model_list[0].litellm_params." + expected, ex.Message);
+    }
+
+    [Fact]
+    public void CachePrices_LoadFromModelInfo_OrLitellmParams()
+    {
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: a
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+                model_info:
+                  input_cost_per_token: 0.000003
+                  output_cost_per_token: 0.000015
+                  cache_read_input_token_cost: 0.0000003
+                  cache_creation_input_token_cost: 0.00000375
+              - model_name: b
+                litellm_params:
+                  model: anthropic/claude-sonnet-4-5
+                  api_key: k
+                  cache_read_input_token_cost: 1e-7
+                  cache_creation_input_token_cost: 2e-6
+            """, Env());
+
+        Assert.Empty(config.Warnings);
+        Assert.Equal(0.0000003m, config.Deployments[0].Info.CacheReadInputTokenCost);
+        Assert.Equal(0.00000375m, config.Deployments[0].Info.CacheCreationInputTokenCost);
+        Assert.Equal(0.0000001m, config.Deployments[1].Info.CacheReadInputTokenCost);
+        Assert.Equal(0.000002m, config.Deployments[1].Info.CacheCreationInputTokenCost);
+    }
 }

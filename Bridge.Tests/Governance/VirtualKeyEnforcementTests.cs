@@ -293,7 +293,7 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         Assert.Equal(200, (int)recent["status"]!);
         // Metadata only: never prompt or completion content.
         string[] allowed = ["time", "request_id", "key_id", "key_name", "model", "deployment", "status", "input_tokens", "output_tokens",
-            "cached_tokens", "cost_micros", "cost_estimated", "latency_ms", "stream"];
+            "cached_tokens", "cache_write_tokens", "cache_savings_micros", "cost_micros", "cost_estimated", "latency_ms", "stream"];
         Assert.All(recent.AsObject(), p => Assert.Contains(p.Key, allowed));
         Assert.True(await _redis.GetDatabase().SetContainsAsync(RedisKeys.UsageIndex(day, "deployment"), "gpt-4o#0"));
     }

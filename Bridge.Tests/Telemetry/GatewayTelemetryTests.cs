@@ -11,6 +11,7 @@ namespace Bridge.Tests.Telemetry;
 public sealed class GatewayTelemetryTests : IAsyncLifetime
 {
     private const string Prompt = "SECRET-PROMPT-CONTENT-42";
+    private const string CachedTurn = "CACHED-TURN";
     private readonly ConcurrentBag<Activity> _activities = [];
     private readonly ConcurrentBag<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = [];
     private ActivityListener _listener = null!;
@@ -44,6 +45,13 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
             var stream = System.Text.Json.Nodes.JsonNode.Parse(request.Body)!["stream"]?.GetValue<bool>() == true;
             if (request.Path.EndsWith("/messages", StringComparison.Ordinal)) // the native Anthropic deployment
             {
+                if (request.Body.Contains(CachedTurn, StringComparison.Ordinal))
+                {
+                    return OpenAIResponses.WriteJsonAsync(ctx, AnthropicResponses.TextMessage("Hello").Replace(
+                        "\"input_tokens\":12,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0",
+                        "\"input_tokens\":12,\"cache_creation_input_tokens\":300,\"cache_read_input_tokens\":2000", StringComparison.Ordinal));
+                }
+
                 return stream
                     ? AnthropicResponses.WriteSseAsync(ctx, AnthropicResponses.StreamEvents("Hello", [], stopReason: "max_tokens"))
                     : OpenAIResponses.WriteJsonAsync(ctx, AnthropicResponses.TextMessage("Hello", stopReason: "max_tokens"));
@@ -182,6 +190,28 @@ public sealed class GatewayTelemetryTests : IAsyncLifetime
         Assert.Contains(_measurements, m => m.Instrument == "gen_ai.server.time_to_first_token");
         Assert.Contains(_measurements, m => m.Instrument == "bridge.gateway.overhead");
         Assert.Contains(_measurements, m => m.Instrument == "bridge.requests" && (int?)m.Tags["http.response.status_code"] == 200);
+    }
+
+    /// <summary>Cache reads and writes on the span (the conventions' attributes) and in Bridge's cache counter.</summary>
+    [Fact]
+    public async Task CachedAnthropicAnswer_ReportsCacheReadAndCreationTokens()
+    {
+        using var client = _gateway.CreateClient();
+        using var response = await client.PostAsync("/v1/messages", new StringContent(
+            $$"""{"model":"claude-native","max_tokens":64,"messages":[{"role":"user","content":"{{CachedTurn}}"}]}""", Encoding.UTF8, "application/json"));
+        await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var server = await ServerSpanAsync(response.Headers.GetValues("request-id").Single());
+        Assert.Equal(2312L, server.GetTagItem("gen_ai.usage.input_tokens")); // all input, cache reads and writes included
+        Assert.Equal(2000L, server.GetTagItem("gen_ai.usage.cache_read.input_tokens"));
+        Assert.Equal(300L, server.GetTagItem("gen_ai.usage.cache_creation.input_tokens"));
+        Assert.Contains(_measurements, m => m.Instrument == "gen_ai.client.token.usage" && (string?)m.Tags["gen_ai.token.type"] == "input" && m.Value == 2312);
+        bool Cache(string type, double value) => _measurements.Any(m => m.Instrument == "bridge.cache.tokens"
+            && (string?)m.Tags["bridge.cache.token.type"] == type && (string?)m.Tags["gen_ai.request.model"] == "claude-native" && m.Value == value);
+        Assert.True(Cache("read", 2000));
+        Assert.True(Cache("creation", 300));
+        Assert.True(Cache("uncached", 12));
     }
 
     /// <summary>The model name and dropped tool names are the client's: on spans (and the header) they are cut short.</summary>

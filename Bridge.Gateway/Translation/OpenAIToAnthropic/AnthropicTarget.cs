@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bridge.Gateway.Configuration;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
@@ -31,4 +32,13 @@ public sealed record AnthropicTarget
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> DefaultParams { get; init; } =
         new Dictionary<string, JsonElement>();
+
+    /// <summary>The deployment's <c>cache_control_injection_points</c>; null when not configured, empty: none added.</summary>
+    public IReadOnlyList<CacheControlInjectionPoint>? CacheControlInjectionPoints { get; init; }
+
+    /// <summary>
+    /// Without configured points, add Bridge's default breakpoints (<see cref="CacheBreakpoints"/>). The gateway
+    /// sets it for every Anthropic deployment; off here so a translation on its own adds nothing unasked.
+    /// </summary>
+    public bool DefaultCacheBreakpoints { get; init; }
 }

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using Bridge.Gateway.Usage;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
 /// <summary>
 /// Anthropic <c>usage</c> in OpenAI terms: prompt tokens include cache reads and cache writes
-/// (Anthropic's <c>input_tokens</c> excludes both), cached tokens are the cache reads.
+/// (Anthropic's <c>input_tokens</c> excludes both), cached tokens are the cache reads, and the cache writes are
+/// also written apart as LiteLLM does (<c>usage.cache_creation_input_tokens</c>).
 /// </summary>
 public struct AnthropicUsage
 {
@@ -14,6 +16,9 @@ public struct AnthropicUsage
     public int CacheCreationTokens;
 
     public readonly int PromptTokens => InputTokens + CacheReadTokens + CacheCreationTokens;
+
+    /// <summary>What the gateway records and bills: the three input parts apart (each has its own price).</summary>
+    public readonly TokenUsage ToTokenUsage() => new(InputTokens, OutputTokens, CacheReadTokens, CacheCreationTokens);
 
     /// <summary>Overwrites the counters present in <paramref name="usage"/> (stream events carry cumulative values).</summary>
     public void Update(JsonElement usage)
@@ -38,6 +43,8 @@ public struct AnthropicUsage
         writer.WriteStartObject("prompt_tokens_details"u8);
         writer.WriteNumber("cached_tokens"u8, CacheReadTokens);
         writer.WriteEndObject();
+        // OpenAI's usage has no field for cache writes; LiteLLM adds this one for Anthropic models (they are billed).
+        writer.WriteNumber("cache_creation_input_tokens"u8, CacheCreationTokens);
         writer.WriteEndObject();
     }
 

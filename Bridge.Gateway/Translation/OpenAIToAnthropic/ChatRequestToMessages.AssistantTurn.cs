@@ -34,12 +34,12 @@ public static partial class ChatRequestToMessages
                         case JsonValueKind.String:
                             if (content.GetString()!.Length > 0)
                             {
-                                WriteTextBlock(writer, content);
+                                WriteTextBlock(writer, content, ControlFor(i, -1));
                             }
 
                             break;
                         case JsonValueKind.Array:
-                            WriteAssistantParts(writer, content, path);
+                            WriteAssistantParts(writer, content, path, i);
                             break;
                         default:
                             throw WrongType(path, "a string, null or an array of text parts");
@@ -56,7 +56,8 @@ public static partial class ChatRequestToMessages
                     var j = 0;
                     foreach (var call in calls.EnumerateArray())
                     {
-                        WriteToolUse(writer, call, $"messages[{i}].tool_calls[{j++}]");
+                        WriteToolUse(writer, call, $"messages[{i}].tool_calls[{j}]", ToolCallControl(i, j));
+                        j++;
                         _lastAssistantHasToolUse = true;
                         if (_pendingFrom < 0)
                         {
@@ -70,7 +71,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private static void WriteAssistantParts(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteAssistantParts(Utf8JsonWriter writer, JsonElement content, string path, int message)
         {
             var j = 0;
             foreach (var part in content.EnumerateArray())
@@ -86,7 +87,7 @@ public static partial class ChatRequestToMessages
 
                     if (refusal.GetString()!.Length > 0)
                     {
-                        WriteTextBlock(writer, refusal);
+                        WriteTextBlock(writer, refusal, ControlFor(message, j - 1, part));
                     }
 
                     continue;
@@ -95,12 +96,12 @@ public static partial class ChatRequestToMessages
                 var text = RequireTextPart(part, partPath);
                 if (text.GetString()!.Length > 0)
                 {
-                    WriteTextBlock(writer, text);
+                    WriteTextBlock(writer, text, ControlFor(message, j - 1, part));
                 }
             }
         }
 
-        private void WriteToolUse(Utf8JsonWriter writer, JsonElement call, string path)
+        private void WriteToolUse(Utf8JsonWriter writer, JsonElement call, string path, JsonElement cacheControl)
         {
             if (call.ValueKind != JsonValueKind.Object)
             {
@@ -175,6 +176,7 @@ public static partial class ChatRequestToMessages
                 }
             }
 
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
     }

@@ -112,7 +112,7 @@ public static partial class ChatRequestToMessages
                     if (content.GetString()!.Length > 0)
                     {
                         StartSystem(writer, ref started);
-                        WriteTextBlock(writer, content);
+                        WriteTextBlock(writer, content, ControlFor(i, -1));
                     }
 
                     continue;
@@ -130,7 +130,7 @@ public static partial class ChatRequestToMessages
                     if (text.GetString()!.Length > 0)
                     {
                         StartSystem(writer, ref started);
-                        WriteTextBlock(writer, text);
+                        WriteTextBlock(writer, text, ControlFor(i, j - 1, part));
                     }
                 }
             }
@@ -176,12 +176,13 @@ public static partial class ChatRequestToMessages
             return text;
         }
 
-        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text)
+        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl = default)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "text"u8);
             writer.WritePropertyName("text"u8);
             WriteRaw(writer, text);
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
 

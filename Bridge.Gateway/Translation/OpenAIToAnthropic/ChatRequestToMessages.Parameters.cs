@@ -124,6 +124,7 @@ public static partial class ChatRequestToMessages
                 }
 
                 var dropTools = Dropped("tools");
+                var count = tools.GetArrayLength();
                 var j = 0;
                 foreach (var tool in tools.EnumerateArray())
                 {
@@ -176,6 +177,7 @@ public static partial class ChatRequestToMessages
 
                     writer.WritePropertyName("input_schema"u8);
                     WriteSchema(writer, hasSchema ? parameters : default);
+                    WriteControl(writer, ToolControl(tool, last: j == count));
                     writer.WriteEndObject();
                 }
 

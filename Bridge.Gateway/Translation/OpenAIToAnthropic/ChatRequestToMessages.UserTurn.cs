@@ -105,7 +105,7 @@ public static partial class ChatRequestToMessages
                             writer.WriteStartArray("content"u8);
                         }
 
-                        WriteTextBlock(writer, text);
+                        WriteTextBlock(writer, text, OwnControl(part));
                     }
 
                     if (started)
@@ -118,6 +118,7 @@ public static partial class ChatRequestToMessages
                     throw WrongType(path, "a string or an array of text parts");
             }
 
+            WriteControl(writer, ControlFor(index, -1));
             writer.WriteEndObject();
         }
 
@@ -136,7 +137,7 @@ public static partial class ChatRequestToMessages
                     return 0;
                 }
 
-                WriteTextBlock(writer, content);
+                WriteTextBlock(writer, content, ControlFor(index, -1));
                 return 1;
             }
 
@@ -165,18 +166,18 @@ public static partial class ChatRequestToMessages
                     var text = RequireTextPart(part, partPath);
                     if (text.GetString()!.Length > 0)
                     {
-                        WriteTextBlock(writer, text);
+                        WriteTextBlock(writer, text, ControlFor(index, j - 1, part));
                         blocks++;
                     }
                 }
                 else if (type.ValueEquals("image_url"u8))
                 {
-                    WriteImage(writer, part, partPath);
+                    WriteImage(writer, part, partPath, ControlFor(index, j - 1, part));
                     blocks++;
                 }
                 else if (type.ValueEquals("file"u8))
                 {
-                    WriteDocument(writer, part, partPath);
+                    WriteDocument(writer, part, partPath, ControlFor(index, j - 1, part));
                     blocks++;
                 }
                 else if (type.ValueEquals("input_audio"u8))
@@ -194,7 +195,7 @@ public static partial class ChatRequestToMessages
             return blocks;
         }
 
-        private void WriteImage(Utf8JsonWriter writer, JsonElement part, string path)
+        private void WriteImage(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
         {
             var urlPath = $"{path}.image_url.url";
             if (!part.TryGetProperty("image_url"u8, out var imageUrl))
@@ -239,10 +240,11 @@ public static partial class ChatRequestToMessages
             }
 
             writer.WriteEndObject();
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
 
-        private void WriteDocument(Utf8JsonWriter writer, JsonElement part, string path)
+        private void WriteDocument(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
         {
             var filePath = $"{path}.file";
             if (!part.TryGetProperty("file"u8, out var file) || file.ValueKind != JsonValueKind.Object)
@@ -291,6 +293,7 @@ public static partial class ChatRequestToMessages
                 WriteRaw(writer, filename);
             }
 
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
 

@@ -36,6 +36,8 @@ namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 /// <see cref="ChatRequestTranslation.ThinkingOmitted"/>.</item>
 /// <item><c>user</c> (or <c>safety_identifier</c>) -> <c>metadata.user_id</c>. <c>prompt_cache_key</c>
 /// is dropped silently (Anthropic caches by <c>cache_control</c>).</item>
+/// <item>Cache breakpoints: the client's own <c>cache_control</c> is carried to the block it marks, and
+/// <see cref="CacheBreakpoints"/> adds the deployment's injection points or Bridge's default (partial file Cache).</item>
 /// <item>OpenAI-only parameters (logprobs, penalties, seed, store, audio...) and unknown ones: dropped
 /// with <see cref="AnthropicTarget.DropParams"/>, else 400 naming them. Null values and no-op values
 /// (<c>logprobs: false</c>, penalties 0, <c>store: false</c>) count as not set.</item>
@@ -260,6 +262,7 @@ public static partial class ChatRequestToMessages
             }
 
             var roles = ClassifyMessages(list);
+            PlanCache(list, tools);
             WriteSystem(writer, list, roles);
             WriteMessages(writer, list, roles);
 

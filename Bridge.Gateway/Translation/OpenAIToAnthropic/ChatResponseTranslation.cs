@@ -2,7 +2,7 @@ namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
 
 /// <summary>
 /// Outcome of <see cref="MessagesResponseToChat.Translate"/>, with the usage the gateway records
-/// (<see cref="PromptTokens"/> includes cached tokens). When <see cref="Ok"/> is false nothing usable
+/// (<see cref="PromptTokens"/> includes cache reads and cache writes). When <see cref="Ok"/> is false nothing usable
 /// was written: the upstream body was not a message, or was an Anthropic error envelope
 /// (<see cref="ErrorType"/>, <see cref="ErrorMessage"/>).
 /// </summary>
@@ -13,4 +13,5 @@ public readonly record struct ChatResponseTranslation(
     string? FinishReason,
     int PromptTokens,
     int CompletionTokens,
-    int CachedTokens);
+    int CachedTokens,
+    int CacheCreationTokens = 0);

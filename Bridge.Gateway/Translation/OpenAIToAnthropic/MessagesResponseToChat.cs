@@ -119,7 +119,7 @@ public static class MessagesResponseToChat
         writer.WriteEndObject();
         writer.Flush();
 
-        return new ChatResponseTranslation(true, null, null, finishReason, usage.PromptTokens, usage.OutputTokens, usage.CacheReadTokens);
+        return new ChatResponseTranslation(true, null, null, finishReason, usage.PromptTokens, usage.OutputTokens, usage.CacheReadTokens, usage.CacheCreationTokens);
     }
 
     private static ChatResponseTranslation Failure(string message, string? type) => new(false, message, type, null, 0, 0, 0);

@@ -65,6 +65,9 @@ public sealed class MessagesStreamToChat
 
     public int CachedTokens => _usage.CacheReadTokens;
 
+    /// <summary>Tokens written to the prompt cache (inside <see cref="PromptTokens"/>; OpenAI's usage has no field for them).</summary>
+    public int CacheCreationTokens => _usage.CacheCreationTokens;
+
     /// <summary>The final usage (<c>message_delta</c>) arrived; before it the output count is a placeholder.</summary>
     public bool FinalUsageSeen { get; private set; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bridge.Gateway.Usage;
 
 namespace Bridge.Gateway.Translation.ResponsesToChat;
 
@@ -7,8 +8,17 @@ namespace Bridge.Gateway.Translation.ResponsesToChat;
 /// <c>prompt_tokens</c> (cached tokens included, as in both APIs), <c>output_tokens</c> is
 /// <c>completion_tokens</c> (reasoning included).
 /// </summary>
-public readonly record struct ChatCompletionUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int ReasoningTokens, int TotalTokens)
+public readonly record struct ChatCompletionUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int ReasoningTokens, int TotalTokens,
+    int CacheWriteTokens = 0)
 {
+    /// <summary>
+    /// What the gateway records: input without cache reads and writes, which are billed apart. Only an Anthropic
+    /// upstream reports writes (<see cref="CacheWriteTokens"/>, counted inside <see cref="PromptTokens"/>); neither
+    /// OpenAI API has a field for them, so the client does not see them.
+    /// </summary>
+    public TokenUsage ToTokenUsage() =>
+        new(Math.Max(0, PromptTokens - CachedTokens - CacheWriteTokens), CompletionTokens, CachedTokens, CacheWriteTokens);
+
     public static bool TryRead(JsonElement parent, out ChatCompletionUsage usage)
     {
         usage = default;

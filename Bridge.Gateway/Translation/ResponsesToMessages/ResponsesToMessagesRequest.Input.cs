@@ -75,7 +75,7 @@ public static partial class ResponsesToMessagesRequest
                     throw WrongType("instructions", "a string");
                 }
 
-                WriteSystemText(writer, instructions);
+                WriteSystemText(writer, instructions, ControlFor(-1, -1));
             }
 
             if (input.ValueKind == JsonValueKind.Array)
@@ -85,7 +85,8 @@ public static partial class ResponsesToMessagesRequest
                 {
                     if (RoleOf(item) == Role.System)
                     {
-                        ForEachText(item, $"input[{i}]", text => WriteSystemText(writer, text));
+                        var at = i;
+                        ForEachText(item, $"input[{i}]", (text, part) => WriteSystemText(writer, text, ControlFor(at, part)));
                     }
 
                     i++;
@@ -98,7 +99,8 @@ public static partial class ResponsesToMessagesRequest
             }
         }
 
-        private delegate void TextAction(JsonElement text);
+        /// <summary>Called with each text and its part index (-1: the content is a string).</summary>
+        private delegate void TextAction(JsonElement text, int part);
 
         /// <summary>The text of a system/developer message item: a string or input_text parts.</summary>
         private static void ForEachText(JsonElement item, string path, TextAction action)
@@ -107,7 +109,7 @@ public static partial class ResponsesToMessagesRequest
             {
                 if (content.ValueKind == JsonValueKind.String)
                 {
-                    action(content);
+                    action(content, -1);
                 }
 
                 return;
@@ -118,16 +120,19 @@ public static partial class ResponsesToMessagesRequest
                 throw WrongType($"{path}.content", "a string or an array");
             }
 
+            var j = 0;
             foreach (var part in content.EnumerateArray())
             {
                 if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text"u8, out var text) && text.ValueKind == JsonValueKind.String)
                 {
-                    action(text);
+                    action(text, j);
                 }
+
+                j++;
             }
         }
 
-        private void WriteSystemText(Utf8JsonWriter writer, JsonElement text)
+        private void WriteSystemText(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl)
         {
             if (text.GetString()!.Length == 0)
             {
@@ -141,15 +146,16 @@ public static partial class ResponsesToMessagesRequest
                 _written.Add("system");
             }
 
-            WriteTextBlock(writer, text);
+            WriteTextBlock(writer, text, cacheControl);
         }
 
-        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text)
+        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl = default)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "text"u8);
             writer.WritePropertyName("text"u8);
             WriteRaw(writer, text);
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
 
@@ -174,7 +180,7 @@ public static partial class ResponsesToMessagesRequest
                 writer.WriteStartArray("content"u8);
                 if (input.GetString()!.Length > 0)
                 {
-                    WriteTextBlock(writer, input);
+                    WriteTextBlock(writer, input, ControlFor(0, -1));
                 }
                 else
                 {
@@ -323,6 +329,7 @@ public static partial class ResponsesToMessagesRequest
                     }
                 }
 
+                WriteControl(writer, ControlFor(i, -1));
                 writer.WriteEndObject();
                 blocks++;
             }
@@ -331,7 +338,7 @@ public static partial class ResponsesToMessagesRequest
             {
                 if (roles[i] == Role.User && TypeOf(items[i]) == "message")
                 {
-                    blocks += WriteMessageContent(writer, items[i], $"input[{i}]");
+                    blocks += WriteMessageContent(writer, items[i], $"input[{i}]", i);
                 }
             }
 
@@ -365,15 +372,15 @@ public static partial class ResponsesToMessagesRequest
                         blocks++;
                         break;
                     case "message":
-                        blocks += WriteMessageContent(writer, item, path);
+                        blocks += WriteMessageContent(writer, item, path, i);
                         break;
                     case "function_call":
-                        WriteToolUse(writer, item, path, custom: false);
+                        WriteToolUse(writer, item, path, custom: false, ControlFor(i, -1));
                         toolUse = true;
                         blocks++;
                         break;
                     case "custom_tool_call":
-                        WriteToolUse(writer, item, path, custom: true);
+                        WriteToolUse(writer, item, path, custom: true, ControlFor(i, -1));
                         toolUse = true;
                         blocks++;
                         break;
@@ -414,7 +421,7 @@ public static partial class ResponsesToMessagesRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolUse(Utf8JsonWriter writer, JsonElement item, string path, bool custom)
+        private void WriteToolUse(Utf8JsonWriter writer, JsonElement item, string path, bool custom, JsonElement cacheControl)
         {
             var callId = CallId(item, path);
             if (!item.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
@@ -445,6 +452,7 @@ public static partial class ResponsesToMessagesRequest
                 WriteArguments(writer, item, path);
             }
 
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
 
@@ -481,7 +489,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>A user or assistant message item's content as Anthropic blocks; returns how many were written.</summary>
-        private int WriteMessageContent(Utf8JsonWriter writer, JsonElement item, string path)
+        private int WriteMessageContent(Utf8JsonWriter writer, JsonElement item, string path, int index)
         {
             if (!item.TryGetProperty("content"u8, out var content) || IsAbsent(content))
             {
@@ -495,7 +503,7 @@ public static partial class ResponsesToMessagesRequest
                     return 0;
                 }
 
-                WriteTextBlock(writer, content);
+                WriteTextBlock(writer, content, ControlFor(index, -1));
                 return 1;
             }
 
@@ -508,14 +516,15 @@ public static partial class ResponsesToMessagesRequest
             var j = 0;
             foreach (var part in content.EnumerateArray())
             {
-                blocks += WriteContentPart(writer, part, $"{path}.content[{j++}]");
+                blocks += WriteContentPart(writer, part, $"{path}.content[{j}]", ControlFor(index, j));
+                j++;
             }
 
             return blocks;
         }
 
         /// <summary>One content part: text kinds become text blocks, <c>input_image</c> an image block.</summary>
-        private int WriteContentPart(Utf8JsonWriter writer, JsonElement part, string path)
+        private int WriteContentPart(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl = default)
         {
             if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
             {
@@ -536,17 +545,17 @@ public static partial class ResponsesToMessagesRequest
                         return 0;
                     }
 
-                    WriteTextBlock(writer, text);
+                    WriteTextBlock(writer, text, cacheControl);
                     return 1;
                 case "input_image":
-                    WriteImage(writer, part, path);
+                    WriteImage(writer, part, path, cacheControl);
                     return 1;
                 default:
                     throw Invalid($"{path}.type", $"Invalid value for '{path}.type': '{type.GetString()}' is not supported for this deployment.");
             }
         }
 
-        private static void WriteImage(Utf8JsonWriter writer, JsonElement part, string path)
+        private static void WriteImage(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
         {
             if (!part.TryGetProperty("image_url"u8, out var url) || url.ValueKind != JsonValueKind.String || url.GetString() is not { Length: > 0 } value)
             {
@@ -577,6 +586,7 @@ public static partial class ResponsesToMessagesRequest
             }
 
             writer.WriteEndObject();
+            WriteControl(writer, cacheControl);
             writer.WriteEndObject();
         }
     }

@@ -62,6 +62,7 @@ public static partial class ResponsesToMessagesRequest
                 }
 
                 var dropTools = Dropped("tools");
+                var count = tools.GetArrayLength();
                 var j = 0;
                 foreach (var tool in tools.EnumerateArray())
                 {
@@ -147,6 +148,8 @@ public static partial class ResponsesToMessagesRequest
                         WriteSchema(writer, hasSchema ? parameters : default);
                     }
 
+                    // The default's mark when there is no system prompt (a hosted tool dropped last takes it along).
+                    WriteControl(writer, j == count ? _lastToolMark : default);
                     writer.WriteEndObject();
                 }
 

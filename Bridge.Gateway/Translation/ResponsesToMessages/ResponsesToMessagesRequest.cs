@@ -201,6 +201,7 @@ public static partial class ResponsesToMessagesRequest
             writer.WriteString("model"u8, target.Model);
             _written.Add("model");
 
+            PlanCache(instructions, input, tools);
             WriteSystem(writer, instructions, input);
             WriteMessages(writer, input);
 

@@ -44,7 +44,7 @@ public class MessagesResponseToChatTests
             """
             {"id":"ID","object":"chat.completion","created":0,"model":"gpt-4o",
              "choices":[{"index":0,"message":{"role":"assistant","content":"Hi! How can I help you today?","refusal":null},"finish_reason":"stop","logprobs":null}],
-             "usage":{"prompt_tokens":40,"completion_tokens":12,"total_tokens":52,"prompt_tokens_details":{"cached_tokens":0}}}
+             "usage":{"prompt_tokens":40,"completion_tokens":12,"total_tokens":52,"prompt_tokens_details":{"cached_tokens":0},"cache_creation_input_tokens":0}}
             """,
             Json(withoutVolatile));
         Assert.Equal(("stop", 40, 12, 0), (result.FinishReason, result.PromptTokens, result.CompletionTokens, result.CachedTokens));
@@ -120,9 +120,9 @@ public class MessagesResponseToChatTests
             """{"input_tokens":12,"cache_creation_input_tokens":300,"cache_read_input_tokens":5000,"output_tokens":40,"service_tier":"standard"}"""));
 
         AssertJsonEqual(
-            """{"prompt_tokens":5312,"completion_tokens":40,"total_tokens":5352,"prompt_tokens_details":{"cached_tokens":5000}}""",
+            """{"prompt_tokens":5312,"completion_tokens":40,"total_tokens":5352,"prompt_tokens_details":{"cached_tokens":5000},"cache_creation_input_tokens":300}""",
             body.GetProperty("usage"));
-        Assert.Equal((5312, 40, 5000), (result.PromptTokens, result.CompletionTokens, result.CachedTokens));
+        Assert.Equal((5312, 40, 5000, 300), (result.PromptTokens, result.CompletionTokens, result.CachedTokens, result.CacheCreationTokens));
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public class MessagesStreamToChatTests
         if (choices.GetArrayLength() == 0)
         {
             var u = chunk.GetProperty("usage");
-            return $"usage:{u.GetProperty("prompt_tokens").GetInt32()}/{u.GetProperty("completion_tokens").GetInt32()}/{u.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32()}";
+            return $"usage:{u.GetProperty("prompt_tokens").GetInt32()}/{u.GetProperty("completion_tokens").GetInt32()}/{u.GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32()}/{u.GetProperty("cache_creation_input_tokens").GetInt32()}";
         }
 
         var choice = choices[0];
@@ -131,7 +131,7 @@ public class MessagesStreamToChatTests
                 """tool_calls[{"index":0,"function":{"arguments":"t\":\"celsiu"}}]""",
                 """tool_calls[{"index":0,"function":{"arguments":"s\"}"}}]""",
                 "finish=tool_calls",
-                "usage:156/12/0",
+                "usage:156/12/0/0",
             ],
             run.Chunks().Select(Describe));
     }
@@ -229,9 +229,9 @@ public class MessagesStreamToChatTests
         var with = new Run(includeUsage: true);
         with.Feed(sse);
         var last = with.Chunks()[^1];
-        Assert.Equal("usage:122/7/100", Describe(last));
+        Assert.Equal("usage:122/7/100/2", Describe(last));
         Assert.Equal(129, last.GetProperty("usage").GetProperty("total_tokens").GetInt32());
-        Assert.Equal(("length", 122, 7, 100), (with.Stream.FinishReason, with.Stream.PromptTokens, with.Stream.CompletionTokens, with.Stream.CachedTokens));
+        Assert.Equal(("length", 122, 7, 100, 2), (with.Stream.FinishReason, with.Stream.PromptTokens, with.Stream.CompletionTokens, with.Stream.CachedTokens, with.Stream.CacheCreationTokens));
     }
 
     [Fact]
