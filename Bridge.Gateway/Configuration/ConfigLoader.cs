@@ -215,7 +215,7 @@ public static class ConfigLoader
         foreach (var (k, _) in p.Children)
         {
             var key = ((YamlScalarNode)k).Value ?? "";
-            if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key))
+            if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key) && !HostedClaudeConfig.Keys.Contains(key))
             {
                 warnings.Add($"{pp}.{key}: unknown key, ignored");
             }
@@ -257,6 +257,9 @@ public static class ConfigLoader
                 break;
         }
 
+        var (host, hostUnavailable) = HostedClaudeConfig.Create(provider, upstreamModel, ResolveSecret, apiBase, env, TimeProvider.System, warnings, pp);
+        unavailable ??= hostUnavailable;
+
         if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri))
         {
             throw new ConfigException($"{pp}.api_base: '{apiBase}' is not an absolute URL");
@@ -268,16 +271,16 @@ public static class ConfigLoader
             var key = ((YamlScalarNode)k).Value ?? "";
             if (!DefaultRequestParams.Contains(key)) continue;
             defaults[key] = ToJson(v);
-            if (provider == ProviderKind.Anthropic && OpenAIOnlyParams.Contains(key))
+            if (provider.SpeaksAnthropic() && OpenAIOnlyParams.Contains(key))
             {
                 warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
             }
-            else if (provider == ProviderKind.Anthropic && !NativeDefaults.Keys.Contains(key))
+            else if (provider.SpeaksAnthropic() && !NativeDefaults.Keys.Contains(key))
             {
                 warnings.Add($"{pp}.{key}: applied to requests from OpenAI-format clients only; Anthropic clients' requests keep their own settings");
             }
         }
-        if (provider == ProviderKind.Anthropic && defaults.Count > 0)
+        if (provider.SpeaksAnthropic() && defaults.Count > 0)
         {
             foreach (var key in NativeDefaults.Keys)
             {
@@ -363,6 +366,7 @@ public static class ConfigLoader
             AdditionalDropParams = StringList(p, "additional_drop_params", $"{pp}.additional_drop_params"),
             Info = info,
             CacheControlInjectionPoints = injectionPoints,
+            Host = host,
         };
     }
 
@@ -389,10 +393,12 @@ public static class ConfigLoader
             "openai" or "text-completion-openai" => ProviderKind.OpenAI,
             "ollama" or "ollama_chat" => ProviderKind.Ollama,
             "anthropic" => ProviderKind.Anthropic,
+            "bedrock" => ProviderKind.Bedrock,
+            "vertex_ai" => ProviderKind.VertexAi,
             "bridge" when rest == "echo" => ProviderKind.Echo,
-            _ => throw new ConfigException($"{path}: unknown provider '{prefix}' (known: azure, openai, ollama, ollama_chat, anthropic, bridge/echo)"),
+            _ => throw new ConfigException($"{path}: unknown provider '{prefix}' (known: azure, openai, ollama, ollama_chat, anthropic, bedrock, vertex_ai, bridge/echo)"),
         };
-        return (kind, rest);
+        return (kind, kind == ProviderKind.Bedrock ? HostedClaudeConfig.BedrockModelId(rest) : rest);
     }
 
     private static void WarnUnknown(YamlMappingNode node, HashSet<string> known, string path, List<string> warnings)

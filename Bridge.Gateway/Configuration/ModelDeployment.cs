@@ -43,6 +43,8 @@ public sealed class ModelDeployment
     public bool? DropParams { get; init; }
     public IReadOnlyList<string> AdditionalDropParams { get; init; } = [];
     public ModelInfo Info { get; init; } = new();
+    /// <summary>The cloud that serves this Claude deployment (Bedrock, Vertex AI), or null for Anthropic's own API and the rest.</summary>
+    public Upstream.Hosts.AnthropicHost? Host { get; init; }
     /// <summary>
     /// <c>litellm_params.cache_control_injection_points</c>: where cache breakpoints are added to OpenAI-format
     /// requests sent to this (Anthropic) deployment. Null when not configured: Bridge's default applies

@@ -11,6 +11,10 @@ public enum ProviderKind
     Ollama,
     /// <summary><c>anthropic/</c>: the Anthropic Messages API, forwarded natively.</summary>
     Anthropic,
+    /// <summary><c>bedrock/</c> (and <c>bedrock/invoke/</c>): Claude on Amazon Bedrock, Anthropic Messages through InvokeModel.</summary>
+    Bedrock,
+    /// <summary><c>vertex_ai/</c> with a Claude model: Claude on Google Vertex AI through rawPredict.</summary>
+    VertexAi,
     /// <summary><c>bridge/echo</c>: a built-in demo provider that echoes the last user message.</summary>
     Echo,
 }
@@ -20,12 +24,17 @@ public static class ProviderKindExtensions
     /// <summary>True when the upstream speaks OpenAI Chat Completions.</summary>
     public static bool SpeaksOpenAI(this ProviderKind kind) => kind is ProviderKind.Azure or ProviderKind.OpenAI or ProviderKind.Ollama;
 
+    /// <summary>True when the upstream speaks Anthropic Messages (directly or through a cloud's door).</summary>
+    public static bool SpeaksAnthropic(this ProviderKind kind) => kind is ProviderKind.Anthropic or ProviderKind.Bedrock or ProviderKind.VertexAi;
+
     public static string OtelName(this ProviderKind kind) => kind switch
     {
         ProviderKind.Azure => "azure.ai.openai",
         ProviderKind.OpenAI => "openai",
         ProviderKind.Ollama => "ollama",
         ProviderKind.Anthropic => "anthropic",
+        ProviderKind.Bedrock => "aws.bedrock",
+        ProviderKind.VertexAi => "gcp.vertex_ai",
         ProviderKind.Echo => "bridge.echo",
         _ => "unknown",
     };

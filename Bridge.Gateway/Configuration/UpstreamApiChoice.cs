@@ -21,6 +21,10 @@ public static partial class UpstreamApiChoice
         {
             case ProviderKind.Anthropic:
                 return (UpstreamApi.AnthropicMessages, "anthropic/ deployments are called natively", upstreamModel);
+            case ProviderKind.Bedrock:
+                return (UpstreamApi.AnthropicMessages, "Claude on Bedrock takes the Anthropic Messages body through InvokeModel", upstreamModel);
+            case ProviderKind.VertexAi:
+                return (UpstreamApi.AnthropicMessages, "Claude on Vertex AI takes the Anthropic Messages body through rawPredict", upstreamModel);
             case ProviderKind.Echo or ProviderKind.Ollama:
                 return (UpstreamApi.ChatCompletions, $"{provider.ToString().ToLowerInvariant()} speaks Chat Completions", upstreamModel);
         }

@@ -46,12 +46,8 @@ public sealed class ChatToMessagesExchange(BridgeConfig config) : IExchange
 
         public override string UpstreamProtocol => "anthropic";
 
-        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
-        {
-            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment), body);
-            request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-            return request;
-        }
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body) =>
+            AnthropicPost(context, body, clientHeaders: false);
 
         public override IResponseTranslator CreateResponseTranslator() => new ChatToMessagesResponse(RequestedModel);
 

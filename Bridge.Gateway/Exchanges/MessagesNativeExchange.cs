@@ -45,18 +45,8 @@ public sealed class MessagesNativeExchange : IExchange
 
         public override string UpstreamProtocol => "anthropic";
 
-        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
-        {
-            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment, _pathSuffix), body);
-            var inbound = context.Request.Headers;
-            request.Headers.TryAddWithoutValidation("anthropic-version",
-                inbound.TryGetValue("anthropic-version", out var version) && !string.IsNullOrEmpty(version) ? version.ToString() : "2023-06-01");
-            if (inbound.TryGetValue("anthropic-beta", out var beta) && !string.IsNullOrEmpty(beta))
-            {
-                request.Headers.TryAddWithoutValidation("anthropic-beta", beta.ToString());
-            }
-            return request;
-        }
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body) =>
+            AnthropicPost(context, body, clientHeaders: true, _pathSuffix);
 
         /// <summary>Forwarded as the upstream answered: a JSON body (an error, or a server that ignored <c>stream</c>) goes out whole.</summary>
         public override bool IsStream(HttpResponseMessage response) =>

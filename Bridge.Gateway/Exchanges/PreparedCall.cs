@@ -68,5 +68,33 @@ public abstract class PreparedCall : IDisposable
 
     private static readonly System.Net.Http.Headers.MediaTypeHeaderValue JsonContentType = new("application/json");
 
+    /// <summary>The exact bytes sent, for a cloud that signs them (Bedrock's SigV4 hashes the body).</summary>
+    public static readonly HttpRequestOptionsKey<ReadOnlyMemory<byte>> SentBody = new("bridge.sent_body");
+
+    /// <summary>
+    /// A Messages request to an Anthropic-format upstream: Anthropic's own API (with <c>anthropic-version</c> and, when
+    /// <paramref name="clientHeaders"/>, the client's version and betas), or a cloud's door to Claude
+    /// (<see cref="ModelDeployment.Host"/>), which rewrites the body for itself.
+    /// </summary>
+    protected HttpRequestMessage AnthropicPost(HttpContext context, ReadOnlyMemory<byte> body, bool clientHeaders, string pathSuffix = "")
+    {
+        var inbound = context.Request.Headers;
+        var beta = clientHeaders && inbound.TryGetValue("anthropic-beta", out var b) && !string.IsNullOrEmpty(b) ? b.ToString() : null;
+        if (Deployment.Host is { } host)
+        {
+            var rewritten = new System.Buffers.ArrayBufferWriter<byte>(body.Length + 256);
+            host.WriteBody(body.Span, beta?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [], rewritten);
+            var hosted = JsonPost(host.MessagesUri(Stream), rewritten.WrittenMemory);
+            hosted.Options.Set(SentBody, rewritten.WrittenMemory);
+            if (beta is not null && host.ForwardsBetaHeader) hosted.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+            return hosted;
+        }
+        var request = JsonPost(Upstream.UpstreamEndpoints.AnthropicMessages(Deployment, pathSuffix), body);
+        request.Headers.TryAddWithoutValidation("anthropic-version",
+            clientHeaders && inbound.TryGetValue("anthropic-version", out var version) && !string.IsNullOrEmpty(version) ? version.ToString() : "2023-06-01");
+        if (beta is not null) request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        return request;
+    }
+
     public virtual void Dispose() => Output.Dispose();
 }

@@ -40,12 +40,8 @@ public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
 
         public override void OnCommit(HttpResponse response) => DroppedToolsHeader.Write(response, _translation.DroppedTools);
 
-        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body)
-        {
-            var request = JsonPost(UpstreamEndpoints.AnthropicMessages(Deployment), body);
-            request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-            return request;
-        }
+        public override HttpRequestMessage CreateRequest(HttpContext context, ReadOnlyMemory<byte> body) =>
+            AnthropicPost(context, body, clientHeaders: false);
 
         public override IResponseTranslator CreateResponseTranslator() => new ResponsesToMessagesResponse(RequestedModel, _translation.CustomTools);
 

@@ -46,7 +46,7 @@ public sealed class PairTable
     };
 
     public static WireProtocol UpstreamProtocol(ModelDeployment deployment) =>
-        deployment.Provider == ProviderKind.Anthropic ? WireProtocol.AnthropicMessages
+        deployment.Provider.SpeaksAnthropic() ? WireProtocol.AnthropicMessages
         : deployment.Api == UpstreamApi.Responses ? WireProtocol.Responses
         : WireProtocol.ChatCompletions;
 }

@@ -39,6 +39,11 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
         HttpResponseMessage response;
         try
         {
+            if (deployment.Host is { } host)
+            {
+                // The cloud's own credentials (a SigV4 signature over the body, an OAuth token), after every other header.
+                await host.AuthorizeAsync(request, request.Options.TryGetValue(Exchanges.PreparedCall.SentBody, out var sent) ? sent : default, token);
+            }
             response = await clients.For(deployment).SendAsync(request, token);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
@@ -55,6 +60,16 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
                 Error = new UpstreamError(504, $"{deployment.Id}: upstream did not answer in time.", null),
             };
         }
+        catch (Exception ex) when (deployment.Host is not null && ex is not (OperationCanceledException or HttpRequestException))
+        {
+            // No credentials for the cloud (none in the chain, an unknown profile, a token endpoint that refused).
+            GatewayLog.UpstreamUnreachable(logger, deployment.Id, $"no {deployment.Host.Name} credentials: {ex.Message}");
+            return new UpstreamOutcome
+            {
+                Failure = UpstreamFailure.Connection,
+                Error = new UpstreamError(502, $"{deployment.Id}: could not get {deployment.Host.Name} credentials ({ex.GetType().Name}).", null),
+            };
+        }
         catch (HttpRequestException ex)
         {
             GatewayLog.UpstreamUnreachable(logger, deployment.Id, ex.Message);
@@ -67,6 +82,7 @@ public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions optio
 
         if (response.IsSuccessStatusCode)
         {
+            deployment.Host?.AdaptResponse(response, options.MaxUpstreamEventBytes);
             // Whatever reads the answer from here on reads it within the gateway's size bounds.
             BoundedUpstreamContent.Apply(response, options.MaxUpstreamBodyBytes, options.MaxUpstreamEventBytes);
             return new UpstreamOutcome { Response = response };
