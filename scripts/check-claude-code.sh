@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end check with the real Claude Code CLI:
-#   Claude Code -> Bridge (/v1/messages, streaming) -> a scripted OpenAI-format upstream on loopback, first on Chat
-#   Completions, then on the Responses API (a gpt-5.4 deployment) with thinking on.
+#   Claude Code -> Bridge (/v1/messages, streaming) -> a scripted upstream on loopback: an OpenAI-format deployment on
+#   Chat Completions, then on the Responses API (a gpt-5.4 deployment) with thinking on, then Claude on a fake Amazon
+#   Bedrock (SigV4, event-stream framing) and on a fake Google Vertex AI (a service-account token).
 # 1. a text prompt must come back with the upstream's answer;
 # 2. a prompt where the model calls Bash must run the tool, send its output back, and answer with it.
 # Installs the CLI from npm into .claude-check/ (needs node + npm). Exits non-zero on any failure.
@@ -23,6 +24,13 @@ source scripts/lib/check-common.sh
 start_upstream
 GATEWAY_PORT=$(free_port)
 MASTER_KEY="sk-claude-check-$RANDOM$RANDOM"
+# A throwaway Google service account whose token endpoint is the fake upstream's.
+node -e '
+const { generateKeyPairSync } = require("node:crypto");
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+process.stdout.write(JSON.stringify({ type: "service_account", project_id: "bridge-check", private_key_id: "k1",
+  private_key: privateKey.export({ type: "pkcs8", format: "pem" }), client_email: "check@bridge-check.iam.gserviceaccount.com",
+  client_id: "1", token_uri: process.argv[1] }));' "http://127.0.0.1:$UPSTREAM_PORT/token" > "$WORK/vertex-sa.json"
 cat > "$WORK/config.yaml" <<YAML
 model_list:
   - model_name: fake-gpt
@@ -35,6 +43,20 @@ model_list:
       model: openai/gpt-5.4
       api_base: http://127.0.0.1:$UPSTREAM_PORT/v1
       api_key: sk-not-needed
+  - model_name: claude-on-bedrock
+    litellm_params:
+      model: bedrock/invoke/us.anthropic.claude-sonnet-4-5-20250929-v1:0
+      aws_access_key_id: AKIDBRIDGECHECK
+      aws_secret_access_key: bridge-check-secret
+      aws_region_name: us-east-1
+      aws_bedrock_runtime_endpoint: http://127.0.0.1:$UPSTREAM_PORT
+  - model_name: claude-on-vertex
+    litellm_params:
+      model: vertex_ai/claude-sonnet-4-5@20250929
+      vertex_project: bridge-check
+      vertex_location: us-east5
+      vertex_credentials: $WORK/vertex-sa.json
+      api_base: http://127.0.0.1:$UPSTREAM_PORT
 litellm_settings:
   drop_params: true
   additional_drop_params: ["thinking", "output_config"]
@@ -91,6 +113,27 @@ if OUT=$(MAX_THINKING_TOKENS=2048 run_claude 'Please BRIDGE_RUN[echo $((6*7))-br
 else
   echo "   FAILED: $OUT"; cat "$LOG/claude-responses-tool.err"; FAILED=1
 fi
+
+# Claude itself, behind the two clouds' doors: the fake answers only a signed Bedrock body or a Vertex body with the
+# token it issued for the service account; the tool loop goes through event-stream framing on Bedrock.
+for cloud in bedrock vertex; do
+  label=$([ "$cloud" = bedrock ] && echo Bedrock || echo Vertex)
+  echo "== text prompt, Claude on $label"
+  if OUT=$(run_claude "Say hello." --model "claude-on-$cloud" 2> "$LOG/claude-$cloud-text.err") \
+     && grep -q "BRIDGE_OK from the fake $label upstream" <<< "$OUT"; then
+    echo "   ok: $OUT"
+  else
+    echo "   FAILED: $OUT"; cat "$LOG/claude-$cloud-text.err"; FAILED=1
+  fi
+  echo "== tool prompt (Bash), Claude on $label"
+  if OUT=$(run_claude 'Please BRIDGE_RUN[echo $((6*7))-bridge] and report the output.' --model "claude-on-$cloud" --allowedTools Bash \
+           2> "$LOG/claude-$cloud-tool.err") \
+     && grep -q "The tool printed: 42-bridge" <<< "$OUT"; then
+    echo "   ok: $OUT"
+  else
+    echo "   FAILED: $OUT"; cat "$LOG/claude-$cloud-tool.err"; FAILED=1
+  fi
+done
 
 if [ "$FAILED" -ne 0 ]; then
   echo "== gateway log (tail)"; tail -40 "$LOG/gateway.log"

@@ -7,7 +7,46 @@
 // row of the README's direction table can be tried against it, and as the OpenAI Responses API on /v1/responses:
 // there it reasons (a summary and an encrypted_content it can recognise) before calling Bash, and on the tool-result
 // turn it says REASONING_RETURNED when its own reasoning item came back in the input, in front of the call.
+// And as Claude's two cloud doors: Amazon Bedrock (/model/{id}/invoke[-with-response-stream], a SigV4 Authorization
+// header required, streams in AWS event-stream framing) and Google Vertex AI (.../publishers/anthropic/models/
+// {model}:rawPredict|:streamRawPredict, a bearer token required that its /token endpoint hands out for a
+// service-account JWT); each checks the anthropic_version its cloud wants.
 import http from 'node:http';
+
+const VERTEX_TOKEN = 'ya29.fake-check-token';
+
+// CRC-32 (IEEE), for AWS event-stream framing.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf) => {
+  let c = 0xffffffff;
+  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+// One event-stream message: prelude (total length, headers length, prelude CRC), string headers, payload, message CRC.
+function eventStreamMessage(headers, payload) {
+  const parts = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const n = Buffer.from(name); const v = Buffer.from(value);
+    const len = Buffer.alloc(2); len.writeUInt16BE(v.length);
+    parts.push(Buffer.from([n.length]), n, Buffer.from([7]), len, v);
+  }
+  const headerBytes = Buffer.concat(parts);
+  const total = 16 + headerBytes.length + payload.length;
+  const prelude = Buffer.alloc(12);
+  prelude.writeUInt32BE(total, 0); prelude.writeUInt32BE(headerBytes.length, 4); prelude.writeUInt32BE(crc32(prelude.subarray(0, 8)), 8);
+  const body = Buffer.concat([prelude, headerBytes, payload]);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([body, crc]);
+}
+
+const bedrockChunk = (json) => eventStreamMessage(
+  { ':event-type': 'chunk', ':content-type': 'application/json', ':message-type': 'event' },
+  Buffer.from(JSON.stringify({ bytes: Buffer.from(json).toString('base64') })));
 
 const port = Number(process.argv[2] ?? 0);
 
@@ -43,6 +82,33 @@ const server = http.createServer(async (req, res) => {
   for await (const chunk of req) body += chunk;
   if (req.method === 'POST' && req.url.startsWith('/v1/messages')) {
     answerAnthropic(req, res, JSON.parse(body));
+    return;
+  }
+  if (req.method === 'POST' && req.url.startsWith('/model/')) {
+    const request = JSON.parse(body);
+    if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 Credential=') || !req.headers['x-amz-date']
+        || request.anthropic_version !== 'bedrock-2023-05-31' || 'model' in request) {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'missing SigV4 signature or not a Bedrock body' }));
+      return;
+    }
+    answerAnthropic(req, res, { ...request, stream: req.url.endsWith('/invoke-with-response-stream') }, 'Bedrock');
+    return;
+  }
+  if (req.method === 'POST' && req.url === '/token') {
+    const ok = body.includes('grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer') && body.includes('assertion=');
+    res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(ok ? { access_token: VERTEX_TOKEN, expires_in: 3600, token_type: 'Bearer' } : { error: 'invalid_grant' }));
+    return;
+  }
+  if (req.method === 'POST' && req.url.includes('/publishers/anthropic/models/')) {
+    const request = JSON.parse(body);
+    if (req.headers.authorization !== `Bearer ${VERTEX_TOKEN}` || request.anthropic_version !== 'vertex-2023-10-16' || 'model' in request) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 401, message: 'missing token or not a Vertex body', status: 'UNAUTHENTICATED' } }));
+      return;
+    }
+    answerAnthropic(req, res, { ...request, stream: req.url.endsWith(':streamRawPredict') }, 'Vertex');
     return;
   }
   if (req.method === 'POST' && req.url.startsWith('/v1/responses')) {
@@ -88,7 +154,7 @@ const server = http.createServer(async (req, res) => {
   res.end('data: [DONE]\n\n');
 });
 
-function decideAnthropic(request) {
+function decideAnthropic(request, label) {
   const messages = request.messages ?? [];
   const last = messages[messages.length - 1];
   const results = Array.isArray(last?.content) ? last.content.filter((b) => b.type === 'tool_result') : [];
@@ -99,16 +165,23 @@ function decideAnthropic(request) {
   const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
   const run = userText.match(/BRIDGE_RUN\[(.+?)\]/);
   const tool = run && shellCall((request.tools ?? []).map((t) => t.name), run[1]);
-  return tool ? { tool } : { text: 'BRIDGE_OK from the fake Anthropic upstream' };
+  return tool ? { tool } : { text: `BRIDGE_OK from the fake ${label} upstream` };
 }
 
-function answerAnthropic(req, res, request) {
+function answerAnthropic(req, res, request, label = 'Anthropic') {
   if (req.url.startsWith('/v1/messages/count_tokens')) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ input_tokens: Math.ceil(JSON.stringify(request.messages).length / 4) }));
     return;
   }
-  const answer = decideAnthropic(request);
+  const answer = decideAnthropic(request, label);
+  // Bedrock frames each event in AWS event-stream; everyone else sends SSE.
+  const bedrock = label === 'Bedrock';
+  const open = () => res.writeHead(200, { 'content-type': bedrock ? 'application/vnd.amazon.eventstream' : 'text/event-stream; charset=utf-8' });
+  const emit = (type, data) => {
+    const json = JSON.stringify({ type, ...data });
+    res.write(bedrock ? bedrockChunk(json) : `event: ${type}\ndata: ${json}\n\n`);
+  };
   const text = answer.text;
   const usage = { input_tokens: 21, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 9 };
   const message = { id: 'msg_fake01', type: 'message', role: 'assistant', model: request.model, content: [], stop_reason: null, stop_sequence: null, usage };
@@ -119,8 +192,8 @@ function answerAnthropic(req, res, request) {
     return;
   }
   if (toolUse) {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-    const ev = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    open();
+    const ev = emit;
     ev('message_start', { message });
     ev('content_block_start', { index: 0, content_block: { ...toolUse, input: {} } });
     ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: answer.tool.arguments } });
@@ -130,8 +203,8 @@ function answerAnthropic(req, res, request) {
     res.end();
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-  const event = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+  open();
+  const event = emit;
   event('message_start', { message });
   event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   for (const word of text.split(/(?= )/)) event('content_block_delta', { index: 0, delta: { type: 'text_delta', text: word } });
