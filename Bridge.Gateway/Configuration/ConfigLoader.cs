@@ -201,9 +201,28 @@ public static class ConfigLoader
         };
     }
 
-    private static ModelDeployment ParseDeployment(YamlNode node, int index, EnvironmentSource env, List<string> warnings)
+    /// <summary>
+    /// Reads one <c>model_list</c> entry given as JSON (a deployment stored at runtime), exactly as an entry of the file;
+    /// <paramref name="label"/> names it in messages.
+    /// </summary>
+    public static ModelDeployment ParseEntry(string json, string label, EnvironmentSource env, List<string> warnings, string? unavailable = null)
     {
-        var path = $"model_list[{index}]";
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(json));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException($"{label}: not a valid entry ({ex.Message})");
+        }
+        return ParseDeployment(stream.Documents[0].RootNode, -1, env, warnings, label, unavailable);
+    }
+
+    private static ModelDeployment ParseDeployment(YamlNode node, int index, EnvironmentSource env, List<string> warnings, string? label = null,
+        string? knownUnavailable = null)
+    {
+        var path = label ?? $"model_list[{index}]";
         if (node is not YamlMappingNode entry) throw new ConfigException($"{path}: must be a mapping with model_name and litellm_params");
         WarnUnknown(entry, DeploymentKeys, path, warnings);
 
@@ -224,7 +243,7 @@ public static class ConfigLoader
         var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
         var (provider, upstreamModel) = ParseProvider(model, $"{pp}.model");
 
-        string? unavailable = null;
+        var unavailable = knownUnavailable;
         string? ResolveSecret(string key)
         {
             if (Child(p, key) is not { } n) return null;

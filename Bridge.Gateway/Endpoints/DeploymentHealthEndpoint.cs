@@ -20,7 +20,7 @@ public static class DeploymentHealthEndpoint
 
     public const string RedisDownPolicyHeader = "x-bridge-limits-when-redis-down";
 
-    private static async Task WriteAsync(HttpContext context, BridgeConfig config, DeploymentStateStore state, TimeProvider time, GatewayOptions options)
+    private static async Task WriteAsync(HttpContext context, Models.ModelCatalog catalog, DeploymentStateStore state, TimeProvider time, GatewayOptions options)
     {
         if (!GatewayMiddleware.CallerOf(context).IsMaster)
         {
@@ -33,7 +33,7 @@ public static class DeploymentHealthEndpoint
         using (var w = new Utf8JsonWriter(output))
         {
             w.WriteStartArray();
-            foreach (var d in config.Deployments)
+            foreach (var d in catalog.Deployments)
             {
                 var stats = state.Get(d.Id);
                 var cooling = stats.CoolingDownUntil is { } until && until > now;

@@ -34,6 +34,7 @@ public static class GatewayEndpoints
         app.MapPost("/openai/deployments/{deployment}/chat/completions",
             context => pipeline.HandleAsync(context, ApiSurface.OpenAI, (string)context.GetRouteValue("deployment")!));
         app.MapStoredResponses();
+        app.MapModelManagement();
         app.MapModelsApi();
         app.MapCountTokensApi();
         app.MapDeploymentHealth();

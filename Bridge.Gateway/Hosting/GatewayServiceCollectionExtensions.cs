@@ -49,6 +49,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton(config);
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton(sp => new Models.Stored.StoredModelStore(() => sp.GetRequiredService<RedisConnection>().DatabaseAsync(),
+            new Models.Stored.ModelSecrets(configuration["Bridge:ModelSecretsKey"], config.MasterKey), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Models.Stored.ModelSources>();
+        services.AddHostedService(sp => sp.GetRequiredService<Models.Stored.ModelSources>());
+        services.AddSingleton<IStateEventHandler>(sp => sp.GetRequiredService<Models.Stored.ModelSources>());
         services.AddSingleton<HookRegistry>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Diagnostics.GatewayTelemetry>();

@@ -40,6 +40,16 @@ public static class GatewaySetup
         return here;
     }
 
+    /// <summary>Where <c>os.environ/NAME</c> is looked up: the process environment, then .NET configuration, then a <c>.env</c>.</summary>
+    internal static EnvironmentSource EnvironmentFor(string? path, IConfiguration? configuration)
+    {
+        var dotEnv = EnvironmentSource.FromDirectories(path is null ? null : Path.GetDirectoryName(path), Directory.GetCurrentDirectory());
+        return new EnvironmentSource(null, name =>
+            System.Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
+            : configuration?[name] is { Length: > 0 } configured ? configured
+            : dotEnv.Get(name));
+    }
+
     /// <summary>Loads and validates the LiteLLM config; <see cref="ConfigException"/> carries a one-line reason.</summary>
     /// <remarks>
     /// <c>os.environ/NAME</c> is looked up in the process environment, then in <paramref name="configuration"/>
@@ -48,11 +58,7 @@ public static class GatewaySetup
     public static BridgeConfig LoadConfig(string? path, bool allowNoAuth, IConfiguration? configuration = null)
     {
         if (path is not null && !File.Exists(path)) throw new ConfigException($"{path}: config file not found");
-        var dotEnv = EnvironmentSource.FromDirectories(path is null ? null : Path.GetDirectoryName(path), Directory.GetCurrentDirectory());
-        var env = new EnvironmentSource(null, name =>
-            Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value
-            : configuration?[name] is { Length: > 0 } configured ? configured
-            : dotEnv.Get(name));
+        var env = EnvironmentFor(path, configuration);
         var config = path is null ? ConfigLoader.Parse("", env) : ConfigLoader.LoadFile(path, env);
         if (config.MasterKey is null && !allowNoAuth)
         {

@@ -4,26 +4,45 @@ using Bridge.Gateway.Configuration;
 namespace Bridge.Gateway.Models;
 
 /// <summary>
-/// The model groups from <c>model_list</c> and the aliases that point at them. Immutable: alias changes
-/// from the admin service swap in a new overlay atomically (<see cref="SetAliasOverlay"/>).
+/// The model groups from <c>model_list</c> (the file's and those added at runtime) and the aliases that point at them.
+/// Each part is an immutable snapshot swapped atomically: alias changes from the admin (<see cref="SetAliasOverlay"/>),
+/// and the deployments when the file or the stored models change (<see cref="ReplaceDeployments"/>); a request sees one
+/// snapshot or the other, never a mix.
 /// </summary>
 public sealed class ModelCatalog
 {
-    private readonly FrozenDictionary<string, ModelGroup> _groups;
-    private readonly FrozenDictionary<string, string> _configAliases;
+    private volatile FrozenDictionary<string, ModelGroup> _groups;
+    private volatile IReadOnlyList<ModelDeployment> _deployments;
+    private volatile FrozenDictionary<string, string> _configAliases;
     private volatile IReadOnlyDictionary<string, string> _overlay = FrozenDictionary<string, string>.Empty;
     private volatile bool _overlayIsWhole;
 
     public ModelCatalog(BridgeConfig config)
     {
         Config = config;
-        _groups = config.Deployments
-            .GroupBy(d => d.ModelName, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => new ModelGroup(g.Key, g.ToArray()), StringComparer.Ordinal);
+        _deployments = config.Deployments;
+        _groups = Group(config.Deployments);
         _configAliases = config.Aliases.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>The configuration the gateway started with (router settings, keys); deployments may have changed since.</summary>
     public BridgeConfig Config { get; }
+
+    /// <summary>Every deployment now served (or known to be unavailable), file first, then those added at runtime.</summary>
+    public IReadOnlyList<ModelDeployment> Deployments => _deployments;
+
+    /// <summary>Swaps in a new set of deployments (and, from a reloaded file, its aliases).</summary>
+    public void ReplaceDeployments(IReadOnlyList<ModelDeployment> deployments, IReadOnlyDictionary<string, string>? configAliases = null)
+    {
+        var groups = Group(deployments);
+        if (configAliases is not null) _configAliases = configAliases.ToFrozenDictionary(StringComparer.Ordinal);
+        _deployments = deployments;
+        _groups = groups;
+    }
+
+    private static FrozenDictionary<string, ModelGroup> Group(IEnumerable<ModelDeployment> deployments) => deployments
+        .GroupBy(d => d.ModelName, StringComparer.Ordinal)
+        .ToFrozenDictionary(g => g.Key, g => new ModelGroup(g.Key, g.ToArray()), StringComparer.Ordinal);
 
     public IEnumerable<ModelGroup> Groups => _groups.Values;
 

@@ -1,23 +1,19 @@
-using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Upstream;
 
 namespace Bridge.Gateway.Pipeline;
 
-/// <summary>The translation target of each OpenAI-speaking deployment, computed once at startup.</summary>
-public sealed class OpenAITargets
+/// <summary>
+/// The translation target of each OpenAI-speaking deployment, computed once per deployment (deployments are immutable:
+/// one changed at runtime is a new object, with its own target).
+/// </summary>
+public sealed class OpenAITargets(BridgeConfig config)
 {
-    private readonly FrozenDictionary<string, OpenAITarget> _targets;
+    private readonly ConditionalWeakTable<ModelDeployment, OpenAITarget> _targets = new();
 
-    public OpenAITargets(BridgeConfig config)
-    {
-        _targets = config.Deployments
-            .Where(d => d.Provider.SpeaksOpenAI() || d.Provider == ProviderKind.Echo)
-            .ToFrozenDictionary(d => d.Id, d => Create(d, config), StringComparer.Ordinal);
-    }
-
-    public OpenAITarget For(ModelDeployment deployment) => _targets[deployment.Id];
+    public OpenAITarget For(ModelDeployment deployment) => _targets.GetValue(deployment, d => Create(d, config));
 
     /// <summary>
     /// The deployment's target for one request: with the <c>prompt_cache_key</c> of the request's session, when it has
@@ -25,7 +21,7 @@ public sealed class OpenAITargets
     /// </summary>
     public OpenAITarget For(ModelDeployment deployment, Exchanges.InboundRequest request)
     {
-        var target = _targets[deployment.Id];
+        var target = For(deployment);
         return request.Session is { } session ? target with { PromptCacheKey = session.PromptCacheKey } : target;
     }
 

@@ -51,9 +51,13 @@ public sealed class DeploymentStateStore : BackgroundService, IDeploymentStatsSo
 
     private readonly GatewayTelemetry? _telemetry;
 
-    public DeploymentStateStore(BridgeConfig config, RedisConnection redis, TimeProvider time, ILogger<DeploymentStateStore> logger, GatewayTelemetry? telemetry = null)
+    private readonly Models.ModelCatalog? _catalog;
+
+    public DeploymentStateStore(BridgeConfig config, RedisConnection redis, TimeProvider time, ILogger<DeploymentStateStore> logger, GatewayTelemetry? telemetry = null,
+        Models.ModelCatalog? catalog = null)
     {
         _telemetry = telemetry;
+        _catalog = catalog;
         _config = config;
         _redis = redis;
         _time = time;
@@ -284,13 +288,15 @@ public sealed class DeploymentStateStore : BackgroundService, IDeploymentStatsSo
     /// <summary>Re-reads cooldowns and minute counters from Redis, as a backstop for missed notices.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_redis.IsConfigured || _config.Deployments.Count == 0) return;
-        var deployments = _config.Deployments;
+        if (!_redis.IsConfigured) return;
         using var timer = new PeriodicTimer(RefreshEvery, _time);
         while (await WaitAsync(timer, stoppingToken))
         {
             try
             {
+                // Deployments can change at runtime (ModelSources): read the current set each round.
+                var deployments = _catalog?.Deployments ?? _config.Deployments;
+                if (deployments.Count == 0) continue;
                 var db = (await _redis.DatabaseAsync())!;
                 var minute = _time.GetUtcNow().ToUnixTimeSeconds() / 60;
                 var keys = new List<RedisKey>(deployments.Count * 3);

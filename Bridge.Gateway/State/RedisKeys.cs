@@ -5,6 +5,8 @@ public static class RedisKeys
 {
     public const string Events = "bridge:events";
     public const string Aliases = "bridge:aliases";
+    /// <summary>Deployments added at runtime: hash id -> StoredModel JSON (secrets sealed).</summary>
+    public const string Models = "bridge:models";
     public const string AliasesSeeded = "bridge:aliases:seeded";
     public const string VirtualKeyIndex = "bridge:vkeys";
     public const string MasterKeyIndex = "bridge:mkeys";
@@ -47,6 +49,7 @@ public static class RedisKeys
     public static class EventMessages
     {
         public const string AliasesChanged = "aliases";
+        public const string ModelsChanged = "models";
         public static string VirtualKeyChanged(string sha256) => $"vkey:{sha256}";
         public static string MasterKeyChanged(string sha256) => $"mkey:{sha256}";
         public static string Cooldown(string deploymentId, long untilUnixMs) => $"cooldown:{deploymentId}:{untilUnixMs}";

@@ -24,6 +24,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The config.yaml the gateway was started with (tests rewrite it to see it reload).</summary>
+    public string ConfigPath => Path.Combine(_directory, "config.yaml");
+
     public static async Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings = null, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("bridge-gw-").FullName;
