@@ -42,6 +42,66 @@ public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
         return new UsageReport(from, to, rows);
     }
 
+    /// <summary>
+    /// The sessions active in the 24 hours before <paramref name="now"/>, at most <paramref name="count"/> (up to
+    /// <see cref="MaxSessions"/>), most recently seen or most spent first, from <c>bridge:usage:sessions</c> (or its
+    /// by-cost twin) and each session's hash. A session whose hash has expired is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionUsage>> SessionsAsync(DateTimeOffset now, SessionOrder order = SessionOrder.LastSeen, int count = MaxSessions,
+        CancellationToken cancellationToken = default)
+    {
+        count = Math.Clamp(count, 1, MaxSessions);
+        var db = await DatabaseAsync();
+        var since = (now - RedisKeys.UsageSessionWindow).ToUnixTimeSeconds();
+        // By cost, a session idle for more than a day may still rank until a gateway's next record trims it: read a few more.
+        var labels = order == SessionOrder.Cost
+            ? await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessionsByCost, 0, count + SessionSlack - 1, Order.Descending)
+            : await db.SortedSetRangeByScoreAsync(RedisKeys.UsageSessions, since, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, count);
+        var hashes = labels.Select(l => db.HashGetAllAsync(RedisKeys.UsageSession(l!))).ToArray();
+        await Task.WhenAll(hashes);
+        var sessions = new List<SessionUsage>(labels.Length);
+        for (var i = 0; i < labels.Length && sessions.Count < count; i++)
+        {
+            if (Session(labels[i]!, hashes[i].Result) is { } session && session.LastSeen.ToUnixTimeSeconds() > since) sessions.Add(session);
+        }
+        return sessions;
+    }
+
+    public const int MaxSessions = 200;
+    private const int SessionSlack = 50;
+
+    private static SessionUsage? Session(string label, HashEntry[] hash)
+    {
+        if (hash.Length == 0) return null;
+        string? keyId = null, keyName = null, source = null, model = null;
+        long first = 0, last = 0;
+        var models = new List<SessionModel>();
+        foreach (var entry in hash)
+        {
+            var name = (string)entry.Name!;
+            switch (name)
+            {
+                case "key_id": keyId = Text(entry.Value); break;
+                case "key_name": keyName = Text(entry.Value); break;
+                case "source": source = Text(entry.Value); break;
+                case "model": model = Text(entry.Value); break;
+                case "first_seen": entry.Value.TryParse(out first); break;
+                case "last_seen": entry.Value.TryParse(out last); break;
+                default:
+                    if (name.StartsWith("model:", StringComparison.Ordinal) && entry.Value.TryParse(out long requests))
+                    {
+                        models.Add(new SessionModel(name["model:".Length..], requests));
+                    }
+                    break;
+            }
+        }
+        models.Sort((a, b) => b.Requests != a.Requests ? b.Requests.CompareTo(a.Requests) : string.CompareOrdinal(a.Name, b.Name));
+        return new SessionUsage(label, keyId, keyName, source, model, models,
+            DateTimeOffset.FromUnixTimeSeconds(first), DateTimeOffset.FromUnixTimeSeconds(last), UsageCounters.FromHash(hash));
+    }
+
+    private static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
     /// <summary>The newest requests first (no prompt content is ever recorded).</summary>
     public async Task<IReadOnlyList<RequestLogEntry>> RecentAsync(int count = 100, CancellationToken cancellationToken = default)
     {
