@@ -100,7 +100,11 @@ public static class UsageScript
     private static readonly TimeSpan SeenFor = TimeSpan.FromDays(7);
 
     /// <summary>True when applied, false when this request id was already recorded. <paramref name="db"/> may be a batch.</summary>
-    public static async Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl)
+    public static Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl) =>
+        ApplyAsync(db, record, spendTtl, RedisKeys.UsageSessionsKept);
+
+    /// <summary>As above, keeping at most <paramref name="sessionsKept"/> sessions (tests use a small bound).</summary>
+    internal static async Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl, int sessionsKept)
     {
         var day = RedisKeys.Day(record.Time);
         var dayStart = new DateTimeOffset(record.Time.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeSeconds();
@@ -167,7 +171,7 @@ public static class UsageScript
             record.KeyId ?? "",
             record.KeyName ?? "",
             record.SessionSource ?? "",
-            RedisKeys.UsageSessionsKept,
+            sessionsKept,
         ];
         var result = await db.ScriptEvaluateAsync(Script, keys.ToArray(), args);
         return (long)result == 1;

@@ -91,6 +91,24 @@ public sealed class SessionUsageTests
     }
 
     [Fact]
+    public async Task Script_KeepsAtMostTheBound_DroppingTheLeastRecentlySeen_FromBothIndexes()
+    {
+        using var garnet = new GarnetInstance();
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        var db = (await redis.DatabaseAsync())!;
+
+        // The least recently seen is also the most spent: the bound is by recency, and the cost index follows it.
+        await UsageScript.ApplyAsync(db, Record("s1", "1111111111111111", Now.AddMinutes(-3), cost: 9_000), null, sessionsKept: 2);
+        await UsageScript.ApplyAsync(db, Record("s2", "2222222222222222", Now.AddMinutes(-2)), null, sessionsKept: 2);
+        await UsageScript.ApplyAsync(db, Record("s3", "3333333333333333", Now.AddMinutes(-1)), null, sessionsKept: 2);
+        await UsageScript.ApplyAsync(db, Record("s2b", "2222222222222222", Now), null, sessionsKept: 2);
+
+        Assert.Equal(["2222222222222222", "3333333333333333"], (await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessions, order: Order.Descending)).Select(v => (string)v!));
+        Assert.Equal(["2222222222222222", "3333333333333333"], (await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessionsByCost, order: Order.Descending)).Select(v => (string)v!));
+        Assert.Equal(2, (await new UsageReader(redis).SessionsAsync(Now, SessionOrder.Cost)).Count);
+    }
+
+    [Fact]
     public async Task Script_RefusesASessionKeyOfTheWrongType_BeforeCountingAnything()
     {
         using var garnet = new GarnetInstance();
