@@ -53,22 +53,37 @@ public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
         count = Math.Clamp(count, 1, MaxSessions);
         var db = await DatabaseAsync();
         var since = (now - RedisKeys.UsageSessionWindow).ToUnixTimeSeconds();
-        // By cost, a session idle for more than a day may still rank until a gateway's next record trims it: read a few more.
-        var labels = order == SessionOrder.Cost
-            ? await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessionsByCost, 0, count + SessionSlack - 1, Order.Descending)
-            : await db.SortedSetRangeByScoreAsync(RedisKeys.UsageSessions, since, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, count);
-        var hashes = labels.Select(l => db.HashGetAllAsync(RedisKeys.UsageSession(l!))).ToArray();
-        await Task.WhenAll(hashes);
-        var sessions = new List<SessionUsage>(labels.Length);
-        for (var i = 0; i < labels.Length && sessions.Count < count; i++)
+        var sessions = new List<SessionUsage>(count);
+        if (order == SessionOrder.LastSeen)
         {
-            if (Session(labels[i]!, hashes[i].Result) is { } session && session.LastSeen.ToUnixTimeSeconds() > since) sessions.Add(session);
+            var recent = await db.SortedSetRangeByScoreAsync(RedisKeys.UsageSessions, since, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, count);
+            await AddSessionsAsync(db, recent, since, count, sessions);
+            return sessions;
+        }
+        // By cost, sessions idle for more than a day stay ranked until a gateway's next record trims them (a quiet
+        // day has none): read page after page, bounded by the index's own bound.
+        for (var start = 0L; sessions.Count < count && start < RedisKeys.UsageSessionsKept; start += SessionPage)
+        {
+            var page = await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessionsByCost, start, start + SessionPage - 1, Order.Descending);
+            await AddSessionsAsync(db, page, since, count, sessions);
+            if (page.Length < SessionPage) break;
         }
         return sessions;
     }
 
+    private const int SessionPage = 250;
+
+    private static async Task AddSessionsAsync(IDatabase db, RedisValue[] labels, long since, int count, List<SessionUsage> sessions)
+    {
+        var hashes = labels.Select(l => db.HashGetAllAsync(RedisKeys.UsageSession(l!))).ToArray();
+        await Task.WhenAll(hashes);
+        for (var i = 0; i < labels.Length && sessions.Count < count; i++)
+        {
+            if (Session(labels[i]!, hashes[i].Result) is { } session && session.LastSeen.ToUnixTimeSeconds() > since) sessions.Add(session);
+        }
+    }
+
     public const int MaxSessions = 200;
-    private const int SessionSlack = 50;
 
     private static SessionUsage? Session(string label, HashEntry[] hash)
     {

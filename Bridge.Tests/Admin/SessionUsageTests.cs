@@ -91,6 +91,23 @@ public sealed class SessionUsageTests
     }
 
     [Fact]
+    public async Task Reader_ByCost_LooksPastAQuietDaysIdleSessions()
+    {
+        using var garnet = new GarnetInstance();
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        var db = (await redis.DatabaseAsync())!;
+        await UsageScript.ApplyAsync(db, Record("live", "000000000000live", Now.AddMinutes(-1), cost: 1), null);
+        // 300 bigger sessions last seen 25 h ago, recorded after it (as a gateway retrying late would): nothing trims them.
+        var batch = db.CreateBatch();
+        var idle = Enumerable.Range(0, 300).Select(i => UsageScript.ApplyAsync(batch, Record($"idle-{i}", $"{i:x16}", Now.AddHours(-25), cost: 1_000 + i), null)).ToArray();
+        batch.Execute();
+        await Task.WhenAll(idle);
+
+        var byCost = await new UsageReader(redis).SessionsAsync(Now, SessionOrder.Cost);
+        Assert.Equal("000000000000live", Assert.Single(byCost).Label);
+    }
+
+    [Fact]
     public async Task Script_KeepsAtMostTheBound_DroppingTheLeastRecentlySeen_FromBothIndexes()
     {
         using var garnet = new GarnetInstance();
