@@ -4,7 +4,10 @@ using Bridge.Gateway.State;
 
 namespace Bridge.Admin.Api;
 
-/// <summary><c>/api/usage</c> (JSON), <c>/api/usage.csv</c>, <c>/api/usage/recent</c> and <c>/api/usage/dead-letters</c>.</summary>
+/// <summary>
+/// <c>/api/usage</c> (JSON), <c>/api/usage.csv</c>, <c>/api/usage/recent</c>, <c>/api/usage/sessions</c> and
+/// <c>/api/usage/dead-letters</c>.
+/// </summary>
 public static class UsageApi
 {
     /// <summary>
@@ -25,6 +28,11 @@ public static class UsageApi
         string From, string To, CountersView Totals, IReadOnlyList<DayView> ByDay, IReadOnlyList<NamedCountersView> ByKey,
         IReadOnlyList<NamedCountersView> ByModel, IReadOnlyList<NamedCountersView> ByDeployment);
 
+    /// <summary>One session of the last 24 hours: its label (a hash, never the client's id) and its counters.</summary>
+    public sealed record SessionView(string Label, string? KeyId, string? KeyName, string? Source, string? Model, IReadOnlyList<SessionModel> Models,
+        DateTimeOffset FirstSeen, DateTimeOffset LastSeen, CountersView Usage);
+    public sealed record SessionsView(IReadOnlyList<SessionView> Sessions);
+
     public static RouteGroupBuilder MapUsageApi(this RouteGroupBuilder api)
     {
         api.MapGet("/usage", GetAsync).WithTags("Usage").Produces<UsageView>()
@@ -33,6 +41,9 @@ public static class UsageApi
             .WithSummary("The same rows as CSV: day, dimension, name, key_name, counters.");
         api.MapGet("/usage/recent", async (UsageReader reader, int? limit) => Results.Ok(new { requests = await reader.RecentAsync(limit ?? 100) }))
             .WithTags("Usage").Produces<IReadOnlyList<RequestLogEntry>>().WithSummary("The newest requests (no prompt content is recorded).");
+        api.MapGet("/usage/sessions", SessionsAsync).WithTags("Usage").Produces<SessionsView>()
+            .WithSummary("Sessions active in the last 24 hours with their cache hit rate and savings; 'order' is last_seen (default) or cost, " +
+                $"'limit' at most {UsageReader.MaxSessions}. A session is named by a hash of the key and the client's session id, never the id.");
         api.MapGet("/usage/dead-letters", async (UsageReader reader, int? limit) =>
             {
                 var dead = await reader.DeadLettersAsync(limit ?? 100);
@@ -53,6 +64,19 @@ public static class UsageApi
             Iso(report.From), Iso(report.To), CountersView.From(report.Totals),
             report.ByDay().Select(d => new DayView(Iso(d.Day), CountersView.From(d.Counters))).ToList(),
             By(UsageReport.Key), By(UsageReport.Model), By(UsageReport.Deployment)));
+    }
+
+    private static async Task<IResult> SessionsAsync(UsageReader reader, TimeProvider time, string? order, int? limit)
+    {
+        var sort = order switch
+        {
+            null or "" or "last_seen" => SessionOrder.LastSeen,
+            "cost" => SessionOrder.Cost,
+            _ => throw new FieldValidationException("order", "order: must be last_seen or cost."),
+        };
+        var sessions = await reader.SessionsAsync(time.GetUtcNow(), sort, limit ?? UsageReader.MaxSessions);
+        return Results.Ok(new SessionsView(sessions.Select(s => new SessionView(s.Label, s.KeyId, s.KeyName, s.Source, s.Model, s.Models,
+            s.FirstSeen, s.LastSeen, CountersView.From(s.Counters))).ToList()));
     }
 
     public static async Task<IResult> CsvAsync(UsageReader reader, VirtualKeyStore keys, TimeProvider time, string? from, string? to)

@@ -42,6 +42,81 @@ public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
         return new UsageReport(from, to, rows);
     }
 
+    /// <summary>
+    /// The sessions active in the 24 hours before <paramref name="now"/>, at most <paramref name="count"/> (up to
+    /// <see cref="MaxSessions"/>), most recently seen or most spent first, from <c>bridge:usage:sessions</c> (or its
+    /// by-cost twin) and each session's hash. A session whose hash has expired is left out.
+    /// </summary>
+    public async Task<IReadOnlyList<SessionUsage>> SessionsAsync(DateTimeOffset now, SessionOrder order = SessionOrder.LastSeen, int count = MaxSessions,
+        CancellationToken cancellationToken = default)
+    {
+        count = Math.Clamp(count, 1, MaxSessions);
+        var db = await DatabaseAsync();
+        var since = (now - RedisKeys.UsageSessionWindow).ToUnixTimeSeconds();
+        var sessions = new List<SessionUsage>(count);
+        if (order == SessionOrder.LastSeen)
+        {
+            var recent = await db.SortedSetRangeByScoreAsync(RedisKeys.UsageSessions, since, double.PositiveInfinity, Exclude.Start, Order.Descending, 0, count);
+            await AddSessionsAsync(db, recent, since, count, sessions);
+            return sessions;
+        }
+        // By cost, sessions idle for more than a day stay ranked until a gateway's next record trims them (a quiet
+        // day has none): read page after page, bounded by the index's own bound.
+        for (var start = 0L; sessions.Count < count && start < RedisKeys.UsageSessionsKept; start += SessionPage)
+        {
+            var page = await db.SortedSetRangeByRankAsync(RedisKeys.UsageSessionsByCost, start, start + SessionPage - 1, Order.Descending);
+            await AddSessionsAsync(db, page, since, count, sessions);
+            if (page.Length < SessionPage) break;
+        }
+        return sessions;
+    }
+
+    private const int SessionPage = 250;
+
+    private static async Task AddSessionsAsync(IDatabase db, RedisValue[] labels, long since, int count, List<SessionUsage> sessions)
+    {
+        var hashes = labels.Select(l => db.HashGetAllAsync(RedisKeys.UsageSession(l!))).ToArray();
+        await Task.WhenAll(hashes);
+        for (var i = 0; i < labels.Length && sessions.Count < count; i++)
+        {
+            if (Session(labels[i]!, hashes[i].Result) is { } session && session.LastSeen.ToUnixTimeSeconds() > since) sessions.Add(session);
+        }
+    }
+
+    public const int MaxSessions = 200;
+
+    private static SessionUsage? Session(string label, HashEntry[] hash)
+    {
+        if (hash.Length == 0) return null;
+        string? keyId = null, keyName = null, source = null, model = null;
+        long first = 0, last = 0;
+        var models = new List<SessionModel>();
+        foreach (var entry in hash)
+        {
+            var name = (string)entry.Name!;
+            switch (name)
+            {
+                case "key_id": keyId = Text(entry.Value); break;
+                case "key_name": keyName = Text(entry.Value); break;
+                case "source": source = Text(entry.Value); break;
+                case "model": model = Text(entry.Value); break;
+                case "first_seen": entry.Value.TryParse(out first); break;
+                case "last_seen": entry.Value.TryParse(out last); break;
+                default:
+                    if (name.StartsWith("model:", StringComparison.Ordinal) && entry.Value.TryParse(out long requests))
+                    {
+                        models.Add(new SessionModel(name["model:".Length..], requests));
+                    }
+                    break;
+            }
+        }
+        models.Sort((a, b) => b.Requests != a.Requests ? b.Requests.CompareTo(a.Requests) : string.CompareOrdinal(a.Name, b.Name));
+        return new SessionUsage(label, keyId, keyName, source, model, models,
+            DateTimeOffset.FromUnixTimeSeconds(first), DateTimeOffset.FromUnixTimeSeconds(last), UsageCounters.FromHash(hash));
+    }
+
+    private static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string?)value;
+
     /// <summary>The newest requests first (no prompt content is ever recorded).</summary>
     public async Task<IReadOnlyList<RequestLogEntry>> RecentAsync(int count = 100, CancellationToken cancellationToken = default)
     {

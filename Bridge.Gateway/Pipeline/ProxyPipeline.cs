@@ -357,6 +357,8 @@ public sealed class ProxyPipeline(
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stream = stream,
             BudgetPeriodStart = admission.BudgetPeriodStart,
+            SessionLabel = inbound.Session?.Label,
+            SessionSource = inbound.Session?.Source.Name(),
         };
         return (tokens.Total, cost, record);
     }

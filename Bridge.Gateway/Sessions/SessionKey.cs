@@ -29,6 +29,16 @@ public sealed class SessionKey
     /// </summary>
     public string PromptCacheKey => _promptCacheKey ??= Convert.ToHexStringLower(_digest.AsSpan(0, 16));
 
+    /// <summary>
+    /// The session as usage and the admin name it: the first 16 of <see cref="PromptCacheKey"/>'s 32 hex characters
+    /// (64 bits, so two sessions of a day do not meet), which lets an operator find the session in a provider's logs.
+    /// Scoped like the digest (another key's same session id has another label); never the id.
+    /// </summary>
+    public string Label => PromptCacheKey[..LabelLength];
+
+    /// <summary>Hex characters in a <see cref="Label"/>.</summary>
+    public const int LabelLength = 16;
+
     /// <summary>The affinity key of this session in <paramref name="group"/>: a hash of digest and group, 32 hex characters.</summary>
     public string AffinityHash(string group)
     {

@@ -15,6 +15,14 @@ public static class RedisKeys
     public const int RecentRequestsKept = 1000;
     public const string UsageDeadLetters = "bridge:usage:dead";
     public const int UsageDeadLettersKept = 1000;
+    /// <summary>Sorted set: session label -> last seen (unix seconds), the sessions of the last <see cref="UsageSessionWindow"/>.</summary>
+    public const string UsageSessions = "bridge:usage:sessions";
+    /// <summary>Sorted set: session label -> cost (micro-dollars), the same members as <see cref="UsageSessions"/>.</summary>
+    public const string UsageSessionsByCost = "bridge:usage:sessions:by-cost";
+    /// <summary>Sessions kept in <see cref="UsageSessions"/>: the least recently seen go first beyond it.</summary>
+    public const int UsageSessionsKept = 10_000;
+    /// <summary>How long a session's usage is kept after its last request.</summary>
+    public static readonly TimeSpan UsageSessionWindow = TimeSpan.FromHours(24);
 
     /// <summary>A stored Responses answer (hash: owner, chain, input, output, response), expiring.</summary>
     public static string StoredResponse(string id) => $"bridge:response:{id}";
@@ -39,6 +47,8 @@ public static class RedisKeys
     public static string Usage(string day, string dimension, string name) => $"bridge:usage:{day}:{dimension}:{name}";
     public static string UsageIndex(string day, string dimension) => $"bridge:usage:{day}:{dimension}s";
     public static string UsageSeen(string requestId) => $"bridge:usage:seen:{requestId}";
+    /// <summary>Hash: one session's usage over its last 24 h; {label} = <c>SessionKey.Label</c>, never the client's id.</summary>
+    public static string UsageSession(string label) => $"bridge:usage:session:{label}";
 
     /// <summary>Usage dimensions: per key, per model (as the client named it), per deployment.</summary>
     public static readonly string[] UsageDimensions = ["key", "model", "deployment"];

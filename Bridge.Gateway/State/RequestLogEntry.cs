@@ -22,4 +22,6 @@ public sealed record RequestLogEntry
     public bool CostEstimated { get; init; }
     public double LatencyMs { get; init; }
     public bool Stream { get; init; }
+    /// <summary>The request's session label (a hash of key and session id, never the id), if it named one.</summary>
+    public string? SessionLabel { get; init; }
 }

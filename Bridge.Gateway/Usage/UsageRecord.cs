@@ -25,6 +25,10 @@ public sealed record UsageRecord
     public bool Stream { get; init; }
     /// <summary>The key's budget period this cost counts toward (unix seconds), when the key has a budget.</summary>
     public long? BudgetPeriodStart { get; init; }
+    /// <summary>The request's session as <see cref="Sessions.SessionKey.Label"/> (a hash, never the client's id), if it named one.</summary>
+    public string? SessionLabel { get; init; }
+    /// <summary>Which signal named the session (<see cref="Sessions.SessionSourceNames"/>), with <see cref="SessionLabel"/>.</summary>
+    public string? SessionSource { get; init; }
 
     public bool IsError => Status >= 400;
 }

@@ -9,6 +9,10 @@ namespace Bridge.Gateway.Usage;
 /// checked before anything is written: Redis does not roll a script back, so a write refused halfway (a key of the
 /// wrong type) would leave the request marked seen with half its counters, and the retry would skip it silently.
 /// A refusal is a <see cref="RedisServerException"/> starting with <c>WRONGTYPE</c>.
+/// A record with a session also adds to <c>bridge:usage:session:{label}</c> (expiring 24 h after the session's last
+/// request) and keeps <c>bridge:usage:sessions</c> (by last seen) and <c>bridge:usage:sessions:by-cost</c> to the
+/// sessions of the last 24 h, at most <see cref="RedisKeys.UsageSessionsKept"/> (the least recently seen go first).
+/// Each record removes at most 100 sessions older than 24 h, so its work stays bounded after a quiet day.
 /// </summary>
 public static class UsageScript
 {
@@ -26,6 +30,11 @@ public static class UsageScript
             checks[#checks + 1] = {5 + i * 2, 'hash'}
             checks[#checks + 1] = {6 + i * 2, 'set'}
           end
+        end
+        if ARGV[18] ~= '' then
+          checks[#checks + 1] = {11, 'hash'}
+          checks[#checks + 1] = {12, 'zset'}
+          checks[#checks + 1] = {13, 'zset'}
         end
         for _, c in ipairs(checks) do
           local problem = wrong(KEYS[c[1]], c[2])
@@ -54,13 +63,48 @@ public static class UsageScript
             redis.call('SADD', KEYS[6 + i * 2], name)
           end
         end
+        if ARGV[18] ~= '' then
+          local s, label, now, window = KEYS[11], ARGV[18], tonumber(ARGV[20]), tonumber(ARGV[19])
+          redis.call('HINCRBY', s, 'requests', 1)
+          redis.call('HINCRBY', s, 'errors', tonumber(ARGV[8]))
+          redis.call('HINCRBY', s, 'input_tokens', tonumber(ARGV[9]))
+          redis.call('HINCRBY', s, 'output_tokens', tonumber(ARGV[10]))
+          redis.call('HINCRBY', s, 'cached_tokens', tonumber(ARGV[11]))
+          redis.call('HINCRBY', s, 'cache_write_tokens', tonumber(ARGV[16]))
+          redis.call('HINCRBY', s, 'cache_savings_micros', tonumber(ARGV[17]))
+          redis.call('HINCRBY', s, 'model:' .. ARGV[14], 1)
+          local cost = redis.call('HINCRBY', s, 'cost_micros', tonumber(ARGV[12]))
+          local seen = redis.call('HMGET', s, 'first_seen', 'last_seen')
+          local first, last = tonumber(seen[1]), tonumber(seen[2])
+          if not first or now < first then redis.call('HSET', s, 'first_seen', now) end
+          if not last or now >= last then
+            last = now
+            redis.call('HSET', s, 'last_seen', now, 'key_id', ARGV[21], 'key_name', ARGV[22], 'source', ARGV[23], 'model', ARGV[14])
+          end
+          redis.call('EXPIRE', s, window)
+          redis.call('ZADD', KEYS[12], last, label)
+          redis.call('ZADD', KEYS[13], cost, label)
+          local gone = redis.call('ZRANGEBYSCORE', KEYS[12], '-inf', now - window, 'LIMIT', 0, 100)
+          local over = redis.call('ZCARD', KEYS[12]) - tonumber(ARGV[24])
+          if over > #gone then gone = redis.call('ZRANGE', KEYS[12], 0, over - 1) end
+          for _, member in ipairs(gone) do
+            redis.call('ZREM', KEYS[12], member)
+            redis.call('ZREM', KEYS[13], member)
+          end
+          redis.call('EXPIRE', KEYS[12], window)
+          redis.call('EXPIRE', KEYS[13], window)
+        end
         return 1
         """;
 
     private static readonly TimeSpan SeenFor = TimeSpan.FromDays(7);
 
     /// <summary>True when applied, false when this request id was already recorded. <paramref name="db"/> may be a batch.</summary>
-    public static async Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl)
+    public static Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl) =>
+        ApplyAsync(db, record, spendTtl, RedisKeys.UsageSessionsKept);
+
+    /// <summary>As above, keeping at most <paramref name="sessionsKept"/> sessions (tests use a small bound).</summary>
+    internal static async Task<bool> ApplyAsync(IDatabaseAsync db, UsageRecord record, TimeSpan? spendTtl, int sessionsKept)
     {
         var day = RedisKeys.Day(record.Time);
         var dayStart = new DateTimeOffset(record.Time.UtcDateTime.Date, TimeSpan.Zero).ToUnixTimeSeconds();
@@ -78,6 +122,9 @@ public static class UsageScript
             keys.Add(RedisKeys.Usage(day, dimension, names[i] is "" ? "-" : names[i]));
             keys.Add(RedisKeys.UsageIndex(day, dimension));
         }
+        keys.Add(RedisKeys.UsageSession(record.SessionLabel ?? "-"));
+        keys.Add(RedisKeys.UsageSessions);
+        keys.Add(RedisKeys.UsageSessionsByCost);
 
         var entry = new RequestLogEntry
         {
@@ -97,6 +144,7 @@ public static class UsageScript
             CostEstimated = record.CostEstimated,
             LatencyMs = Math.Round(record.LatencyMs, 1),
             Stream = record.Stream,
+            SessionLabel = record.SessionLabel,
         };
         RedisValue[] args =
         [
@@ -117,6 +165,13 @@ public static class UsageScript
             names[2],
             record.CacheWriteTokens,
             record.CacheSavingsMicros,
+            record.SessionLabel ?? "",
+            (long)RedisKeys.UsageSessionWindow.TotalSeconds,
+            record.Time.ToUnixTimeSeconds(),
+            record.KeyId ?? "",
+            record.KeyName ?? "",
+            record.SessionSource ?? "",
+            sessionsKept,
         ];
         var result = await db.ScriptEvaluateAsync(Script, keys.ToArray(), args);
         return (long)result == 1;

@@ -117,6 +117,7 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         await WaitInteractiveAsync(page);
         using var client = _gateway.CreateClient(key: null);
         client.DefaultRequestHeaders.Add("x-api-key", value);
+        client.DefaultRequestHeaders.Add("x-claude-code-session-id", "story-session-0001"); // a Claude Code conversation
         using (var response = await SendAsync(client, "team-model"))
         {
             Assert.True(response.StatusCode == HttpStatusCode.OK,
@@ -129,6 +130,10 @@ public sealed class AdminBrowserStoryTests : IAsyncLifetime
         // Prompt-cache hit rate and savings, in the totals and per model (this upstream reports no cached tokens).
         await Assertions.Expect(page.Locator("#usage-hit-rate")).ToHaveTextAsync("0.0%", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#usage-by-model .cache-hit-rate").First).ToHaveTextAsync("0.0%");
+        // The conversation is a session of the last 24 hours, under its key, named by a hash and never by its id.
+        await Assertions.Expect(page.Locator("#usage-sessions")).ToContainTextAsync("story-laptop", new() { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("#usage-sessions .session-label")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{16}$"));
+        Assert.DoesNotContain("story-session-0001", await page.ContentAsync());
         await ShotAsync(page, "usage", admin, navigate: false);
 
         // Point the alias at model-b; the gateway follows without a restart.

@@ -21,6 +21,7 @@ public sealed class ManagementApiTests(AdminStackFixture fixture) : IClassFixtur
     [InlineData("GET", "api/usage")]
     [InlineData("GET", "api/usage.csv")]
     [InlineData("GET", "api/usage/dead-letters")]
+    [InlineData("GET", "api/usage/sessions")]
     [InlineData("POST", "key/generate")]
     [InlineData("GET", "key/info?key=x")]
     [InlineData("GET", "key/list")]
