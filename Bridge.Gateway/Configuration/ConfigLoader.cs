@@ -23,6 +23,7 @@ public static class ConfigLoader
         "model", "api_base", "base_url", "api_key", "api_version", "timeout", "stream_timeout", "max_tokens", "rpm", "tpm",
         "weight", "order", "extra_headers", "max_retries", "drop_params", "additional_drop_params", "organization",
         "input_cost_per_token", "output_cost_per_token", "first_token_timeout", "stream_idle_timeout",
+        "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
     ];
 
     /// <summary>Keys of <c>litellm_params</c> that are request parameters set on every upstream call.</summary>
@@ -31,10 +32,6 @@ public static class ConfigLoader
         "temperature", "top_p", "seed", "frequency_penalty", "presence_penalty", "reasoning_effort", "max_completion_tokens",
         "logit_bias", "response_format", "parallel_tool_calls", "service_tier", "verbosity", "top_k",
     ];
-
-    /// <summary>Default request parameters with no Anthropic counterpart (the others are translated).</summary>
-    private static readonly HashSet<string> OpenAIOnlyParams =
-        ["seed", "frequency_penalty", "presence_penalty", "logit_bias", "service_tier", "verbosity"];
 
     private static readonly HashSet<string> ModelInfoKeys =
     [
@@ -47,7 +44,7 @@ public static class ConfigLoader
     [
         "drop_params", "additional_drop_params", "model_alias_map", "callbacks", "num_retries", "request_timeout",
         "set_verbose", "json_logs", "success_callback", "failure_callback", "fallbacks", "context_window_fallbacks",
-        "content_policy_fallbacks", "cache", "telemetry",
+        "content_policy_fallbacks", "cache", "cache_params", "telemetry",
     ];
 
     private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb", "max_response_size_mb"];
@@ -95,6 +92,7 @@ public static class ConfigLoader
 
         var warnings = new List<string>();
         WarnUnknown(root, TopLevelKeys, "", warnings);
+        env = WithEnvironmentVariables(root, env);
 
         var deployments = new List<ModelDeployment>();
         if (Child(root, "model_list") is { } modelList)
@@ -133,6 +131,18 @@ public static class ConfigLoader
         }
 
         var callbacks = litellm is null ? [] : StringList(litellm, "callbacks", "litellm_settings.callbacks");
+        var integrations = LitellmIntegrations.Classify(litellm, callbacks, warnings, StringList);
+        if (litellm is not null && (Child(litellm, "cache") is not null || Child(litellm, "cache_params") is not null)
+            && (Child(litellm, "cache") is not YamlScalarNode cacheFlag || cacheFlag.Value is not ("false" or "False")))
+        {
+            warnings.Add("litellm_settings.cache: Bridge does not cache responses; every request goes upstream "
+                + "(the providers' own prompt caching still applies, and its savings are priced)");
+        }
+        if (Bool(router, "enable_pre_call_checks", "router_settings") == true)
+        {
+            warnings.Add("router_settings.enable_pre_call_checks: Bridge does not pre-filter deployments by context window; "
+                + "a deployment that refuses a prompt as too long fails over to router_settings.context_window_fallbacks");
+        }
 
         string? masterKey = null;
         string? masterKeySource = null;
@@ -186,7 +196,8 @@ public static class ConfigLoader
             Aliases = aliases,
             DropParams = Bool(litellm, "drop_params", "litellm_settings") ?? false,
             AdditionalDropParams = litellm is null ? [] : StringList(litellm, "additional_drop_params", "litellm_settings.additional_drop_params"),
-            Callbacks = callbacks,
+            Callbacks = integrations.Hooks,
+            PrometheusCallback = integrations.Prometheus,
             MasterKey = masterKey,
             MasterKeySource = masterKeySource,
             Router = routerSettings,
@@ -218,9 +229,22 @@ public static class ConfigLoader
         }
 
         var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
-        var (provider, upstreamModel) = ParseProvider(model, $"{pp}.model");
-
         string? unavailable = null;
+        ProviderSpec spec;
+        string upstreamModel;
+        if (model == "*")
+        {
+            // LiteLLM then takes the provider from each request's model name; Bridge routes by the config's provider.
+            (spec, upstreamModel) = (Providers.OpenAI, "*");
+            unavailable = $"{pp}.model: '*' (the provider taken from each request) is not supported; name the provider, e.g. openai/*";
+        }
+        else
+        {
+            (spec, upstreamModel) = ParseProvider(model, $"{pp}.model");
+        }
+        var provider = spec.Kind;
+        upstreamModel = spec.QualifyModel(upstreamModel);
+
         string? ResolveSecret(string key)
         {
             if (Child(p, key) is not { } n) return null;
@@ -232,28 +256,46 @@ public static class ConfigLoader
             return value;
         }
 
+        string? FirstSet(IReadOnlyList<string> variables)
+        {
+            foreach (var variable in variables)
+            {
+                if (env.Get(variable) is { } value) return value;
+            }
+            return null;
+        }
+
         var apiKey = ResolveSecret("api_key");
         var apiBase = ResolveSecret("api_base") ?? ResolveSecret("base_url");
         var apiVersion = ResolveSecret("api_version");
-
-        switch (provider)
+        var ownBase = apiBase is not null;
+        if (apiBase is null && unavailable is null)
         {
-            case ProviderKind.Azure when apiBase is null && unavailable is null:
-                throw new ConfigException($"{pp}.api_base: missing (Azure deployments need the resource URL)");
-            case ProviderKind.Azure when apiKey is null && unavailable is null:
-                unavailable = $"{pp}.api_key: missing (Azure deployments need a key)";
-                break;
-            case ProviderKind.OpenAI when apiKey is null && apiBase is null && unavailable is null:
-                apiKey = env.Get("OPENAI_API_KEY");
-                if (apiKey is null) unavailable = $"environment variable OPENAI_API_KEY is not set and {pp}.api_key is missing";
-                break;
-            case ProviderKind.Anthropic when apiKey is null && unavailable is null:
-                apiKey = env.Get("ANTHROPIC_API_KEY");
-                if (apiKey is null) unavailable = $"environment variable ANTHROPIC_API_KEY is not set and {pp}.api_key is missing";
-                break;
+            apiBase = FirstSet(spec.ApiBaseEnv);
+            ownBase = apiBase is not null;
+            apiBase ??= spec.DefaultApiBase;
+        }
+        if (apiKey is null && unavailable is null) apiKey = FirstSet(spec.ApiKeyEnv);
+
+        EntraAuth? entra = null;
+        if (provider == ProviderKind.Azure)
+        {
+            entra = AzureEntra(ResolveSecret, key => Child(p, key) is not null, apiKey, env, pp);
+            if (apiBase is null && unavailable is null)
+            {
+                throw new ConfigException($"{pp}.api_base: missing (Azure deployments need the resource URL; or set AZURE_API_BASE)");
+            }
+        }
+        else if (apiBase is null && unavailable is null && provider != ProviderKind.Echo)
+        {
+            unavailable = $"{pp}.api_base: missing ({spec.Prefix}/ has no default; set api_base{(spec.ApiBaseEnv.Count > 0 ? " or " + spec.ApiBaseEnv[0] : "")})";
+        }
+        if (spec.KeyRequired && apiKey is null && unavailable is null && (!ownBase || provider == ProviderKind.Anthropic))
+        {
+            unavailable = $"environment variable {string.Join(" or ", spec.ApiKeyEnv)} is not set and {pp}.api_key is missing";
         }
 
-        if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri))
+        if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out _))
         {
             throw new ConfigException($"{pp}.api_base: '{apiBase}' is not an absolute URL");
         }
@@ -264,9 +306,9 @@ public static class ConfigLoader
             var key = ((YamlScalarNode)k).Value ?? "";
             if (!DefaultRequestParams.Contains(key)) continue;
             defaults[key] = ToJson(v);
-            if (provider == ProviderKind.Anthropic && OpenAIOnlyParams.Contains(key))
+            if (spec.RejectedParams.Contains(key))
             {
-                warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
+                warnings.Add($"{pp}.{key}: {spec.DisplayName} has no such parameter; not sent to this deployment");
             }
             else if (provider == ProviderKind.Anthropic && !NativeDefaults.Keys.Contains(key))
             {
@@ -320,7 +362,7 @@ public static class ConfigLoader
             SupportsReasoning = Bool(infoNode, "supports_reasoning", $"{path}.model_info"),
         };
         var id = infoNode is not null && Child(infoNode, "id") is { } idNode ? Scalar(idNode, $"{path}.model_info.id") : $"{modelName}#{index}";
-        var (api, apiReason, calledModel) = UpstreamApiChoice.Choose(provider, upstreamModel,
+        var (api, apiReason, calledModel) = UpstreamApiChoice.Choose(spec, upstreamModel,
             infoNode is not null && Child(infoNode, "mode") is { } modeNode ? Scalar(modeNode, $"{path}.model_info.mode") : null,
             infoNode is not null && Child(infoNode, "base_model") is { } baseNode ? Scalar(baseNode, $"{path}.model_info.base_model") : null);
 
@@ -329,6 +371,7 @@ public static class ConfigLoader
             Id = id,
             ModelName = modelName,
             Provider = provider,
+            Spec = spec,
             UpstreamModel = calledModel,
             Api = api,
             ApiReason = apiReason,
@@ -336,6 +379,8 @@ public static class ConfigLoader
             ApiBase = apiBase,
             ApiVersion = apiVersion,
             ApiKey = apiKey,
+            Entra = entra,
+            Wildcard = modelName.Contains('*', StringComparison.Ordinal) ? new WildcardModel(modelName, calledModel) : null,
             UnavailableReason = unavailable,
             Timeout = Seconds(p, "timeout", pp),
             StreamTimeout = Seconds(p, "stream_timeout", pp),
@@ -355,33 +400,90 @@ public static class ConfigLoader
         };
     }
 
-    /// <summary>Splits <c>azure/gpt-5.2-chat</c> into provider and upstream model.</summary>
-    public static (ProviderKind Provider, string Model) ParseProvider(string model, string path)
+    /// <summary>OpenAI's model families, which LiteLLM routes to OpenAI without a prefix.</summary>
+    private static readonly string[] BareOpenAIModelStarts =
+        ["gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-", "dall-e", "whisper", "tts-", "omni-moderation", "text-moderation", "codex-"];
+
+    /// <summary>Splits <c>azure/gpt-5.2-chat</c> into its provider's row and the upstream model.</summary>
+    public static (ProviderSpec Provider, string Model) ParseProvider(string model, string path)
     {
         var slash = model.IndexOf('/');
         if (slash < 0)
         {
             // LiteLLM infers the provider for well-known bare names; do the same for the obvious families.
-            if (model.StartsWith("gpt-", StringComparison.Ordinal) || model.StartsWith("o1", StringComparison.Ordinal)
-                || model.StartsWith("o3", StringComparison.Ordinal) || model.StartsWith("o4", StringComparison.Ordinal))
-                return (ProviderKind.OpenAI, model);
-            if (model.StartsWith("claude-", StringComparison.Ordinal)) return (ProviderKind.Anthropic, model);
-            throw new ConfigException($"{path}: '{model}' has no provider prefix (use azure/, openai/, ollama/, ollama_chat/, anthropic/ or bridge/echo)");
+            if (BareOpenAIModelStarts.Any(start => model.StartsWith(start, StringComparison.Ordinal))) return (Providers.OpenAI, model);
+            if (model.StartsWith("claude-", StringComparison.Ordinal)) return (Providers.Anthropic, model);
+            throw new ConfigException($"{path}: '{model}' has no provider prefix (use one of: {Providers.KnownPrefixes})");
         }
 
         var prefix = model[..slash];
         var rest = model[(slash + 1)..];
         if (rest.Length == 0) throw new ConfigException($"{path}: '{model}' names no model after the provider prefix");
-        ProviderKind kind = prefix switch
+        if (prefix == Providers.Echo.Prefix)
         {
-            "azure" => ProviderKind.Azure,
-            "openai" or "text-completion-openai" => ProviderKind.OpenAI,
-            "ollama" or "ollama_chat" => ProviderKind.Ollama,
-            "anthropic" => ProviderKind.Anthropic,
-            "bridge" when rest == "echo" => ProviderKind.Echo,
-            _ => throw new ConfigException($"{path}: unknown provider '{prefix}' (known: azure, openai, ollama, ollama_chat, anthropic, bridge/echo)"),
-        };
-        return (kind, rest);
+            return rest == "echo" ? (Providers.Echo, rest) : throw new ConfigException($"{path}: the only built-in model is bridge/echo");
+        }
+        if (Providers.Find(prefix) is { } spec) return (spec, rest);
+        if (Providers.NotYet.TryGetValue(prefix, out var status))
+        {
+            throw new ConfigException($"{path}: provider '{prefix}' is {status} in Bridge (loadable: {Providers.KnownPrefixes})");
+        }
+        throw new ConfigException($"{path}: unknown provider '{prefix}' (known: {Providers.KnownPrefixes})");
+    }
+
+    /// <summary>
+    /// An Azure deployment's credential, in LiteLLM's order: <c>api_key</c>, then <c>azure_ad_token</c>, then
+    /// <c>tenant_id</c> + <c>client_id</c> + <c>client_secret</c>, else the ambient identity.
+    /// </summary>
+    private static EntraAuth? AzureEntra(Func<string, string?> resolve, Func<string, bool> configured, string? apiKey, EnvironmentSource env, string path)
+    {
+        var staticToken = resolve("azure_ad_token");
+        var tenant = resolve("tenant_id");
+        var client = resolve("client_id");
+        var secret = resolve("client_secret");
+        var authorityText = resolve("azure_authority_host") ?? env.Get("AZURE_AUTHORITY_HOST");
+        Uri? authority = null;
+        if (authorityText is not null && (!Uri.TryCreate(authorityText, UriKind.Absolute, out authority) || authority.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigException($"{path}.azure_authority_host: '{authorityText}' is not an https URL");
+        }
+        if (apiKey is not null) return null;
+        if (staticToken is not null) return new EntraAuth { Kind = EntraAuthKind.StaticToken, StaticToken = staticToken };
+        var scope = resolve("azure_scope") ?? EntraAuth.CognitiveServicesScope;
+        // Checked as written, not as resolved: an unset variable makes the deployment unavailable, not the config wrong.
+        if (configured("client_secret"))
+        {
+            if (!configured("tenant_id") || !configured("client_id"))
+            {
+                throw new ConfigException($"{path}.client_secret: needs tenant_id and client_id beside it (Entra ID client credentials)");
+            }
+            return new EntraAuth
+            {
+                Kind = EntraAuthKind.ClientSecret, TenantId = tenant, ClientId = client, ClientSecret = secret, Scope = scope, AuthorityHost = authority,
+            };
+        }
+        // No secret: the ambient identity. A client_id picks a user-assigned managed identity, a tenant_id the tenant.
+        return new EntraAuth { Kind = EntraAuthKind.Ambient, TenantId = tenant, ClientId = client, Scope = scope, AuthorityHost = authority };
+    }
+
+    /// <summary>
+    /// <c>environment_variables</c>: LiteLLM puts them in its process environment at startup. Bridge gives them to
+    /// the config's own lookups (<c>os.environ/NAME</c> and the providers' key and base variables), above the
+    /// process environment as in LiteLLM, without changing the process environment itself.
+    /// </summary>
+    private static EnvironmentSource WithEnvironmentVariables(YamlMappingNode root, EnvironmentSource env)
+    {
+        if (Mapping(root, "environment_variables", "environment_variables") is not { } vars) return env;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in vars.Children)
+        {
+            var name = Scalar(k, "environment_variables");
+            if (IsNull(v)) continue;
+            var value = Scalar(v, $"environment_variables.{name}");
+            // A value may itself point at the environment.
+            values[name] = value.StartsWith(EnvPrefix, StringComparison.Ordinal) ? env.Get(value[EnvPrefix.Length..]) ?? "" : value;
+        }
+        return values.Count == 0 ? env : env.WithOverrides(values);
     }
 
     private static void WarnUnknown(YamlMappingNode node, HashSet<string> known, string path, List<string> warnings)

@@ -15,14 +15,22 @@ public static partial class UpstreamApiChoice
 {
     private const string ResponsesSegment = "responses/";
 
-    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderKind provider, string upstreamModel, string? mode, string? baseModel)
+    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderKind provider, string upstreamModel, string? mode, string? baseModel) =>
+        Choose(Providers.ForKind(provider), upstreamModel, mode, baseModel);
+
+    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderSpec spec, string upstreamModel, string? mode, string? baseModel)
     {
+        var provider = spec.Kind;
         switch (provider)
         {
             case ProviderKind.Anthropic:
                 return (UpstreamApi.AnthropicMessages, "anthropic/ deployments are called natively", upstreamModel);
             case ProviderKind.Echo or ProviderKind.Ollama:
-                return (UpstreamApi.ChatCompletions, $"{provider.ToString().ToLowerInvariant()} speaks Chat Completions", upstreamModel);
+                return (UpstreamApi.ChatCompletions, $"{spec.Name} speaks Chat Completions", upstreamModel);
+        }
+        if (!spec.SupportsResponses)
+        {
+            return (UpstreamApi.ChatCompletions, $"{spec.Name} speaks Chat Completions", upstreamModel);
         }
 
         if (upstreamModel.StartsWith(ResponsesSegment, StringComparison.OrdinalIgnoreCase))
@@ -35,6 +43,11 @@ public static partial class UpstreamApiChoice
                 return (UpstreamApi.Responses, "model_info.mode: responses", upstreamModel);
             case "chat":
                 return (UpstreamApi.ChatCompletions, "model_info.mode: chat", upstreamModel);
+        }
+        if (provider is not (ProviderKind.OpenAI or ProviderKind.Azure) || spec != Providers.OpenAI && spec != Providers.Azure)
+        {
+            // The name rules below are OpenAI's models on OpenAI's and Azure's services; elsewhere only an explicit ask counts.
+            return (UpstreamApi.ChatCompletions, "default", upstreamModel);
         }
         var name = (baseModel ?? upstreamModel).ToLowerInvariant();
         if (name.Contains("codex", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using Bridge.Gateway.Configuration;
 
@@ -18,10 +19,25 @@ public sealed class ModelCatalog
     {
         Config = config;
         _groups = config.Deployments
+            .Where(d => d.Wildcard is null)
             .GroupBy(d => d.ModelName, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => new ModelGroup(g.Key, g.ToArray()), StringComparer.Ordinal);
+        // LiteLLM tries the most specific pattern first (openai/* before *); config order breaks ties.
+        _patterns = config.Deployments
+            .Where(d => d.Wildcard is not null)
+            .GroupBy(d => d.ModelName, StringComparer.Ordinal)
+            .Select(g => g.ToArray())
+            .OrderByDescending(g => g[0].Wildcard!.Specificity)
+            .ToArray();
         _configAliases = config.Aliases.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    /// <summary>Wildcard deployments, grouped by pattern, most specific first.</summary>
+    private readonly ModelDeployment[][] _patterns;
+
+    /// <summary>Groups made for names a wildcard matched; bounded, since clients choose the names.</summary>
+    private readonly ConcurrentDictionary<string, ModelGroup> _matched = new(StringComparer.Ordinal);
+    private const int MaxMatchedNames = 1024;
 
     public BridgeConfig Config { get; }
 
@@ -60,7 +76,26 @@ public sealed class ModelCatalog
         if (_groups.TryGetValue(requestedModel, out var group)) return group;
         if (_overlay.TryGetValue(requestedModel, out var target) || (!_overlayIsWhole && _configAliases.TryGetValue(requestedModel, out target)))
         {
-            return _groups.GetValueOrDefault(target);
+            return _groups.GetValueOrDefault(target) ?? MatchWildcard(target);
+        }
+        return MatchWildcard(requestedModel);
+    }
+
+    /// <summary>
+    /// The group a wildcard <c>model_name</c> makes for <paramref name="name"/>: the pattern's deployments, each
+    /// calling the model the <c>*</c> matched.
+    /// </summary>
+    private ModelGroup? MatchWildcard(string name)
+    {
+        if (_patterns.Length == 0) return null;
+        if (_matched.TryGetValue(name, out var known)) return known;
+        foreach (var pattern in _patterns)
+        {
+            if (pattern[0].Wildcard!.Match(name) is null) continue;
+            var deployments = pattern.Select(d => d.WithUpstreamModel(d.Wildcard!.Match(name)!)).ToArray();
+            var group = new ModelGroup(name, deployments);
+            if (_matched.Count < MaxMatchedNames) group = _matched.GetOrAdd(name, group);
+            return group;
         }
         return null;
     }

@@ -15,9 +15,19 @@ public sealed class OpenAITargets
         _targets = config.Deployments
             .Where(d => d.Provider.SpeaksOpenAI() || d.Provider == ProviderKind.Echo)
             .ToFrozenDictionary(d => d.Id, d => Create(d, config), StringComparer.Ordinal);
+        _config = config;
     }
 
-    public OpenAITarget For(ModelDeployment deployment) => _targets[deployment.Id];
+    private readonly BridgeConfig _config;
+    // A wildcard deployment serves a different model per request: its target is made (and kept) per model.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ModelDeployment, OpenAITarget> _wildcardTargets = new();
+
+    public OpenAITarget For(ModelDeployment deployment)
+    {
+        var target = _targets[deployment.Id];
+        if (deployment.Wildcard is null) return target;
+        return _wildcardTargets.GetValue(deployment, d => Create(d, _config));
+    }
 
     public static OpenAITarget Create(ModelDeployment d, BridgeConfig config) => new()
     {
@@ -25,7 +35,9 @@ public sealed class OpenAITargets
         IsReasoningModel = d.Info.SupportsReasoning ?? OpenAITarget.LooksLikeReasoningModel(d.UpstreamModel),
         MaxOutputTokens = d.MaxOutputTokens,
         DropParams = d.DropParams ?? config.DropParams,
-        AdditionalDropParams = config.AdditionalDropParams.Concat(d.AdditionalDropParams).Distinct(StringComparer.Ordinal).ToArray(),
+        // What the provider refuses is never sent, whoever asked for it (LiteLLM keeps it out of its supported list).
+        AdditionalDropParams = config.AdditionalDropParams.Concat(d.AdditionalDropParams).Concat(d.Spec.RejectedParams).Distinct(StringComparer.Ordinal).ToArray(),
         DefaultParams = d.DefaultParams,
+        IncludeStreamUsage = !d.Spec.RejectedParams.Contains("stream_options"),
     };
 }
