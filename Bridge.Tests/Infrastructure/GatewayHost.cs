@@ -24,7 +24,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings = null, params string[] extraArgs)
+    public static Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings = null, params string[] extraArgs) =>
+        StartAsync(configYaml, settings, null, extraArgs);
+
+    /// <summary>As above, with <paramref name="configure"/> run on the builder first (a service the test brings wins).</summary>
+    public static async Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("bridge-gw-").FullName;
         var configPath = Path.Combine(directory, "config.yaml");
@@ -35,6 +39,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new GatewayHost(app, directory);
