@@ -174,7 +174,7 @@ public static class ConfigLoader
         var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 2;
         var routerSettings = new RouterSettings
         {
-            RoutingStrategy = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle",
+            RoutingStrategy = RoutingStrategyName(router, warnings),
             NumRetries = numRetries,
             Timeout = Seconds(router, "timeout", "router_settings") ?? Seconds(litellm, "request_timeout", "litellm_settings"),
             AllowedFails = Int(router, "allowed_fails", "router_settings") ?? 3,
@@ -484,6 +484,20 @@ public static class ConfigLoader
             values[name] = value.StartsWith(EnvPrefix, StringComparison.Ordinal) ? env.Get(value[EnvPrefix.Length..]) ?? "" : value;
         }
         return values.Count == 0 ? env : env.WithOverrides(values);
+    }
+
+    /// <summary>
+    /// <c>router_settings.routing_strategy</c>. LiteLLM's <c>cost-based-routing</c> needs its price database, which Bridge
+    /// does not carry: it loads as <c>simple-shuffle</c> with a warning. Any other name goes to the router, which
+    /// refuses what it does not know.
+    /// </summary>
+    private static string RoutingStrategyName(YamlMappingNode? router, List<string> warnings)
+    {
+        var name = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle";
+        if (name != "cost-based-routing") return name;
+        warnings.Add("router_settings.routing_strategy: cost-based-routing picks the cheapest deployment by LiteLLM's price database, "
+            + "which Bridge does not have; Bridge routes with simple-shuffle (set weight or order to prefer the cheaper deployments)");
+        return "simple-shuffle";
     }
 
     private static void WarnUnknown(YamlMappingNode node, HashSet<string> known, string path, List<string> warnings)

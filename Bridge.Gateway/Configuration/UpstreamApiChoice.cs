@@ -44,7 +44,7 @@ public static partial class UpstreamApiChoice
             case "chat":
                 return (UpstreamApi.ChatCompletions, "model_info.mode: chat", upstreamModel);
         }
-        if (provider is not (ProviderKind.OpenAI or ProviderKind.Azure) || spec != Providers.OpenAI && spec != Providers.Azure)
+        if (!ReferenceEquals(spec, Providers.OpenAI) && !ReferenceEquals(spec, Providers.Azure))
         {
             // The name rules below are OpenAI's models on OpenAI's and Azure's services; elsewhere only an explicit ask counts.
             return (UpstreamApi.ChatCompletions, "default", upstreamModel);

@@ -123,6 +123,16 @@ public sealed class LitellmSurfaceTests
     }
 
     [Fact]
+    public void CostBasedRouting_LoadsAsSimpleShuffle_WithAWarning()
+    {
+        var config = ConfigLoader.Parse("router_settings:\n  routing_strategy: cost-based-routing\n", Env());
+
+        Assert.Equal("simple-shuffle", config.Router.RoutingStrategy);
+        Assert.Contains(config.Warnings, w => w.StartsWith("router_settings.routing_strategy: cost-based-routing", StringComparison.Ordinal));
+        _ = new Bridge.Gateway.Routing.DeploymentRouter(config.Router, new Bridge.Tests.Routing.FakeStatsSource(), TimeProvider.System, Random.Shared);
+    }
+
+    [Fact]
     public void EnvironmentVariables_FeedTheConfigsOwnLookups_AboveTheProcessEnvironment()
     {
         var config = ConfigLoader.Parse("""

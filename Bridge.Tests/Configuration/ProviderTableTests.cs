@@ -127,6 +127,19 @@ public sealed class ProviderTableTests
     }
 
     [Fact]
+    public void ResponsesApi_OnlyWhereTheProviderServesIt_AndOpenAIsNameRulesOnlyOnOpenAIAndAzure()
+    {
+        // gpt-5.4 on OpenAI goes to Responses by name; through OpenRouter it stays on Chat Completions.
+        Assert.Equal(UpstreamApi.Responses, Load("openai/gpt-5.4", Env(("OPENAI_API_KEY", "k"))).Api);
+        Assert.Equal(UpstreamApi.ChatCompletions, Load("openrouter/openai/gpt-5.4", Env(("OPENROUTER_API_KEY", "k"))).Api);
+        // vLLM serves /v1/responses when asked; Groq does not, so the ask is not followed there.
+        var vllm = Load("hosted_vllm/openai/gpt-oss-20b", Env(("HOSTED_VLLM_API_BASE", "http://10.0.0.5:8000/v1")), "    model_info: { mode: responses }");
+        Assert.Equal(UpstreamApi.Responses, vllm.Api);
+        Assert.Equal("http://10.0.0.5:8000/v1/responses", UpstreamEndpoints.Responses(vllm).ToString());
+        Assert.Equal(UpstreamApi.ChatCompletions, Load("groq/openai/gpt-oss-20b", Env(("GROQ_API_KEY", "k")), "    model_info: { mode: responses }").Api);
+    }
+
+    [Fact]
     public void EveryRow_HasAnOtelName_AndPrefixesAreUnique()
     {
         var prefixes = Providers.All.SelectMany(p => p.Aliases.Prepend(p.Prefix)).ToList();
