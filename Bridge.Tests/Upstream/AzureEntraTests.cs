@@ -5,6 +5,7 @@ using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Upstream;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Upstream;
 
@@ -127,6 +128,41 @@ public sealed class AzureEntraTests : IAsyncLifetime
         Assert.Contains("Entra ID token", error.GetProperty("message").GetString());
         Assert.DoesNotContain("not-the-secret", text);
         Assert.Empty(_azure.Requests); // never called without a token
+    }
+
+    [Fact]
+    public async Task NeitherTheSecretNorTheToken_IsEverLogged()
+    {
+        var logs = new Bridge.Tests.Admin.LogCapture();
+        await using var gateway = await GatewayHost.StartAsync($"""
+            model_list:
+              - model_name: good
+                litellm_params:
+                  model: azure/gpt-4o-team
+                  api_base: {_azure.BaseUrl}
+            {EntraParams()}
+              - model_name: wrong
+                litellm_params:
+                  model: azure/gpt-4o-team
+                  api_base: {_azure.BaseUrl}
+            {EntraParams("not-the-secret")}
+            general_settings:
+              master_key: {GatewayHost.MasterKey}
+            """, null, builder =>
+        {
+            builder.Services.AddSingleton(_authority.CredentialFactory);
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        });
+        using var client = gateway.CreateClient();
+
+        using (var ok = await ChatAsync(client, "good")) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        using (var refused = await ChatAsync(client, "wrong")) Assert.Equal(HttpStatusCode.BadGateway, refused.StatusCode);
+
+        Assert.Contains("no Entra ID token", logs.All); // the failure is logged...
+        Assert.DoesNotContain(FakeEntraAuthority.ClientSecret, logs.All); // ...but never a secret
+        Assert.DoesNotContain("not-the-secret", logs.All);
+        Assert.DoesNotContain("entra-token-", logs.All);
     }
 
     private ModelDeployment ClientSecretDeployment() => ConfigLoader.Parse($"""
