@@ -124,7 +124,7 @@ public static class ConfigLoader
         var names = deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal);
         foreach (var (alias, target) in aliases)
         {
-            if (!names.Contains(target))
+            if (!names.Contains(target) && !deployments.Any(d => d.Wildcard?.Match(target) is not null))
             {
                 warnings.Add($"litellm_settings.model_alias_map.{alias}: points to '{target}', which is not a model_name in model_list");
             }
@@ -280,6 +280,7 @@ public static class ConfigLoader
         EntraAuth? entra = null;
         if (provider == ProviderKind.Azure)
         {
+            if (apiVersion is null && unavailable is null) apiVersion = env.Get("AZURE_API_VERSION"); // as LiteLLM reads it
             entra = AzureEntra(ResolveSecret, key => Child(p, key) is not null, apiKey, env, pp);
             if (apiBase is null && unavailable is null)
             {

@@ -54,6 +54,19 @@ public sealed class LitellmSurfaceTests
     }
 
     [Fact]
+    public void Alias_ToANameAWildcardServes_Resolves_WithoutAWarning()
+    {
+        var config = ConfigLoader.Parse(Wildcards + "\n" + """
+            litellm_settings:
+              model_alias_map:
+                claude-sonnet-4-5: openai/gpt-4.1
+            """, Env());
+
+        Assert.Empty(config.Warnings);
+        Assert.Equal("gpt-4.1", new ModelCatalog(config).Resolve("claude-sonnet-4-5")!.Deployments.Single().UpstreamModel);
+    }
+
+    [Fact]
     public void WithoutACatchAll_AnUnmatchedNameIsNotServed()
     {
         var catalog = new ModelCatalog(ConfigLoader.Parse(Wildcards.Replace("""
