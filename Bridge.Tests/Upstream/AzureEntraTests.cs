@@ -90,6 +90,40 @@ public sealed class AzureEntraTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoKeyNoSecret_UsesTheAmbientIdentity_HereTheEnvironmentsServicePrincipal()
+    {
+        // DefaultAzureCredential tries the environment's service principal first (AZURE_TENANT_ID, AZURE_CLIENT_ID,
+        // AZURE_CLIENT_SECRET): the ambient identity of a container given those. Nothing else in the tests reads them.
+        var names = new[] { "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET" };
+        var before = names.Select(Environment.GetEnvironmentVariable).ToArray();
+        Environment.SetEnvironmentVariable("AZURE_TENANT_ID", FakeEntraAuthority.Tenant);
+        Environment.SetEnvironmentVariable("AZURE_CLIENT_ID", FakeEntraAuthority.ClientId);
+        Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", FakeEntraAuthority.ClientSecret);
+        try
+        {
+            await using var gateway = await StartGatewayAsync($"""
+                  - model_name: ambient
+                    litellm_params:
+                      model: azure/gpt-4o-team
+                      api_base: {_azure.BaseUrl}/openai/v1
+                      azure_authority_host: {_authority.AuthorityHost}
+                """);
+            using var client = gateway.CreateClient();
+
+            using var response = await ChatAsync(client, "ambient");
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.Equal("/openai/v1/chat/completions", _azure.LastRequest.Path);
+            Assert.Equal("Bearer entra-token-1", _azure.LastRequest.Headers["authorization"]);
+            Assert.Equal("https://cognitiveservices.azure.com/.default", Assert.Single(_authority.TokenRequests)["scope"]);
+        }
+        finally
+        {
+            for (var i = 0; i < names.Length; i++) Environment.SetEnvironmentVariable(names[i], before[i]);
+        }
+    }
+
+    [Fact]
     public async Task AzureAdToken_IsSentAsTheBearer()
     {
         await using var gateway = await StartGatewayAsync($"""
