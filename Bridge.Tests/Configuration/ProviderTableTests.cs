@@ -140,6 +140,25 @@ public sealed class ProviderTableTests
     }
 
     [Fact]
+    public void ChatRefusals_BindChatCompletionsDeployments_NotAResponsesOne()
+    {
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: chat
+                litellm_params: { model: xai/grok-4, api_key: k }
+              - model_name: responses
+                litellm_params: { model: xai/responses/grok-4, api_key: k }
+            """, Env());
+
+        var chat = Bridge.Gateway.Pipeline.OpenAITargets.Create(config.Deployments[0], config);
+        var responses = Bridge.Gateway.Pipeline.OpenAITargets.Create(config.Deployments[1], config);
+
+        Assert.Contains("store", chat.AdditionalDropParams);
+        Assert.Equal(UpstreamApi.Responses, config.Deployments[1].Api);
+        Assert.DoesNotContain("store", responses.AdditionalDropParams); // xAI's Responses API takes store
+    }
+
+    [Fact]
     public void EveryRow_HasAnOtelName_AndPrefixesAreUnique()
     {
         var prefixes = Providers.All.SelectMany(p => p.Aliases.Prepend(p.Prefix)).ToList();
