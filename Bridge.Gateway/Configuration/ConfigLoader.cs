@@ -219,14 +219,6 @@ public static class ConfigLoader
 
         var p = Mapping(entry, "litellm_params", $"{path}.litellm_params") ?? throw new ConfigException($"{path}.litellm_params: missing");
         var pp = $"{path}.litellm_params";
-        foreach (var (k, _) in p.Children)
-        {
-            var key = ((YamlScalarNode)k).Value ?? "";
-            if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key))
-            {
-                warnings.Add($"{pp}.{key}: unknown key, ignored");
-            }
-        }
 
         var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
         string? unavailable = null;
@@ -244,6 +236,18 @@ public static class ConfigLoader
         }
         var provider = spec.Kind;
         upstreamModel = spec.QualifyModel(upstreamModel);
+        if (spec.UnsupportedReason is { } notCallable) unavailable ??= $"{pp}.model: {notCallable}";
+        if (spec.UnsupportedReason is null) // a provider Bridge cannot call has keys of its own; its reason says enough
+        {
+            foreach (var (k, _) in p.Children)
+            {
+                var key = ((YamlScalarNode)k).Value ?? "";
+                if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key))
+                {
+                    warnings.Add($"{pp}.{key}: unknown key, ignored");
+                }
+            }
+        }
 
         string? ResolveSecret(string key)
         {
@@ -425,10 +429,7 @@ public static class ConfigLoader
             return rest == "echo" ? (Providers.Echo, rest) : throw new ConfigException($"{path}: the only built-in model is bridge/echo");
         }
         if (Providers.Find(prefix) is { } spec) return (spec, rest);
-        if (Providers.NotYet.TryGetValue(prefix, out var status))
-        {
-            throw new ConfigException($"{path}: provider '{prefix}' is {status} in Bridge (loadable: {Providers.KnownPrefixes})");
-        }
+        if (Providers.Unsupported(prefix) is { } unsupported) return (unsupported, rest);
         throw new ConfigException($"{path}: unknown provider '{prefix}' (known: {Providers.KnownPrefixes})");
     }
 

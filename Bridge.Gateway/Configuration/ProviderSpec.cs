@@ -65,6 +65,12 @@ public sealed record ProviderSpec
     /// <summary>One line for the README's provider table and <c>unknown provider</c> errors.</summary>
     public string Status { get; init; } = "supported";
 
+    /// <summary>
+    /// Set for a LiteLLM provider Bridge cannot call: its deployments load as unavailable with this reason, so the
+    /// rest of a LiteLLM config still starts.
+    /// </summary>
+    public string? UnsupportedReason { get; init; }
+
     /// <summary>The model id sent upstream for a configured one.</summary>
     public string QualifyModel(string model) =>
         ModelNamespace is null || model.StartsWith(QualifiedModelStart ?? ModelNamespace, StringComparison.Ordinal) ? model : ModelNamespace + model;

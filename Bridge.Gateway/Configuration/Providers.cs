@@ -160,13 +160,40 @@ public static class Providers
         Perplexity, LmStudio, OpenAILike, Gemini, Echo,
     ];
 
-    /// <summary>Prefixes LiteLLM knows that Bridge does not load yet, with what to use meanwhile.</summary>
+    /// <summary>Prefixes LiteLLM knows that Bridge does not call yet, with what to use meanwhile.</summary>
     public static IReadOnlyDictionary<string, string> NotYet { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["bedrock"] = "not yet supported",
-        ["vertex_ai"] = "not yet supported",
-        ["azure_ai"] = "not yet supported (an OpenAI-format Foundry endpoint works as openai_like/ with api_base)",
+        ["bedrock"] = "not yet supported by Bridge",
+        ["vertex_ai"] = "not yet supported by Bridge",
+        ["azure_ai"] = "not yet supported by Bridge (an OpenAI-format Foundry endpoint works as openai_like/ with api_base)",
     };
+
+    /// <summary>
+    /// LiteLLM's other provider prefixes. A deployment naming one loads as unavailable (Bridge cannot call it), so a
+    /// LiteLLM config still starts; a prefix LiteLLM does not know either is a typo and stops startup.
+    /// </summary>
+    private static readonly FrozenSet<string> OtherLiteLLMPrefixes = new[]
+    {
+        "vertex_ai_beta", "sagemaker", "sagemaker_chat", "cohere", "cohere_chat", "huggingface", "replicate", "databricks",
+        "watsonx", "watsonx_text", "anyscale", "deepinfra", "cerebras", "sambanova", "nvidia_nim", "ai21", "ai21_chat", "voyage",
+        "codestral", "text-completion-codestral", "cloudflare", "palm", "nlp_cloud", "aleph_alpha", "petals", "predibase",
+        "friendliai", "github", "github_copilot", "litellm_proxy", "xinference", "llamafile", "triton", "clarifai", "volcengine",
+        "dashscope", "moonshot", "nscale", "galadriel", "snowflake", "empower", "meta_llama", "featherless_ai", "novita",
+        "nebius", "hyperbolic", "lambda_ai", "jina_ai", "infinity", "oci", "gradient_ai", "custom_openai", "custom",
+        "aiohttp_openai", "baseten", "datarobot", "ovhcloud", "v0", "morph", "wandb", "heroku", "vllm", "text-completion-openai_like",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The row for a LiteLLM prefix Bridge cannot call, or null when LiteLLM does not know it either.</summary>
+    public static ProviderSpec? Unsupported(string prefix)
+    {
+        var reason = NotYet.TryGetValue(prefix, out var status) ? status
+            : OtherLiteLLMPrefixes.Contains(prefix) ? "not supported by Bridge" : null;
+        return reason is null ? null : new ProviderSpec
+        {
+            Prefix = prefix, Name = prefix, DisplayName = prefix, Kind = ProviderKind.OpenAI, OtelName = prefix,
+            Status = reason, UnsupportedReason = $"provider '{prefix}/' is {reason}; this deployment serves nothing (loadable: {KnownPrefixes})",
+        };
+    }
 
     private static readonly FrozenDictionary<string, ProviderSpec> ByPrefix = All
         .SelectMany(p => p.Aliases.Prepend(p.Prefix).Select(prefix => (prefix, p)))
@@ -185,5 +212,5 @@ public static class Providers
     };
 
     /// <summary>The loadable prefixes, for error messages.</summary>
-    public static string KnownPrefixes => string.Join(", ", All.Where(p => p != Echo).SelectMany(p => p.Aliases.Prepend(p.Prefix))) + ", bridge/echo";
+    public static string KnownPrefixes => string.Join(", ", All.Where(p => !ReferenceEquals(p, Echo)).SelectMany(p => p.Aliases.Prepend(p.Prefix))) + ", bridge/echo";
 }

@@ -98,15 +98,33 @@ public sealed class ProviderTableTests
     }
 
     [Theory]
-    [InlineData("bedrock/anthropic.claude-sonnet-4-5", "bedrock")]
-    [InlineData("vertex_ai/claude-sonnet-4-5", "vertex_ai")]
-    [InlineData("azure_ai/mistral-large", "azure_ai")]
-    public void ProviderNotYetLoaded_StopsWithASentenceSayingSo(string model, string prefix)
+    [InlineData("bedrock/anthropic.claude-sonnet-4-5", "bedrock", "not yet supported by Bridge")]
+    [InlineData("vertex_ai/claude-sonnet-4-5", "vertex_ai", "not yet supported by Bridge")]
+    [InlineData("azure_ai/mistral-large", "azure_ai", "not yet supported by Bridge")]
+    [InlineData("cohere/command-r-plus", "cohere", "not supported by Bridge")]
+    public void LiteLLMProviderBridgeCannotCall_LoadsAsUnavailable_SayingSo(string model, string prefix, string status)
     {
-        var ex = Assert.Throws<ConfigException>(() => Load(model, Env()));
+        var config = ConfigLoader.Parse($"""
+            model_list:
+              - model_name: m
+                litellm_params: {"{"} model: {model}, api_key: k {"}"}
+              - model_name: g
+                litellm_params: {"{"} model: groq/llama-3.3-70b-versatile, api_key: k {"}"}
+            """, Env());
 
-        Assert.Contains($"provider '{prefix}' is not yet supported", ex.Message);
-        Assert.Contains("hosted_vllm", ex.Message); // and says what does load
+        var d = config.Deployments[0];
+        Assert.False(d.IsAvailable);
+        Assert.Contains($"provider '{prefix}/' is {status}", d.UnavailableReason);
+        Assert.Contains("hosted_vllm", d.UnavailableReason); // and says what does load
+        Assert.Equal(prefix, d.Spec.Name);
+        Assert.True(config.Deployments[1].IsAvailable); // the rest of the config serves
+    }
+
+    [Fact]
+    public void PrefixLiteLLMDoesNotKnowEither_IsATypo_AndStopsStartup()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Load("groqq/llama-3.3-70b-versatile", Env()));
+        Assert.StartsWith("model_list[0].litellm_params.model: unknown provider 'groqq'", ex.Message);
     }
 
     [Fact]
