@@ -22,7 +22,13 @@ public sealed class EntraTokens(EntraCredentialFactory factory, TimeProvider tim
         public volatile Held? Current;
     }
 
-    private sealed record Held(string Token, DateTimeOffset RefreshAt, DateTimeOffset ExpiresAt);
+    /// <summary>A class, not a record: a record's <c>ToString</c> would print the token.</summary>
+    private sealed class Held(string token, DateTimeOffset refreshAt, DateTimeOffset expiresAt)
+    {
+        public string Token { get; } = token;
+        public DateTimeOffset RefreshAt { get; } = refreshAt;
+        public DateTimeOffset ExpiresAt { get; } = expiresAt;
+    }
 
     /// <summary>The bearer token for <paramref name="deployment"/>; throws Azure.Identity's exceptions when none can be had.</summary>
     public async ValueTask<string> GetAsync(ModelDeployment deployment, CancellationToken cancellationToken)
