@@ -12,7 +12,7 @@ public sealed class ConfigModelCatalog(BridgeConfig config) : IModelCatalog
     }
 
     private static ModelEntry ToEntry(ModelDeployment d) => new(
-        d.ModelName, d.Id, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, HostOf(d.ApiBase), d.UnavailableReason, d.Rpm, d.Tpm);
+        d.ModelName, d.Id, d.Spec.Name, d.UpstreamModel, HostOf(d.ApiBase), d.UnavailableReason, d.Rpm, d.Tpm);
 
     /// <summary>Host and non-default port only: paths, queries and user info may carry secrets.</summary>
     public static string? HostOf(string? apiBase)

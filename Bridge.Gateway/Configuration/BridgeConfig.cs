@@ -8,7 +8,13 @@ public sealed class BridgeConfig
     public IReadOnlyDictionary<string, string> Aliases { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
     public bool DropParams { get; init; }
     public IReadOnlyList<string> AdditionalDropParams { get; init; } = [];
+    /// <summary>The <c>callbacks</c> that name pre-call hooks (LiteLLM integrations are taken out, see <see cref="LitellmIntegrations"/>).</summary>
     public IReadOnlyList<string> Callbacks { get; init; } = [];
+    /// <summary>
+    /// <c>prometheus</c> is among <c>callbacks</c>/<c>success_callback</c>/<c>failure_callback</c>: LiteLLM then serves
+    /// <c>/metrics</c>.
+    /// </summary>
+    public bool PrometheusCallback { get; init; }
     /// <summary>The master key from <c>general_settings.master_key</c> or the environment; null when none is set.</summary>
     public string? MasterKey { get; init; }
     /// <summary>Where the master key came from, for the startup log (never the value).</summary>

@@ -25,6 +25,7 @@ public static class ConfigLoader
         "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost", "cache_creation_input_token_cost",
         "first_token_timeout", "stream_idle_timeout", "cache_control_injection_points",
         "session_affinity",
+        "azure_ad_token", "tenant_id", "client_id", "client_secret", "azure_scope", "azure_authority_host",
     ];
 
     /// <summary>Keys of <c>litellm_params</c> that are request parameters set on every upstream call.</summary>
@@ -33,10 +34,6 @@ public static class ConfigLoader
         "temperature", "top_p", "seed", "frequency_penalty", "presence_penalty", "reasoning_effort", "max_completion_tokens",
         "logit_bias", "response_format", "parallel_tool_calls", "service_tier", "verbosity", "top_k",
     ];
-
-    /// <summary>Default request parameters with no Anthropic counterpart (the others are translated).</summary>
-    private static readonly HashSet<string> OpenAIOnlyParams =
-        ["seed", "frequency_penalty", "presence_penalty", "logit_bias", "service_tier", "verbosity"];
 
     private static readonly HashSet<string> ModelInfoKeys =
     [
@@ -49,7 +46,7 @@ public static class ConfigLoader
     [
         "drop_params", "additional_drop_params", "model_alias_map", "callbacks", "num_retries", "request_timeout",
         "set_verbose", "json_logs", "success_callback", "failure_callback", "fallbacks", "context_window_fallbacks",
-        "content_policy_fallbacks", "cache", "telemetry",
+        "content_policy_fallbacks", "cache", "cache_params", "telemetry",
     ];
 
     private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb", "max_response_size_mb"];
@@ -98,6 +95,7 @@ public static class ConfigLoader
 
         var warnings = new List<string>();
         WarnUnknown(root, TopLevelKeys, "", warnings);
+        env = WithEnvironmentVariables(root, env);
 
         var deployments = new List<ModelDeployment>();
         if (Child(root, "model_list") is { } modelList)
@@ -129,13 +127,25 @@ public static class ConfigLoader
         var names = deployments.Select(d => d.ModelName).ToHashSet(StringComparer.Ordinal);
         foreach (var (alias, target) in aliases)
         {
-            if (!names.Contains(target))
+            if (!names.Contains(target) && !deployments.Any(d => d.Wildcard?.Match(target) is not null))
             {
                 warnings.Add($"litellm_settings.model_alias_map.{alias}: points to '{target}', which is not a model_name in model_list");
             }
         }
 
         var callbacks = litellm is null ? [] : StringList(litellm, "callbacks", "litellm_settings.callbacks");
+        var integrations = LitellmIntegrations.Classify(litellm, callbacks, warnings, StringList);
+        if (litellm is not null && (Child(litellm, "cache") is not null || Child(litellm, "cache_params") is not null)
+            && (Child(litellm, "cache") is not YamlScalarNode cacheFlag || cacheFlag.Value is not ("false" or "False")))
+        {
+            warnings.Add("litellm_settings.cache: Bridge does not cache responses; every request goes upstream "
+                + "(the providers' own prompt caching still applies, and its savings are priced)");
+        }
+        if (Bool(router, "enable_pre_call_checks", "router_settings") == true)
+        {
+            warnings.Add("router_settings.enable_pre_call_checks: Bridge does not pre-filter deployments by context window; "
+                + "a deployment that refuses a prompt as too long fails over to router_settings.context_window_fallbacks");
+        }
 
         string? masterKey = null;
         string? masterKeySource = null;
@@ -167,7 +177,7 @@ public static class ConfigLoader
         var numRetries = Int(router, "num_retries", "router_settings") ?? Int(litellm, "num_retries", "litellm_settings") ?? 2;
         var routerSettings = new RouterSettings
         {
-            RoutingStrategy = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle",
+            RoutingStrategy = RoutingStrategyName(router, warnings),
             NumRetries = numRetries,
             Timeout = Seconds(router, "timeout", "router_settings") ?? Seconds(litellm, "request_timeout", "litellm_settings"),
             AllowedFails = Int(router, "allowed_fails", "router_settings") ?? 3,
@@ -190,7 +200,8 @@ public static class ConfigLoader
             Aliases = aliases,
             DropParams = Bool(litellm, "drop_params", "litellm_settings") ?? false,
             AdditionalDropParams = litellm is null ? [] : StringList(litellm, "additional_drop_params", "litellm_settings.additional_drop_params"),
-            Callbacks = callbacks,
+            Callbacks = integrations.Hooks,
+            PrometheusCallback = integrations.Prometheus,
             MasterKey = masterKey,
             MasterKeySource = masterKeySource,
             Router = routerSettings,
@@ -231,19 +242,36 @@ public static class ConfigLoader
 
         var p = Mapping(entry, "litellm_params", $"{path}.litellm_params") ?? throw new ConfigException($"{path}.litellm_params: missing");
         var pp = $"{path}.litellm_params";
-        foreach (var (k, _) in p.Children)
+
+        var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
+        var unavailable = knownUnavailable;
+        ProviderSpec spec;
+        string upstreamModel;
+        if (model == "*")
         {
-            var key = ((YamlScalarNode)k).Value ?? "";
-            if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key) && !HostedClaudeConfig.Keys.Contains(key))
+            // LiteLLM then takes the provider from each request's model name; Bridge routes by the config's provider.
+            (spec, upstreamModel) = (Providers.OpenAI, "*");
+            unavailable = $"{pp}.model: '*' (the provider taken from each request) is not supported; name the provider, e.g. openai/*";
+        }
+        else
+        {
+            (spec, upstreamModel) = ParseProvider(model, $"{pp}.model");
+        }
+        var provider = spec.Kind;
+        upstreamModel = spec.QualifyModel(upstreamModel);
+        if (spec.UnsupportedReason is { } notCallable) unavailable ??= $"{pp}.model: {notCallable}";
+        if (spec.UnsupportedReason is null) // a provider Bridge cannot call has keys of its own; its reason says enough
+        {
+            foreach (var (k, _) in p.Children)
             {
-                warnings.Add($"{pp}.{key}: unknown key, ignored");
+                var key = ((YamlScalarNode)k).Value ?? "";
+                if (!StructuralParams.Contains(key) && !DefaultRequestParams.Contains(key) && !HostedClaudeConfig.Keys.Contains(key))
+                {
+                    warnings.Add($"{pp}.{key}: unknown key, ignored");
+                }
             }
         }
 
-        var model = Child(p, "model") is { } m ? Scalar(m, $"{pp}.model") : throw new ConfigException($"{pp}.model: missing");
-        var (provider, upstreamModel) = ParseProvider(model, $"{pp}.model");
-
-        var unavailable = knownUnavailable;
         string? ResolveSecret(string key)
         {
             if (Child(p, key) is not { } n) return null;
@@ -255,31 +283,50 @@ public static class ConfigLoader
             return value;
         }
 
+        string? FirstSet(IReadOnlyList<string> variables)
+        {
+            foreach (var variable in variables)
+            {
+                if (env.Get(variable) is { } value) return value;
+            }
+            return null;
+        }
+
         var apiKey = ResolveSecret("api_key");
         var apiBase = ResolveSecret("api_base") ?? ResolveSecret("base_url");
         var apiVersion = ResolveSecret("api_version");
-
-        switch (provider)
+        var ownBase = apiBase is not null;
+        if (apiBase is null && unavailable is null)
         {
-            case ProviderKind.Azure when apiBase is null && unavailable is null:
-                throw new ConfigException($"{pp}.api_base: missing (Azure deployments need the resource URL)");
-            case ProviderKind.Azure when apiKey is null && unavailable is null:
-                unavailable = $"{pp}.api_key: missing (Azure deployments need a key)";
-                break;
-            case ProviderKind.OpenAI when apiKey is null && apiBase is null && unavailable is null:
-                apiKey = env.Get("OPENAI_API_KEY");
-                if (apiKey is null) unavailable = $"environment variable OPENAI_API_KEY is not set and {pp}.api_key is missing";
-                break;
-            case ProviderKind.Anthropic when apiKey is null && unavailable is null:
-                apiKey = env.Get("ANTHROPIC_API_KEY");
-                if (apiKey is null) unavailable = $"environment variable ANTHROPIC_API_KEY is not set and {pp}.api_key is missing";
-                break;
+            apiBase = FirstSet(spec.ApiBaseEnv);
+            ownBase = apiBase is not null;
+            apiBase ??= spec.DefaultApiBase;
+        }
+        if (apiKey is null && unavailable is null) apiKey = FirstSet(spec.ApiKeyEnv);
+
+        EntraAuth? entra = null;
+        if (provider == ProviderKind.Azure)
+        {
+            if (apiVersion is null && unavailable is null) apiVersion = env.Get("AZURE_API_VERSION"); // as LiteLLM reads it
+            entra = AzureEntra(ResolveSecret, key => Child(p, key) is not null, apiKey, env, pp);
+            if (apiBase is null && unavailable is null)
+            {
+                throw new ConfigException($"{pp}.api_base: missing (Azure deployments need the resource URL; or set AZURE_API_BASE)");
+            }
+        }
+        else if (apiBase is null && unavailable is null && provider is not (ProviderKind.Echo or ProviderKind.Bedrock or ProviderKind.VertexAi))
+        {
+            unavailable = $"{pp}.api_base: missing ({spec.Prefix}/ has no default; set api_base{(spec.ApiBaseEnv.Count > 0 ? " or " + spec.ApiBaseEnv[0] : "")})";
+        }
+        if (spec.KeyRequired && apiKey is null && unavailable is null && (!ownBase || provider == ProviderKind.Anthropic))
+        {
+            unavailable = $"environment variable {string.Join(" or ", spec.ApiKeyEnv)} is not set and {pp}.api_key is missing";
         }
 
         var (host, hostUnavailable) = HostedClaudeConfig.Create(provider, upstreamModel, ResolveSecret, apiBase, env, TimeProvider.System, warnings, pp);
         unavailable ??= hostUnavailable;
 
-        if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out var baseUri))
+        if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out _))
         {
             throw new ConfigException($"{pp}.api_base: '{apiBase}' is not an absolute URL");
         }
@@ -290,9 +337,9 @@ public static class ConfigLoader
             var key = ((YamlScalarNode)k).Value ?? "";
             if (!DefaultRequestParams.Contains(key)) continue;
             defaults[key] = ToJson(v);
-            if (provider.SpeaksAnthropic() && OpenAIOnlyParams.Contains(key))
+            if (spec.RejectedParams.Contains(key))
             {
-                warnings.Add($"{pp}.{key}: Anthropic has no such parameter; not sent to this deployment");
+                warnings.Add($"{pp}.{key}: {spec.DisplayName} has no such parameter; not sent to this deployment");
             }
             else if (provider.SpeaksAnthropic() && !NativeDefaults.Keys.Contains(key))
             {
@@ -352,7 +399,7 @@ public static class ConfigLoader
             SupportsReasoning = Bool(infoNode, "supports_reasoning", $"{path}.model_info"),
         };
         var id = infoNode is not null && Child(infoNode, "id") is { } idNode ? Scalar(idNode, $"{path}.model_info.id") : $"{modelName}#{index}";
-        var (api, apiReason, calledModel) = UpstreamApiChoice.Choose(provider, upstreamModel,
+        var (api, apiReason, calledModel) = UpstreamApiChoice.Choose(spec, upstreamModel,
             infoNode is not null && Child(infoNode, "mode") is { } modeNode ? Scalar(modeNode, $"{path}.model_info.mode") : null,
             infoNode is not null && Child(infoNode, "base_model") is { } baseNode ? Scalar(baseNode, $"{path}.model_info.base_model") : null);
 
@@ -361,6 +408,7 @@ public static class ConfigLoader
             Id = id,
             ModelName = modelName,
             Provider = provider,
+            Spec = spec,
             UpstreamModel = calledModel,
             Api = api,
             ApiReason = apiReason,
@@ -368,6 +416,8 @@ public static class ConfigLoader
             ApiBase = apiBase,
             ApiVersion = apiVersion,
             ApiKey = apiKey,
+            Entra = entra,
+            Wildcard = modelName.Contains('*', StringComparison.Ordinal) ? new WildcardModel(modelName, calledModel) : null,
             UnavailableReason = unavailable,
             Timeout = Seconds(p, "timeout", pp),
             StreamTimeout = Seconds(p, "stream_timeout", pp),
@@ -389,35 +439,101 @@ public static class ConfigLoader
         };
     }
 
-    /// <summary>Splits <c>azure/gpt-5.2-chat</c> into provider and upstream model.</summary>
-    public static (ProviderKind Provider, string Model) ParseProvider(string model, string path)
+    /// <summary>OpenAI's model families, which LiteLLM routes to OpenAI without a prefix.</summary>
+    private static readonly string[] BareOpenAIModelStarts =
+        ["gpt-", "o1", "o3", "o4", "chatgpt-", "text-embedding-", "dall-e", "whisper", "tts-", "omni-moderation", "text-moderation", "codex-"];
+
+    /// <summary>Splits <c>azure/gpt-5.2-chat</c> into its provider's row and the upstream model.</summary>
+    public static (ProviderSpec Provider, string Model) ParseProvider(string model, string path)
     {
         var slash = model.IndexOf('/');
         if (slash < 0)
         {
             // LiteLLM infers the provider for well-known bare names; do the same for the obvious families.
-            if (model.StartsWith("gpt-", StringComparison.Ordinal) || model.StartsWith("o1", StringComparison.Ordinal)
-                || model.StartsWith("o3", StringComparison.Ordinal) || model.StartsWith("o4", StringComparison.Ordinal))
-                return (ProviderKind.OpenAI, model);
-            if (model.StartsWith("claude-", StringComparison.Ordinal)) return (ProviderKind.Anthropic, model);
-            throw new ConfigException($"{path}: '{model}' has no provider prefix (use azure/, openai/, ollama/, ollama_chat/, anthropic/ or bridge/echo)");
+            if (BareOpenAIModelStarts.Any(start => model.StartsWith(start, StringComparison.Ordinal))) return (Providers.OpenAI, model);
+            if (model.StartsWith("claude-", StringComparison.Ordinal)) return (Providers.Anthropic, model);
+            throw new ConfigException($"{path}: '{model}' has no provider prefix (use one of: {Providers.KnownPrefixes})");
         }
 
         var prefix = model[..slash];
         var rest = model[(slash + 1)..];
         if (rest.Length == 0) throw new ConfigException($"{path}: '{model}' names no model after the provider prefix");
-        ProviderKind kind = prefix switch
+        if (prefix == Providers.Echo.Prefix)
         {
-            "azure" => ProviderKind.Azure,
-            "openai" or "text-completion-openai" => ProviderKind.OpenAI,
-            "ollama" or "ollama_chat" => ProviderKind.Ollama,
-            "anthropic" => ProviderKind.Anthropic,
-            "bedrock" => ProviderKind.Bedrock,
-            "vertex_ai" => ProviderKind.VertexAi,
-            "bridge" when rest == "echo" => ProviderKind.Echo,
-            _ => throw new ConfigException($"{path}: unknown provider '{prefix}' (known: azure, openai, ollama, ollama_chat, anthropic, bedrock, vertex_ai, bridge/echo)"),
-        };
-        return (kind, kind == ProviderKind.Bedrock ? HostedClaudeConfig.BedrockModelId(rest) : rest);
+            return rest == "echo" ? (Providers.Echo, rest) : throw new ConfigException($"{path}: the only built-in model is bridge/echo");
+        }
+        if (Providers.Find(prefix) is { } spec) return (spec, spec.Kind == ProviderKind.Bedrock ? HostedClaudeConfig.BedrockModelId(rest) : rest);
+        if (Providers.Unsupported(prefix) is { } unsupported) return (unsupported, rest);
+        throw new ConfigException($"{path}: unknown provider '{prefix}' (known: {Providers.KnownPrefixes})");
+    }
+
+    /// <summary>
+    /// An Azure deployment's credential, in LiteLLM's order: <c>api_key</c>, then <c>azure_ad_token</c>, then
+    /// <c>tenant_id</c> + <c>client_id</c> + <c>client_secret</c>, else the ambient identity.
+    /// </summary>
+    private static EntraAuth? AzureEntra(Func<string, string?> resolve, Func<string, bool> configured, string? apiKey, EnvironmentSource env, string path)
+    {
+        var staticToken = resolve("azure_ad_token");
+        var tenant = resolve("tenant_id");
+        var client = resolve("client_id");
+        var secret = resolve("client_secret");
+        var authorityText = resolve("azure_authority_host") ?? env.Get("AZURE_AUTHORITY_HOST");
+        Uri? authority = null;
+        if (authorityText is not null && (!Uri.TryCreate(authorityText, UriKind.Absolute, out authority) || authority.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigException($"{path}.azure_authority_host: '{authorityText}' is not an https URL");
+        }
+        if (apiKey is not null) return null;
+        if (staticToken is not null) return new EntraAuth { Kind = EntraAuthKind.StaticToken, StaticToken = staticToken };
+        var scope = resolve("azure_scope") ?? EntraAuth.CognitiveServicesScope;
+        // Checked as written, not as resolved: an unset variable makes the deployment unavailable, not the config wrong.
+        if (configured("client_secret"))
+        {
+            if (!configured("tenant_id") || !configured("client_id"))
+            {
+                throw new ConfigException($"{path}.client_secret: needs tenant_id and client_id beside it (Entra ID client credentials)");
+            }
+            return new EntraAuth
+            {
+                Kind = EntraAuthKind.ClientSecret, TenantId = tenant, ClientId = client, ClientSecret = secret, Scope = scope, AuthorityHost = authority,
+            };
+        }
+        // No secret: the ambient identity. A client_id picks a user-assigned managed identity, a tenant_id the tenant.
+        return new EntraAuth { Kind = EntraAuthKind.Ambient, TenantId = tenant, ClientId = client, Scope = scope, AuthorityHost = authority };
+    }
+
+    /// <summary>
+    /// <c>environment_variables</c>: LiteLLM puts them in its process environment at startup. Bridge gives them to
+    /// the config's own lookups (<c>os.environ/NAME</c> and the providers' key and base variables), above the
+    /// process environment as in LiteLLM, without changing the process environment itself.
+    /// </summary>
+    private static EnvironmentSource WithEnvironmentVariables(YamlMappingNode root, EnvironmentSource env)
+    {
+        if (Mapping(root, "environment_variables", "environment_variables") is not { } vars) return env;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in vars.Children)
+        {
+            var name = Scalar(k, "environment_variables");
+            if (IsNull(v)) continue;
+            var value = Scalar(v, $"environment_variables.{name}");
+            // A value may itself point at the environment.
+            values[name] = value.StartsWith(EnvPrefix, StringComparison.Ordinal) ? env.Get(value[EnvPrefix.Length..]) ?? "" : value;
+        }
+        return values.Count == 0 ? env : env.WithOverrides(values);
+    }
+
+    /// <summary>
+    /// <c>router_settings.routing_strategy</c>. LiteLLM's <c>cost-based-routing</c> needs its price database, which Bridge
+    /// does not carry: it loads as <c>simple-shuffle</c> with a warning. Any other name goes to the router, which
+    /// refuses what it does not know.
+    /// </summary>
+    private static string RoutingStrategyName(YamlMappingNode? router, List<string> warnings)
+    {
+        var name = router is not null && Child(router, "routing_strategy") is { } rs ? Scalar(rs, "router_settings.routing_strategy") : "simple-shuffle";
+        if (name != "cost-based-routing") return name;
+        warnings.Add("router_settings.routing_strategy: cost-based-routing picks the cheapest deployment by LiteLLM's price database, "
+            + "which Bridge does not have; Bridge routes with simple-shuffle (set weight or order to prefer the cheaper deployments)");
+        return "simple-shuffle";
     }
 
     private static void WarnUnknown(YamlMappingNode node, HashSet<string> known, string path, List<string> warnings)

@@ -20,6 +20,10 @@ sealed class EnvironmentSource
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
+    /// <summary>This source with <paramref name="overrides"/> above it (the config's <c>environment_variables</c>).</summary>
+    public EnvironmentSource WithOverrides(IReadOnlyDictionary<string, string> overrides) =>
+        new(_dotEnv, name => overrides.TryGetValue(name, out var value) && value.Length > 0 ? value : _environment(name));
+
     public string? Get(string name)
     {
         var value = _environment(name);

@@ -18,6 +18,8 @@ internal static class HostedClaudeConfig
     [
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
         "aws_bedrock_runtime_endpoint", "vertex_project", "vertex_location", "vertex_credentials",
+        // LiteLLM's older spellings.
+        "vertex_ai_project", "vertex_ai_location", "vertex_ai_credentials",
     ];
 
     /// <summary>Strips LiteLLM's route segment from a Bedrock model (<c>invoke/</c>, <c>converse/</c>).</summary>
@@ -51,10 +53,10 @@ internal static class HostedClaudeConfig
         {
             if (!upstreamModel.StartsWith("claude", StringComparison.Ordinal))
                 return (null, $"'{upstreamModel}' is not a Claude model; Bridge serves only Claude on Vertex AI (through rawPredict)");
-            var project = setting("vertex_project") ?? env.Get("VERTEXAI_PROJECT") ?? env.Get("GOOGLE_CLOUD_PROJECT");
+            var project = setting("vertex_project") ?? setting("vertex_ai_project") ?? env.Get("VERTEXAI_PROJECT") ?? env.Get("GOOGLE_CLOUD_PROJECT");
             if (project is null) return (null, $"{path}.vertex_project: missing (or set VERTEXAI_PROJECT)");
-            var location = setting("vertex_location") ?? env.Get("VERTEXAI_LOCATION") ?? "us-central1";
-            var credentials = setting("vertex_credentials");
+            var location = setting("vertex_location") ?? setting("vertex_ai_location") ?? env.Get("VERTEXAI_LOCATION") ?? "us-central1";
+            var credentials = setting("vertex_credentials") ?? setting("vertex_ai_credentials");
             Uri? root = apiBase is null ? null : new Uri(apiBase);
             return (new VertexHost(upstreamModel, project, location, root, () => GoogleToken(credentials)), null);
         }

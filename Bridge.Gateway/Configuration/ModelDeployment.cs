@@ -10,6 +10,9 @@ public sealed class ModelDeployment
     /// <summary>The public name clients ask for (<c>model_name</c>); deployments sharing it form a group.</summary>
     public required string ModelName { get; init; }
     public required ProviderKind Provider { get; init; }
+    /// <summary>The provider's row in <see cref="Providers"/>; defaults to the first row of <see cref="Provider"/>'s kind.</summary>
+    public ProviderSpec Spec { get => _spec ?? Providers.ForKind(Provider); init => _spec = value; }
+    private readonly ProviderSpec? _spec;
     /// <summary>The provider-side model or deployment name (the part after the prefix).</summary>
     public required string UpstreamModel { get; init; }
     /// <summary>The API the deployment is called with (<see cref="UpstreamApiChoice"/>), and why.</summary>
@@ -21,6 +24,12 @@ public sealed class ModelDeployment
     public string? ApiVersion { get; init; }
     /// <summary>The resolved key, or null when none is configured (or its variable is unset).</summary>
     public string? ApiKey { get; init; }
+    /// <summary>Entra ID auth of an Azure deployment without a key, or null.</summary>
+    public EntraAuth? Entra { get; init; }
+    /// <summary>
+    /// A wildcard deployment (<c>model: openai/*</c>): the client's model name fills the <c>*</c>. Null otherwise.
+    /// </summary>
+    public WildcardModel? Wildcard { get; init; }
     /// <summary>Why the deployment cannot serve requests (e.g. an unset environment variable), or null.</summary>
     public string? UnavailableReason { get; init; }
     public TimeSpan? Timeout { get; init; }
@@ -53,6 +62,20 @@ public sealed class ModelDeployment
     public IReadOnlyList<CacheControlInjectionPoint>? CacheControlInjectionPoints { get; init; }
 
     public bool IsAvailable => UnavailableReason is null;
+
+    /// <summary>
+    /// This wildcard deployment serving one concrete model: same id (limits, cooldowns and stats stay the
+    /// pattern's), the upstream model filled in.
+    /// </summary>
+    public ModelDeployment WithUpstreamModel(string upstreamModel) => new()
+    {
+        Id = Id, ModelName = ModelName, Provider = Provider, Spec = Spec, UpstreamModel = upstreamModel, Api = Api, ApiReason = ApiReason,
+        ConfiguredModel = ConfiguredModel, ApiBase = ApiBase, ApiVersion = ApiVersion, ApiKey = ApiKey, Entra = Entra, Wildcard = Wildcard,
+        UnavailableReason = UnavailableReason, Timeout = Timeout, StreamTimeout = StreamTimeout, FirstTokenTimeout = FirstTokenTimeout,
+        StreamIdleTimeout = StreamIdleTimeout, MaxOutputTokens = MaxOutputTokens, Rpm = Rpm, Tpm = Tpm, Weight = Weight, Order = Order,
+        MaxRetries = MaxRetries, ExtraHeaders = ExtraHeaders, DefaultParams = DefaultParams, DropParams = DropParams,
+        AdditionalDropParams = AdditionalDropParams, Info = Info,
+    };
 }
 
 /// <summary>The <c>model_info</c> block: limits and prices.</summary>

@@ -1,11 +1,14 @@
 namespace Bridge.Gateway.Configuration;
 
-/// <summary>The upstream protocol family of a deployment, taken from the model's provider prefix.</summary>
+/// <summary>
+/// The wire protocol and auth style of a deployment. Providers sharing one (the OpenAI-compatible family) are
+/// rows of the <see cref="Providers"/> table; a provider with its own signing or token flow adds a kind here.
+/// </summary>
 public enum ProviderKind
 {
-    /// <summary><c>azure/</c>: Azure OpenAI, classic deployment URLs or the <c>/openai/v1/</c> form.</summary>
+    /// <summary><c>azure/</c>: Azure OpenAI, classic deployment URLs or the <c>/openai/v1/</c> form; <c>api-key</c> or Entra ID bearer.</summary>
     Azure,
-    /// <summary><c>openai/</c>: OpenAI, or any OpenAI-compatible server when <c>api_base</c> is set.</summary>
+    /// <summary>OpenAI and every OpenAI-compatible server: Chat Completions (or Responses) with a bearer key.</summary>
     OpenAI,
     /// <summary><c>ollama/</c> and <c>ollama_chat/</c>: Ollama through its OpenAI-compatible endpoint.</summary>
     Ollama,
@@ -26,16 +29,4 @@ public static class ProviderKindExtensions
 
     /// <summary>True when the upstream speaks Anthropic Messages (directly or through a cloud's door).</summary>
     public static bool SpeaksAnthropic(this ProviderKind kind) => kind is ProviderKind.Anthropic or ProviderKind.Bedrock or ProviderKind.VertexAi;
-
-    public static string OtelName(this ProviderKind kind) => kind switch
-    {
-        ProviderKind.Azure => "azure.ai.openai",
-        ProviderKind.OpenAI => "openai",
-        ProviderKind.Ollama => "ollama",
-        ProviderKind.Anthropic => "anthropic",
-        ProviderKind.Bedrock => "aws.bedrock",
-        ProviderKind.VertexAi => "gcp.vertex_ai",
-        ProviderKind.Echo => "bridge.echo",
-        _ => "unknown",
-    };
 }

@@ -15,8 +15,12 @@ public static partial class UpstreamApiChoice
 {
     private const string ResponsesSegment = "responses/";
 
-    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderKind provider, string upstreamModel, string? mode, string? baseModel)
+    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderKind provider, string upstreamModel, string? mode, string? baseModel) =>
+        Choose(Providers.ForKind(provider), upstreamModel, mode, baseModel);
+
+    public static (UpstreamApi Api, string Reason, string UpstreamModel) Choose(ProviderSpec spec, string upstreamModel, string? mode, string? baseModel)
     {
+        var provider = spec.Kind;
         switch (provider)
         {
             case ProviderKind.Anthropic:
@@ -26,7 +30,11 @@ public static partial class UpstreamApiChoice
             case ProviderKind.VertexAi:
                 return (UpstreamApi.AnthropicMessages, "Claude on Vertex AI takes the Anthropic Messages body through rawPredict", upstreamModel);
             case ProviderKind.Echo or ProviderKind.Ollama:
-                return (UpstreamApi.ChatCompletions, $"{provider.ToString().ToLowerInvariant()} speaks Chat Completions", upstreamModel);
+                return (UpstreamApi.ChatCompletions, $"{spec.Name} speaks Chat Completions", upstreamModel);
+        }
+        if (!spec.SupportsResponses)
+        {
+            return (UpstreamApi.ChatCompletions, $"{spec.Name} speaks Chat Completions", upstreamModel);
         }
 
         if (upstreamModel.StartsWith(ResponsesSegment, StringComparison.OrdinalIgnoreCase))
@@ -39,6 +47,11 @@ public static partial class UpstreamApiChoice
                 return (UpstreamApi.Responses, "model_info.mode: responses", upstreamModel);
             case "chat":
                 return (UpstreamApi.ChatCompletions, "model_info.mode: chat", upstreamModel);
+        }
+        if (!ReferenceEquals(spec, Providers.OpenAI) && !ReferenceEquals(spec, Providers.Azure))
+        {
+            // The name rules below are OpenAI's models on OpenAI's and Azure's services; elsewhere only an explicit ask counts.
+            return (UpstreamApi.ChatCompletions, "default", upstreamModel);
         }
         var name = (baseModel ?? upstreamModel).ToLowerInvariant();
         if (name.Contains("codex", StringComparison.Ordinal))

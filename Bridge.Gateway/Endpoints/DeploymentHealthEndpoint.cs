@@ -41,7 +41,9 @@ public static class DeploymentHealthEndpoint
                 w.WriteStartObject();
                 w.WriteString("id", d.Id);
                 w.WriteString("model_name", d.ModelName);
-                w.WriteString("provider", d.Provider.ToString().ToLowerInvariant());
+                w.WriteString("provider", d.Spec.Name);
+                if (d.ApiBase is not null && Uri.TryCreate(d.ApiBase, UriKind.Absolute, out var root)) w.WriteString("api_host", root.Authority);
+                if (d.Wildcard is not null) w.WriteString("wildcard", d.Wildcard.Pattern);
                 w.WriteString("upstream_model", d.UpstreamModel);
                 w.WriteString("state", !d.IsAvailable ? "unavailable" : cooling ? "cooling_down" : atLimit ? "at_limit" : "healthy");
                 if (!d.IsAvailable) w.WriteString("unavailable_reason", d.UnavailableReason);

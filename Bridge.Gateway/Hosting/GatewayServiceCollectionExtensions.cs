@@ -10,6 +10,7 @@ using Bridge.Gateway.Pipeline;
 using Bridge.Gateway.Routing;
 using Bridge.Gateway.Relay;
 using Bridge.Gateway.Upstream;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bridge.Gateway.Hosting;
 
@@ -78,6 +79,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<OpenAITargets>();
         services.AddSingleton<UpstreamClients>();
         services.AddSingleton<UpstreamCaller>();
+        services.TryAddSingleton<EntraCredentialFactory>(); // a host may bring its own (transport, tests)
+        services.AddSingleton<EntraTokens>();
         services.AddSingleton<MessagesToChatExchange>();
         services.AddSingleton<MessagesNativeExchange>();
         services.AddSingleton<ChatPassthroughExchange>();

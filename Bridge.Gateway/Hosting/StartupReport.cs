@@ -19,7 +19,7 @@ public static class StartupReport
         GatewayLog.ConfigLoaded(logger, config.Deployments.Count, config.Aliases.Count, config.SourcePath ?? "(no config file)");
         foreach (var d in config.Deployments)
         {
-            GatewayLog.ModelLoaded(logger, d.ModelName, d.Provider.ToString().ToLowerInvariant(), d.UpstreamModel, d.Id, ApiName(d.Api), d.ApiReason);
+            GatewayLog.ModelLoaded(logger, d.ModelName, d.Spec.Name, d.UpstreamModel, d.Id, ApiName(d.Api), d.ApiReason);
             if (!d.IsAvailable) GatewayLog.DeploymentUnavailable(logger, d.Id, d.ModelName, d.UnavailableReason!);
         }
         var unpriced = config.Deployments.Where(d => !Pricing.HasPrice(d)).Select(d => d.Id).ToList();

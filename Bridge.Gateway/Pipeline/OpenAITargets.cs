@@ -25,13 +25,19 @@ public sealed class OpenAITargets(BridgeConfig config)
         return request.Session is { } session ? target with { PromptCacheKey = session.PromptCacheKey } : target;
     }
 
+    private static IReadOnlySet<string> ChatRefusals(ModelDeployment d) =>
+        d.Api == UpstreamApi.ChatCompletions ? d.Spec.RejectedParams : System.Collections.Frozen.FrozenSet<string>.Empty;
+
     public static OpenAITarget Create(ModelDeployment d, BridgeConfig config) => new()
     {
         Model = UpstreamEndpoints.BodyModel(d),
         IsReasoningModel = d.Info.SupportsReasoning ?? OpenAITarget.LooksLikeReasoningModel(d.UpstreamModel),
         MaxOutputTokens = d.MaxOutputTokens,
         DropParams = d.DropParams ?? config.DropParams,
-        AdditionalDropParams = config.AdditionalDropParams.Concat(d.AdditionalDropParams).Distinct(StringComparer.Ordinal).ToArray(),
+        // What the provider's Chat Completions refuses is never sent, whoever asked for it (LiteLLM keeps it out of its
+        // supported list). The list is Chat Completions' parameters: a Responses deployment takes its own.
+        AdditionalDropParams = config.AdditionalDropParams.Concat(d.AdditionalDropParams).Concat(ChatRefusals(d)).Distinct(StringComparer.Ordinal).ToArray(),
         DefaultParams = d.DefaultParams,
+        IncludeStreamUsage = !ChatRefusals(d).Contains("stream_options"),
     };
 }

@@ -366,7 +366,7 @@ public sealed class ProxyPipeline(
     private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens, long started)
     {
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
-        var provider = deployment?.Provider.OtelName() ?? "none";
+        var provider = deployment?.Spec.OtelName ?? "none";
         var server = Activity.Current;
         server?.SetTag("bridge.key_id", who.KeyId);
         server?.SetTag("gen_ai.provider.name", provider);

@@ -49,7 +49,7 @@ public sealed class AttemptRelay(
 
         using var span = GatewayTelemetry.Source.StartActivity($"chat {deployment.UpstreamModel}", ActivityKind.Client);
         span?.SetTag("gen_ai.operation.name", "chat");
-        span?.SetTag("gen_ai.provider.name", deployment.Provider.OtelName());
+        span?.SetTag("gen_ai.provider.name", deployment.Spec.OtelName);
         span?.SetTag("gen_ai.request.model", deployment.UpstreamModel);
         span?.SetTag("bridge.deployment", deployment.Id);
         span?.SetTag("bridge.attempt", attempt);

@@ -30,21 +30,35 @@ public sealed class UpstreamOutcome : IDisposable
 }
 
 /// <summary>Sends a prepared request to a deployment and turns every failure into a value.</summary>
-public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions options, ILogger<UpstreamCaller> logger)
+public sealed class UpstreamCaller(UpstreamClients clients, GatewayOptions options, EntraTokens entra, ILogger<UpstreamCaller> logger)
 {
     public async Task<UpstreamOutcome> SendAsync(ModelDeployment deployment, HttpRequestMessage request, CancellationToken token, CancellationToken clientAborted)
     {
         UpstreamEndpoints.ApplyAuth(request, deployment);
-        UpstreamEndpoints.ApplyExtraHeaders(request, deployment);
         HttpResponseMessage response;
         try
         {
+            if (deployment.Entra is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + await entra.GetAsync(deployment, token));
+            }
+            UpstreamEndpoints.ApplyExtraHeaders(request, deployment);
             if (deployment.Host is { } host)
             {
                 // The cloud's own credentials (a SigV4 signature over the body, an OAuth token), after every other header.
                 await host.AuthorizeAsync(request, request.Options.TryGetValue(Exchanges.PreparedCall.SentBody, out var sent) ? sent : default, token);
             }
             response = await clients.For(deployment).SendAsync(request, token);
+        }
+        catch (Azure.Identity.AuthenticationFailedException ex)
+        {
+            // Like an unreachable upstream: this deployment cannot be called now, another one may be.
+            GatewayLog.UpstreamUnreachable(logger, deployment.Id, "no Entra ID token: " + ex.Message);
+            return new UpstreamOutcome
+            {
+                Failure = UpstreamFailure.Connection,
+                Error = new UpstreamError(502, $"{deployment.Id}: Bridge could not get an Entra ID token for this deployment.", null),
+            };
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

@@ -42,7 +42,7 @@ public static class UpstreamEndpoints
                 return new Uri($"{root}/openai/responses?api-version={Uri.EscapeDataString(version)}");
             }
             case ProviderKind.OpenAI:
-                return new Uri($"{(d.ApiBase ?? "https://api.openai.com/v1").TrimEnd('/')}/responses");
+                return new Uri($"{ApiRoot(d)}/responses");
             default:
                 throw new InvalidOperationException($"{d.Provider} deployments do not speak the Responses API");
         }
@@ -68,10 +68,10 @@ public static class UpstreamEndpoints
                 return new Uri($"{root}/openai/deployments/{Uri.EscapeDataString(d.UpstreamModel)}/chat/completions?api-version={version}");
             }
             case ProviderKind.OpenAI:
-                return new Uri($"{(d.ApiBase ?? "https://api.openai.com/v1").TrimEnd('/')}/chat/completions");
+                return new Uri($"{ApiRoot(d)}/chat/completions");
             case ProviderKind.Ollama:
             {
-                var root = (d.ApiBase ?? "http://localhost:11434").TrimEnd('/');
+                var root = ApiRoot(d);
                 if (!root.EndsWith("/v1", StringComparison.Ordinal)) root += "/v1";
                 return new Uri($"{root}/chat/completions");
             }
@@ -88,14 +88,19 @@ public static class UpstreamEndpoints
 
     private static Uri BuildAnthropicMessages(ModelDeployment d, string suffix)
     {
-        var root = (d.ApiBase ?? "https://api.anthropic.com").TrimEnd('/');
+        var root = ApiRoot(d);
         if (root.EndsWith("/v1", StringComparison.Ordinal)) root = root[..^3];
         return new Uri($"{root}/v1/messages{suffix}");
     }
 
+    /// <summary>The deployment's API root: its <c>api_base</c> (resolved at load), else its provider's default.</summary>
+    private static string ApiRoot(ModelDeployment d) =>
+        (d.ApiBase ?? d.Spec.DefaultApiBase ?? throw new InvalidOperationException($"{d.Id} has no api_base")).TrimEnd('/');
+
     /// <summary>The model name to put in the body: Azure classic ignores it, v1 needs the deployment name.</summary>
     public static string BodyModel(ModelDeployment d) => d.UpstreamModel;
 
+    /// <summary>Key auth; an Azure deployment with Entra ID gets its bearer from <see cref="EntraTokens"/> instead.</summary>
     public static void ApplyAuth(HttpRequestMessage request, ModelDeployment d)
     {
         if (string.IsNullOrEmpty(d.ApiKey)) return;

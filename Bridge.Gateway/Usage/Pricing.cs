@@ -86,6 +86,8 @@ public static class Pricing
     private static (string Prefix, decimal Input, decimal Output, decimal Cached, decimal CacheWrite)? BuiltInPrice(ModelDeployment deployment)
     {
         var model = deployment.UpstreamModel.ToLowerInvariant();
+        // A router's or host's namespaced id (openrouter's openai/gpt-4o) is priced by the model it names.
+        if (model.LastIndexOf('/') is var slash and >= 0) model = model[(slash + 1)..];
         foreach (var price in BuiltIn)
         {
             if (model.StartsWith(price.Prefix, StringComparison.Ordinal)) return price;

@@ -27,7 +27,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The config.yaml the gateway was started with (tests rewrite it to see it reload).</summary>
     public string ConfigPath => Path.Combine(_directory, "config.yaml");
 
-    public static async Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings = null, params string[] extraArgs)
+    public static Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings = null, params string[] extraArgs) =>
+        StartAsync(configYaml, settings, null, extraArgs);
+
+    /// <summary>As above, with <paramref name="configure"/> run on the builder first (a service the test brings wins).</summary>
+    public static async Task<GatewayHost> StartAsync(string configYaml, IDictionary<string, string?>? settings, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("bridge-gw-").FullName;
         var configPath = Path.Combine(directory, "config.yaml");
@@ -38,6 +42,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+            configure?.Invoke(builder);
         });
         await app.StartAsync();
         return new GatewayHost(app, directory);

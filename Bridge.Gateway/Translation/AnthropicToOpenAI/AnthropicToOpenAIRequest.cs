@@ -174,7 +174,7 @@ public static partial class AnthropicToOpenAIRequest
             WriteMessages(writer, system, messages);
 
             var limit = target.MaxOutputTokens is int cap && cap > 0 ? Math.Min(cap, maxTokensValue) : maxTokensValue;
-            var maxKey = target.IsReasoningModel ? "max_completion_tokens" : "max_tokens";
+            var maxKey = target.IsReasoningModel && Allowed("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
             if (Allowed(maxKey) && _written.Add(maxKey))
             {
                 writer.WriteNumber(maxKey, limit);

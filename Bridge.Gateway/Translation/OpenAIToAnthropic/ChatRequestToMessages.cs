@@ -49,12 +49,8 @@ public static partial class ChatRequestToMessages
     private const string ConversationStartText = ".";
     private const int MinThinkingBudget = 1024;
 
-    private static readonly string[] OpenAIOnlyParams =
-    [
-        "logprobs", "top_logprobs", "logit_bias", "frequency_penalty", "presence_penalty", "seed", "service_tier",
-        "store", "prediction", "modalities", "audio", "metadata", "verbosity", "web_search_options", "functions",
-        "function_call",
-    ];
+    /// <summary>The OpenAI parameters Anthropic has no counterpart for: the provider table's Anthropic row.</summary>
+    private static readonly System.Collections.Frozen.FrozenSet<string> OpenAIOnlyParams = Configuration.Providers.Anthropic.RejectedParams;
 
 
     /// <summary>Translates <paramref name="openAIRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
@@ -364,7 +360,7 @@ public static partial class ChatRequestToMessages
                 return;
             }
 
-            if (Array.IndexOf(OpenAIOnlyParams, name) >= 0)
+            if (OpenAIOnlyParams.Contains(name))
             {
                 var noOp = name switch
                 {

@@ -70,12 +70,14 @@ public static class ChatRequestFilter
 
         if (maxTokens is { } tokens)
         {
-            var useCompletionName = target.IsReasoningModel || request.TryGetProperty("max_completion_tokens", out _);
+            // A provider that refuses max_completion_tokens takes the same limit as max_tokens.
+            var useCompletionName = (target.IsReasoningModel || request.TryGetProperty("max_completion_tokens", out _))
+                && !target.AdditionalDropParams.Contains("max_completion_tokens");
             writer.WriteNumber(useCompletionName ? "max_completion_tokens"u8 : "max_tokens"u8, tokens);
             written.Add(useCompletionName ? "max_completion_tokens" : "max_tokens");
         }
 
-        if (stream)
+        if (stream && !target.AdditionalDropParams.Contains("stream_options"))
         {
             writer.WriteStartObject("stream_options"u8);
             if (request.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object)

@@ -204,7 +204,7 @@ public static partial class ResponsesToChatRequest
 
             WriteMessages(writer, instructions, input);
 
-            var maxKey = target.IsReasoningModel ? "max_completion_tokens" : "max_tokens";
+            var maxKey = target.IsReasoningModel && Allowed("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
             if (limit is int value && Allowed(maxKey) && _written.Add(maxKey))
             {
                 writer.WriteNumber(maxKey, value);
