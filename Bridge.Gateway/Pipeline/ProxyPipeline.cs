@@ -93,7 +93,7 @@ public sealed class ProxyPipeline(
         SetLimitHeaders(context.Response, who, admission!);
 
         server?.SetTag("bridge.model_group", group.Name);
-        var attempt = new AttemptLog { Started = started };
+        var attempt = new AttemptLog { Started = started, KeySpendMicros = admission!.SpendMicros };
         telemetry.InFlight.Add(1);
         try
         {
@@ -131,7 +131,13 @@ public sealed class ProxyPipeline(
         /// <summary>How the last attempt ended.</summary>
         public AttemptOutcome Outcome;
         public int Count;
+        /// <summary>Attempts in the current model group, and model groups moved past (fallbacks), for the routing headers.</summary>
+        public int InGroup, Fallbacks;
         public long Started;
+        public long? KeySpendMicros;
+        public string? Group;
+
+        public AttemptPosition Position => new(Count, Math.Max(0, InGroup - 1), Fallbacks, Group, Started, KeySpendMicros);
         /// <summary>Time spent waiting for upstream response headers, over all attempts.</summary>
         public TimeSpan UpstreamWait;
     }
@@ -163,6 +169,9 @@ public sealed class ProxyPipeline(
 
         for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
+            if (attempt.Group is not null) attempt.Fallbacks++;
+            attempt.Group = current.Name;
+            attempt.InGroup = 0;
             HashSet<string>? exclude = null;
             // Deployments whose rpm/tpm reservation was refused: at their limit, even if this replica's view lagged.
             HashSet<string>? refusedAtLimit = null;
@@ -220,6 +229,7 @@ public sealed class ProxyPipeline(
                 attempt.Outcome = default;
                 attempt.Deployment = deployment;
                 attempt.Count++;
+                attempt.InGroup++;
                 PreparedCall call;
                 using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
                 {
@@ -244,7 +254,7 @@ public sealed class ProxyPipeline(
                 var body = await RunHooksAsync(context, call);
                 if (body is null) return;
 
-                var outcome = attempt.Outcome = await relay.RunAsync(context, call, body.Value, attempt.Count, attempt.Started, attempt.UpstreamWait);
+                var outcome = attempt.Outcome = await relay.RunAsync(context, call, body.Value, attempt.Position, attempt.UpstreamWait);
                 attempt.UpstreamWait += outcome.UpstreamWait;
                 if (outcome.Committed)
                 {
@@ -280,7 +290,7 @@ public sealed class ProxyPipeline(
         }
 
         var final = lastError ?? new UpstreamError(503, $"Model '{group.Name}' cannot be served.", null);
-        context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
+        RoutingHeaders.WriteFailure(context, attempt.Position);
         await ErrorResponses.WriteAsync(context, final.StatusCode, final.Message, final.RetryAfter);
     }
 
