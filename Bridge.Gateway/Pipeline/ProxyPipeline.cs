@@ -323,7 +323,7 @@ public sealed class ProxyPipeline(
         }
 
         var (cost, costEstimated) = Pricing.Cost(deployment, tokens);
-        RecordTelemetry(context, who, group, deployment, call, stream, tokens, started);
+        RecordTelemetry(context, who, group, deployment, call, stream, tokens, cost, started);
         var record = new UsageRecord
         {
             RequestId = GatewayMiddleware.RequestIdOf(context),
@@ -345,7 +345,8 @@ public sealed class ProxyPipeline(
         return (tokens.Total, cost, record);
     }
 
-    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens, long started)
+    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens,
+        long cost, long started)
     {
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         var provider = deployment?.Provider.OtelName() ?? "none";
@@ -389,6 +390,11 @@ public sealed class ProxyPipeline(
         }
         telemetry.Requests.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status),
             new KeyValuePair<string, object?>("bridge.deployment", deployment?.Id ?? "none"));
+        if (telemetry.LiteLlm.Enabled)
+        {
+            telemetry.LiteLlm.RecordRequest(who.KeyId, who.KeyName ?? (who.IsMaster ? "master key" : null), group.Name, deployment, status,
+                tokens.InputTokens + tokens.CachedTokens, tokens.OutputTokens, cost, Stopwatch.GetElapsedTime(started), stream ? call.TimeToFirstByte : null);
+        }
     }
 
     private static void SetLimitHeaders(HttpResponse response, Caller who, Admission admission)

@@ -74,6 +74,7 @@ public sealed class AttemptRelay(
             var overhead = Stopwatch.GetElapsedTime(position.RequestStarted) - waitedBefore - wait;
             RoutingHeaders.WriteRouting(context, deployment, position, overhead);
             telemetry.Overhead.Record(overhead.TotalMilliseconds, new KeyValuePair<string, object?>("bridge.deployment", deployment.Id));
+            if (telemetry.LiteLlm.Enabled) telemetry.LiteLlm.RecordOverhead(deployment, overhead);
             result = await RelayAsync(context, call, sent.Response!, timings, sentAt, timeout.Token, position);
             if (!result.Committed && sent.Response!.Content is BoundedUpstreamContent { Exceeded: { } tooLarge })
             {
@@ -100,6 +101,11 @@ public sealed class AttemptRelay(
             var succeeded = result.Committed && result.Failure is null;
             var elapsed = time.GetElapsedTime(sentAt).TotalMilliseconds;
             state.AttemptEnded(deployment.Id, succeeded, succeeded ? elapsed : null, call.Stream ? result.TimeToFirstByte?.TotalMilliseconds : null);
+            // The client leaving is no deployment's success or failure.
+            if (telemetry.LiteLlm.Enabled && (result.Committed || result.Failure is not null))
+            {
+                telemetry.LiteLlm.RecordAttempt(deployment, position.ModelGroup, succeeded, result.Error?.StatusCode, result.Failure?.ToString());
+            }
         }
     }
 

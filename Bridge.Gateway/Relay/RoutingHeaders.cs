@@ -67,7 +67,8 @@ public static class RoutingHeaders
     /// <summary>Micro-dollars as a plain decimal number of USD, as LiteLLM writes a cost (<c>0.000123</c>).</summary>
     public static string Usd(long micros) => (micros / 1_000_000m).ToString(CultureInfo.InvariantCulture);
 
-    private static string ApiBase(ModelDeployment deployment) => ApiBases.GetValue(deployment, static d =>
+    /// <summary>Where a deployment lives, without query or credentials (also a metrics label).</summary>
+    public static string ApiBase(ModelDeployment deployment) => ApiBases.GetValue(deployment, static d =>
     {
         var configured = d.ApiBase ?? d.Provider switch
         {
