@@ -106,7 +106,7 @@ public sealed class ProxyPipeline(
             UsageRecord? record = null;
             try
             {
-                (tokens, cost, record) = Measure(context, who, group, attempt.Deployment, attempt.Outcome, attempt.Call?.Stream ?? false, inbound, admission!, started);
+                (tokens, cost, record) = Measure(context, surface, who, group, attempt, inbound, admission!);
             }
             finally
             {
@@ -136,6 +136,8 @@ public sealed class ProxyPipeline(
         public long Started;
         public long? KeySpendMicros;
         public string? Group;
+        /// <summary>Why earlier attempts failed (for the request log); null while none has.</summary>
+        public List<string>? Errors;
 
         public AttemptPosition Position => new(Count, Math.Max(0, InGroup - 1), Fallbacks, Group, Started, KeySpendMicros);
         /// <summary>Time spent waiting for upstream response headers, over all attempts.</summary>
@@ -266,6 +268,7 @@ public sealed class ProxyPipeline(
 
                 var error = outcome.Error;
                 lastError = error;
+                (attempt.Errors ??= []).Add($"{deployment.Id}: {error?.StatusCode.ToString(CultureInfo.InvariantCulture) ?? "no answer"} {kind}");
                 await state.ReportFailureAsync(deployment, kind, error?.RetryAfter, current.Deployments.Count);
                 if (kind == FailureKind.BadRequest)
                 {
@@ -295,9 +298,13 @@ public sealed class ProxyPipeline(
     }
 
     /// <summary>Measures what the request used (and records its telemetry); the usage record is queued once the limits are released.</summary>
-    private (long Tokens, long CostMicros, UsageRecord Record) Measure(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call,
-        bool stream, InboundRequest inbound, Admission admission, long started)
+    private (long Tokens, long CostMicros, UsageRecord Record) Measure(HttpContext context, ApiSurface surface, Caller who, ModelGroup group, AttemptLog attempt,
+        InboundRequest inbound, Admission admission)
     {
+        var deployment = attempt.Deployment;
+        var call = attempt.Outcome;
+        var stream = attempt.Call?.Stream ?? false;
+        var started = attempt.Started;
         var reported = call.Usage;
         TokenUsage tokens;
         var estimated = false;
@@ -341,8 +348,29 @@ public sealed class ProxyPipeline(
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stream = stream,
             BudgetPeriodStart = admission.BudgetPeriodStart,
+            Protocol = ProtocolNames[(int)surface],
+            RequestedModel = TagText.Bounded(inbound.Model),
+            Attempts = attempt.Count,
+            AttemptErrors = attempt.Errors,
+            TimeToFirstTokenMs = stream ? call.TimeToFirstByte?.TotalMilliseconds : null,
+            Error = ErrorText(context, call),
+            TraceId = Activity.Current is { Recorded: true } span ? span.TraceId.ToHexString() : null,
         };
         return (tokens.Total, cost, record);
+    }
+
+    /// <summary>The request log's name of each client API (<see cref="ApiSurface"/> order).</summary>
+    private static readonly string[] ProtocolNames = ["anthropic", "openai", "responses"];
+
+    /// <summary>What went wrong for the client, for the request log: the error it was answered with, or a broken stream.</summary>
+    private static string? ErrorText(HttpContext context, AttemptOutcome call)
+    {
+        if (context.Items.TryGetValue(ErrorResponses.MessageItemKey, out var written) && written is string message)
+        {
+            return message.Length <= 500 ? message : message[..500] + "...";
+        }
+        if (call.Committed && call.Failure is { } broken) return $"The upstream stream broke after the first byte ({broken}).";
+        return context.RequestAborted.IsCancellationRequested ? "The client left before the answer ended." : null;
     }
 
     private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens,

@@ -21,5 +21,14 @@ public sealed record UsageRecord
     /// <summary>The key's budget period this cost counts toward (unix seconds), when the key has a budget.</summary>
     public long? BudgetPeriodStart { get; init; }
 
+    // For the request log only (see RequestLogEntry).
+    public string? Protocol { get; init; }
+    public string? RequestedModel { get; init; }
+    public int Attempts { get; init; }
+    public IReadOnlyList<string>? AttemptErrors { get; init; }
+    public double? TimeToFirstTokenMs { get; init; }
+    public string? Error { get; init; }
+    public string? TraceId { get; init; }
+
     public bool IsError => Status >= 400;
 }
