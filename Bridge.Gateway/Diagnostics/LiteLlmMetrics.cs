@@ -11,8 +11,8 @@ namespace Bridge.Gateway.Diagnostics;
 /// <summary>
 /// LiteLLM's Prometheus metric names (<c>litellm_spend_metric</c>, <c>litellm_proxy_total_requests_metric</c>,
 /// <c>litellm_deployment_state</c>...) with their labels where Bridge has the data, so Grafana dashboards built for
-/// the LiteLLM proxy keep working on <c>/metrics</c>. Only read by the Prometheus exporter (its meter is outside
-/// <c>Bridge.*</c>, so the OTLP export does not carry it twice). Counters have no unit, so the exporter names them
+/// the LiteLLM proxy keep working on <c>/metrics</c>. Its meter is outside <c>Bridge.*</c> and only listened to once
+/// Prometheus is on, so nothing is recorded otherwise (see <see cref="Enabled"/>). Counters have no unit, so the exporter names them
 /// as <c>prometheus_client</c> does (<c>litellm_spend_metric_total</c>); latencies are in seconds, as LiteLLM's.
 /// Labels are bounded: model names come from the config (never the client's string), keys by id and name (never the
 /// key or its hash). LiteLLM's team, user and end-user labels have no counterpart and are left out.
