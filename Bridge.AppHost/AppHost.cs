@@ -25,9 +25,12 @@ var gateway = builder.AddProject<Projects.Bridge_Gateway>("gateway")
     .WithHttpHealthCheck("/health");
 if (replicas > 1) gateway.WithReplicas(replicas);
 
+// The admin's request log links each request to its trace in the dashboard.
+var dashboardUrl = builder.Configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } url ? url : "http://localhost:18888";
 builder.AddProject<Projects.Bridge_Admin>("admin")
     .WithReference(redis).WaitFor(redis)
     .WithReference(gateway)
+    .WithEnvironment("Bridge__DashboardUrl", dashboardUrl)
     .WithEnvironment("BRIDGE_CONFIG", configPath)
     .WithEnvironment("BRIDGE_MASTER_KEY", masterKey)
     .WithDotEnv(dotEnv)

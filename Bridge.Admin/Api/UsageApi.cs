@@ -39,8 +39,15 @@ public static class UsageApi
             .WithSummary("Usage per key, model, deployment and day; 'from'/'to' are yyyy-MM-dd (UTC, inclusive; default: the last 30 days).");
         api.MapGet("/usage.csv", CsvAsync).WithTags("Usage").Produces<string>(contentType: "text/csv")
             .WithSummary("The same rows as CSV: day, dimension, name, key_name, counters.");
-        api.MapGet("/usage/recent", async (UsageReader reader, int? limit) => Results.Ok(new { requests = await reader.RecentAsync(limit ?? 100) }))
-            .WithTags("Usage").Produces<IReadOnlyList<RequestLogEntry>>().WithSummary("The newest requests (no prompt content is recorded).");
+        api.MapGet("/usage/recent", async (UsageReader reader, TimeProvider time, int? limit, string? key, string? model, string? deployment, string? status,
+                DateTimeOffset? from, DateTimeOffset? to) =>
+            {
+                var filter = new RequestLogFilter(key, model, deployment, status, from, to);
+                return Results.Ok(new { requests = await reader.SearchRecentAsync(filter, time.GetUtcNow(), limit ?? 100) });
+            })
+            .WithTags("Usage").Produces<IReadOnlyList<RequestLogEntry>>()
+            .WithSummary("The request log, newest first (no prompt content is recorded): 'key', 'model', 'deployment' match part of a name; "
+                + "'status' is errors, ok, 5xx or a code; 'from'/'to' are ISO times.");
         api.MapGet("/usage/sessions", SessionsAsync).WithTags("Usage").Produces<SessionsView>()
             .WithSummary("Sessions active in the last 24 hours with their cache hit rate and savings; 'order' is last_seen (default) or cost, " +
                 $"'limit' at most {UsageReader.MaxSessions}. A session is named by a hash of the key and the client's session id, never the id.");

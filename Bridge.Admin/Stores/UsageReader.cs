@@ -126,6 +126,37 @@ public sealed class UsageReader(RedisConnection redis) : RedisStore(redis)
         return values.Where(v => !v.IsNullOrEmpty).Select(v => StateJson.Deserialize<RequestLogEntry>(v!)).OfType<RequestLogEntry>().ToList();
     }
 
+    /// <summary>Entries read from the request log per round trip while searching it.</summary>
+    private const int SearchPage = 500;
+
+    /// <summary>
+    /// The request log, newest first, filtered: read a page at a time until <paramref name="count"/> entries match or
+    /// the log ends (at most <see cref="RedisKeys.RecentRequestsKept"/> entries; none older than
+    /// <see cref="RedisKeys.RecentRequestsMaxAge"/>, which the gateways also trim).
+    /// </summary>
+    public async Task<IReadOnlyList<RequestLogEntry>> SearchRecentAsync(RequestLogFilter filter, DateTimeOffset now, int count = 200, CancellationToken cancellationToken = default)
+    {
+        if (filter.StatusProblem() is { } problem) throw new FieldValidationException("status", problem);
+        count = Math.Clamp(count, 1, RedisKeys.RecentRequestsKept);
+        var oldest = now - RedisKeys.RecentRequestsMaxAge;
+        var db = await DatabaseAsync();
+        var found = new List<RequestLogEntry>(Math.Min(count, SearchPage));
+        for (var start = 0; start < RedisKeys.RecentRequestsKept && found.Count < count; start += SearchPage)
+        {
+            var values = await db.ListRangeAsync(RedisKeys.RecentRequests, start, start + SearchPage - 1);
+            foreach (var value in values)
+            {
+                if (value.IsNullOrEmpty || StateJson.Deserialize<RequestLogEntry>(value!) is not { } entry) continue;
+                // Newest first: past the age bound (or before 'from'), nothing further down can match.
+                if (entry.Time < oldest || (filter.From is { } from && entry.Time < from)) return found;
+                if (filter.Matches(entry)) found.Add(entry);
+                if (found.Count == count) return found;
+            }
+            if (values.Length < SearchPage) break;
+        }
+        return found;
+    }
+
     /// <summary>
     /// Usage records Redis refused, newest first: a gateway moves a record there after Redis answered it with an
     /// error several times (a key of the wrong type...), so the rest of the queue goes on. Counters only, no content.

@@ -15,6 +15,9 @@ public sealed class BridgeConfig
     /// <c>/metrics</c>.
     /// </summary>
     public bool PrometheusCallback { get; init; }
+
+    /// <summary><c>litellm_settings.require_auth_for_metrics_endpoint</c>: <c>/metrics</c> needs the master key unless false.</summary>
+    public bool RequireAuthForMetrics { get; init; } = true;
     /// <summary>The master key from <c>general_settings.master_key</c> or the environment; null when none is set.</summary>
     public string? MasterKey { get; init; }
     /// <summary>Where the master key came from, for the startup log (never the value).</summary>

@@ -46,7 +46,7 @@ public static class ConfigLoader
     [
         "drop_params", "additional_drop_params", "model_alias_map", "callbacks", "num_retries", "request_timeout",
         "set_verbose", "json_logs", "success_callback", "failure_callback", "fallbacks", "context_window_fallbacks",
-        "content_policy_fallbacks", "cache", "cache_params", "telemetry",
+        "content_policy_fallbacks", "cache", "cache_params", "telemetry", "require_auth_for_metrics_endpoint",
     ];
 
     private static readonly HashSet<string> GeneralSettingsKeys = ["master_key", "database_url", "store_model_in_db", "max_request_size_mb", "max_response_size_mb"];
@@ -202,6 +202,7 @@ public static class ConfigLoader
             AdditionalDropParams = litellm is null ? [] : StringList(litellm, "additional_drop_params", "litellm_settings.additional_drop_params"),
             Callbacks = integrations.Hooks,
             PrometheusCallback = integrations.Prometheus,
+            RequireAuthForMetrics = Bool(litellm, "require_auth_for_metrics_endpoint", "litellm_settings") ?? true,
             MasterKey = masterKey,
             MasterKeySource = masterKeySource,
             Router = routerSettings,

@@ -18,6 +18,7 @@ public sealed class GatewayTelemetry : IDisposable
     public GatewayTelemetry(IMeterFactory meters)
     {
         _meter = meters.Create(Name);
+        LiteLlm = new LiteLlmMetrics(meters);
         TokenUsage = _meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used per request, by gen_ai.token.type",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] });
         OperationDuration = _meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of gateway requests",
@@ -43,6 +44,9 @@ public sealed class GatewayTelemetry : IDisposable
 
     private Func<long>? _usageQueued;
 
+    /// <summary>LiteLLM's metric names, for <c>/metrics</c> (recorded only while Prometheus is on).</summary>
+    public LiteLlmMetrics LiteLlm { get; }
+
     public Histogram<long> TokenUsage { get; }
     public Histogram<double> OperationDuration { get; }
     public Histogram<double> TimeToFirstToken { get; }
@@ -58,5 +62,9 @@ public sealed class GatewayTelemetry : IDisposable
     /// <summary>What <c>bridge.usage.queued</c> reports (the usage writer is created after this).</summary>
     public void ObserveUsageQueue(Func<long> queued) => _usageQueued = queued;
 
-    public void Dispose() => _meter.Dispose();
+    public void Dispose()
+    {
+        LiteLlm.Dispose();
+        _meter.Dispose();
+    }
 }

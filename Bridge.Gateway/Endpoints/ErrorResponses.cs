@@ -14,10 +14,14 @@ public static class ErrorResponses
             ? AnthropicErrors.Write(AnthropicErrors.TypeForStatus(status), message)
             : OpenAIErrors.Write(message, OpenAIErrors.TypeForStatus(status), param, code);
 
+    /// <summary>Where the message of the error a request was answered with is kept, for the request log.</summary>
+    public const string MessageItemKey = "bridge.error";
+
     public static async Task WriteAsync(HttpContext context, int status, string message, TimeSpan? retryAfter = null, string? code = null, string? param = null)
     {
         var response = context.Response;
         if (response.HasStarted) return;
+        context.Items[MessageItemKey] = message;
         response.StatusCode = status;
         response.ContentType = "application/json";
         if (retryAfter is { } ra)

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.Pipeline;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -38,6 +39,7 @@ public static class GatewayEndpoints
         app.MapModelsApi();
         app.MapCountTokensApi();
         app.MapDeploymentHealth();
+        app.MapBridgePrometheus();
 
         app.MapFallback(async context =>
             await ErrorResponses.WriteAsync(context, 404, $"Not found: {context.Request.Method} {context.Request.Path}"));

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bridge.Gateway.Auth;
+using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Diagnostics;
 using Bridge.Gateway.State;
 using Microsoft.AspNetCore.Http;
@@ -12,8 +13,12 @@ namespace Bridge.Gateway.Endpoints;
 /// authenticates the caller, answering 401 in the client's envelope, or 429 to an address that keeps presenting
 /// wrong keys (<see cref="AuthFailureThrottle"/>).
 /// </summary>
-public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, AuthFailureThrottle throttle, KeyDirectory keys, ILogger<GatewayMiddleware> logger)
+public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator authenticator, AuthFailureThrottle throttle, KeyDirectory keys, BridgeConfig config,
+    ILogger<GatewayMiddleware> logger)
 {
+    /// <summary><c>/metrics</c> without a key (<c>require_auth_for_metrics_endpoint: false</c>).</summary>
+    private readonly bool _metricsPublic = PrometheusEndpoint.IsPublic(config);
+
     public const string CallerItemKey = "bridge.caller";
     public const string RequestIdItemKey = "bridge.request_id";
 
@@ -63,10 +68,11 @@ public sealed class GatewayMiddleware(RequestDelegate next, ICallerAuthenticator
         await next(context);
     }
 
-    private static bool IsPublic(HttpRequest request)
+    private bool IsPublic(HttpRequest request)
     {
         var path = request.Path;
-        return path == "/" || path == "" || path == "/health" || path == "/alive" || path == "/favicon.ico";
+        return path == "/" || path == "" || path == "/health" || path == "/alive" || path == "/favicon.ico"
+            || (_metricsPublic && PrometheusEndpoint.IsPath(path));
     }
 
     public static Caller CallerOf(HttpContext context) => context.Items[CallerItemKey] as Caller ?? Caller.Anonymous;

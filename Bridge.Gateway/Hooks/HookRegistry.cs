@@ -22,6 +22,7 @@ public sealed class HookRegistry
         for (var i = 0; i < config.Callbacks.Count; i++)
         {
             var name = config.Callbacks[i];
+            if (name == Diagnostics.PrometheusEndpoint.CallbackName) continue; // not a hook: turns /metrics on
             if (!available.TryGetValue(name, out var hook))
             {
                 throw new ConfigException(

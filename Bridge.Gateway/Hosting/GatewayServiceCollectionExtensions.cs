@@ -58,6 +58,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<HookRegistry>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Diagnostics.GatewayTelemetry>();
+        Diagnostics.PrometheusEndpoint.AddBridgePrometheus(services, config);
         services.AddSingleton(sp => new RedisConnection(configuration.GetConnectionString("redis"), sp.GetRequiredService<ILogger<RedisConnection>>(),
             // Redis calls show up in traces once the connection exists.
             multiplexer => sp.GetService<OpenTelemetry.Instrumentation.StackExchangeRedis.StackExchangeRedisInstrumentation>()?.AddConnection(multiplexer)));

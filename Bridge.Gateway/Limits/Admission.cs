@@ -32,6 +32,8 @@ public sealed class Admission
     internal bool Local { get; init; }
 
     public long? BudgetPeriodStart { get; init; }
+    /// <summary>The key's spend in its budget period when it was admitted (micro-dollars), when the key has a budget.</summary>
+    public long? SpendMicros { get; init; }
     /// <summary>Values for <c>x-ratelimit-*</c> response headers (null when the key has no such limit).</summary>
     public int? RemainingRequests { get; init; }
     public long? RemainingTokens { get; init; }

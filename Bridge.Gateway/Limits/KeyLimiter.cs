@@ -180,6 +180,7 @@ public sealed class KeyLimiter(RedisConnection redis, TimeProvider time, Gateway
         var admission = new Admission(key, requestId, leased ? leaseKey : null, hasBudget ? holdKey : null, reserved)
         {
             BudgetPeriodStart = hasBudget ? periodStartUnix : null,
+            SpendMicros = hasBudget ? (long)result[3] : null,
             RemainingRequests = key.RpmLimit is { } rpm ? (int)Math.Max(0, rpm - used) : null,
             RemainingTokens = key.TpmLimit is { } tpm ? Math.Max(0, tpm - (long)result[2]) : null,
         };

@@ -96,7 +96,7 @@ public sealed class ProxyPipeline(
         SetLimitHeaders(context.Response, who, admission!);
 
         server?.SetTag("bridge.model_group", group.Name);
-        var attempt = new AttemptLog { Started = started };
+        var attempt = new AttemptLog { Started = started, KeySpendMicros = admission!.SpendMicros };
         telemetry.InFlight.Add(1);
         try
         {
@@ -109,7 +109,7 @@ public sealed class ProxyPipeline(
             UsageRecord? record = null;
             try
             {
-                (tokens, cost, record) = Measure(context, who, group, attempt.Deployment, attempt.Outcome, attempt.Call?.Stream ?? false, inbound, admission!, started);
+                (tokens, cost, record) = Measure(context, surface, who, group, attempt, inbound, admission!);
             }
             finally
             {
@@ -134,7 +134,15 @@ public sealed class ProxyPipeline(
         /// <summary>How the last attempt ended.</summary>
         public AttemptOutcome Outcome;
         public int Count;
+        /// <summary>Attempts in the current model group, and model groups moved past (fallbacks), for the routing headers.</summary>
+        public int InGroup, Fallbacks;
         public long Started;
+        public long? KeySpendMicros;
+        public string? Group;
+        /// <summary>Why earlier attempts failed (for the request log); null while none has.</summary>
+        public List<string>? Errors;
+
+        public AttemptPosition Position => new(Count, Math.Max(0, InGroup - 1), Fallbacks, Group, Started, KeySpendMicros);
         /// <summary>Time spent waiting for upstream response headers, over all attempts.</summary>
         public TimeSpan UpstreamWait;
     }
@@ -168,6 +176,9 @@ public sealed class ProxyPipeline(
         var session = settings.SessionAffinity ? inbound.Session : null;
         for (var current = group; current is not null; current = queue is not null && queue.TryDequeue(out var next) ? next : null)
         {
+            if (attempt.Group is not null) attempt.Fallbacks++;
+            attempt.Group = current.Name;
+            attempt.InGroup = 0;
             var pinned = session is null ? null : await affinity.GetAsync(session, current.Name);
             var pinRaced = false;
             HashSet<string>? exclude = null;
@@ -244,6 +255,7 @@ public sealed class ProxyPipeline(
                 attempt.Outcome = default;
                 attempt.Deployment = deployment;
                 attempt.Count++;
+                attempt.InGroup++;
                 PreparedCall call;
                 using (GatewayTelemetry.Source.StartActivity("bridge.translate"))
                 {
@@ -268,7 +280,7 @@ public sealed class ProxyPipeline(
                 var body = await RunHooksAsync(context, call);
                 if (body is null) return;
 
-                var outcome = attempt.Outcome = await relay.RunAsync(context, call, body.Value, attempt.Count, attempt.Started, attempt.UpstreamWait);
+                var outcome = attempt.Outcome = await relay.RunAsync(context, call, body.Value, attempt.Position, attempt.UpstreamWait);
                 attempt.UpstreamWait += outcome.UpstreamWait;
                 if (outcome.Committed)
                 {
@@ -280,6 +292,7 @@ public sealed class ProxyPipeline(
 
                 var error = outcome.Error;
                 lastError = error;
+                (attempt.Errors ??= []).Add($"{deployment.Id}: {error?.StatusCode.ToString(CultureInfo.InvariantCulture) ?? "no answer"} {kind}");
                 await state.ReportFailureAsync(deployment, kind, error?.RetryAfter, current.Deployments.Count);
                 if (kind == FailureKind.BadRequest)
                 {
@@ -304,14 +317,18 @@ public sealed class ProxyPipeline(
         }
 
         var final = lastError ?? new UpstreamError(503, $"Model '{group.Name}' cannot be served.", null);
-        context.Response.Headers["x-bridge-attempts"] = attempt.Count.ToString(CultureInfo.InvariantCulture);
+        RoutingHeaders.WriteFailure(context, attempt.Position);
         await ErrorResponses.WriteAsync(context, final.StatusCode, final.Message, final.RetryAfter);
     }
 
     /// <summary>Measures what the request used (and records its telemetry); the usage record is queued once the limits are released.</summary>
-    private (long Tokens, long CostMicros, UsageRecord Record) Measure(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call,
-        bool stream, InboundRequest inbound, Admission admission, long started)
+    private (long Tokens, long CostMicros, UsageRecord Record) Measure(HttpContext context, ApiSurface surface, Caller who, ModelGroup group, AttemptLog attempt,
+        InboundRequest inbound, Admission admission)
     {
+        var deployment = attempt.Deployment;
+        var call = attempt.Outcome;
+        var stream = attempt.Call?.Stream ?? false;
+        var started = attempt.Started;
         var reported = call.Usage;
         TokenUsage tokens;
         var estimated = false;
@@ -337,7 +354,7 @@ public sealed class ProxyPipeline(
         }
 
         var (cost, costEstimated) = Pricing.Cost(deployment, tokens);
-        RecordTelemetry(context, who, group, deployment, call, stream, tokens, started);
+        RecordTelemetry(context, who, group, deployment, call, stream, tokens, cost, started);
         var record = new UsageRecord
         {
             RequestId = GatewayMiddleware.RequestIdOf(context),
@@ -357,13 +374,35 @@ public sealed class ProxyPipeline(
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stream = stream,
             BudgetPeriodStart = admission.BudgetPeriodStart,
+            Protocol = ProtocolNames[(int)surface],
+            RequestedModel = TagText.Bounded(inbound.Model),
+            Attempts = attempt.Count,
+            AttemptErrors = attempt.Errors,
+            TimeToFirstTokenMs = stream ? call.TimeToFirstByte?.TotalMilliseconds : null,
+            Error = ErrorText(context, call),
+            TraceId = Activity.Current is { Recorded: true } span ? span.TraceId.ToHexString() : null,
             SessionLabel = inbound.Session?.Label,
             SessionSource = inbound.Session?.Source.Name(),
         };
         return (tokens.Total, cost, record);
     }
 
-    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens, long started)
+    /// <summary>The request log's name of each client API (<see cref="ApiSurface"/> order).</summary>
+    private static readonly string[] ProtocolNames = ["anthropic", "openai", "responses"];
+
+    /// <summary>What went wrong for the client, for the request log: the error it was answered with, or a broken stream.</summary>
+    private static string? ErrorText(HttpContext context, AttemptOutcome call)
+    {
+        if (context.Items.TryGetValue(ErrorResponses.MessageItemKey, out var written) && written is string message)
+        {
+            return message.Length <= 500 ? message : message[..500] + "...";
+        }
+        if (call.Committed && call.Failure is { } broken) return $"The upstream stream broke after the first byte ({broken}).";
+        return context.RequestAborted.IsCancellationRequested ? "The client left before the answer ended." : null;
+    }
+
+    private void RecordTelemetry(HttpContext context, Caller who, ModelGroup group, ModelDeployment? deployment, AttemptOutcome call, bool stream, TokenUsage tokens,
+        long cost, long started)
     {
         var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         var provider = deployment?.Spec.OtelName ?? "none";
@@ -419,6 +458,11 @@ public sealed class ProxyPipeline(
         }
         telemetry.Requests.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status),
             new KeyValuePair<string, object?>("bridge.deployment", deployment?.Id ?? "none"));
+        if (telemetry.LiteLlm.Enabled)
+        {
+            telemetry.LiteLlm.RecordRequest(who.KeyId, who.KeyName ?? (who.IsMaster ? "master key" : null), group.Name, deployment, status,
+                tokens.InputTokens + tokens.CachedTokens, tokens.OutputTokens, cost, Stopwatch.GetElapsedTime(started), stream ? call.TimeToFirstByte : null);
+        }
     }
 
     private static void SetLimitHeaders(HttpResponse response, Caller who, Admission admission)

@@ -31,10 +31,11 @@ public sealed class AttemptRelay(
     ILogger<AttemptRelay> logger)
 {
     /// <summary>
-    /// Sends <paramref name="call"/> to its deployment and relays the answer. <paramref name="requestStarted"/> and
-    /// <paramref name="waitedBefore"/> (upstream time of earlier attempts) give the gateway's own overhead.
+    /// Sends <paramref name="call"/> to its deployment and relays the answer. The request's start (in
+    /// <paramref name="position"/>) and <paramref name="waitedBefore"/> (upstream time of earlier attempts) give the
+    /// gateway's own overhead.
     /// </summary>
-    public async Task<AttemptOutcome> RunAsync(HttpContext context, PreparedCall call, ReadOnlyMemory<byte> body, int attempt, long requestStarted, TimeSpan waitedBefore)
+    public async Task<AttemptOutcome> RunAsync(HttpContext context, PreparedCall call, ReadOnlyMemory<byte> body, AttemptPosition position, TimeSpan waitedBefore)
     {
         var deployment = call.Deployment;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -52,7 +53,7 @@ public sealed class AttemptRelay(
         span?.SetTag("gen_ai.provider.name", deployment.Spec.OtelName);
         span?.SetTag("gen_ai.request.model", deployment.UpstreamModel);
         span?.SetTag("bridge.deployment", deployment.Id);
-        span?.SetTag("bridge.attempt", attempt);
+        span?.SetTag("bridge.attempt", position.Attempt);
         state.AttemptStarted(deployment.Id);
         var sentAt = time.GetTimestamp();
         var result = default(AttemptOutcome);
@@ -70,12 +71,11 @@ public sealed class AttemptRelay(
             }
 
             span?.SetTag("http.response.status_code", (int)sent.Response!.StatusCode);
-            var overhead = Stopwatch.GetElapsedTime(requestStarted) - waitedBefore - wait;
-            context.Response.Headers["x-bridge-deployment"] = deployment.Id;
-            context.Response.Headers["x-bridge-attempts"] = attempt.ToString(CultureInfo.InvariantCulture);
-            context.Response.Headers["x-bridge-overhead-duration-ms"] = overhead.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+            var overhead = Stopwatch.GetElapsedTime(position.RequestStarted) - waitedBefore - wait;
+            RoutingHeaders.WriteRouting(context, deployment, position, overhead);
             telemetry.Overhead.Record(overhead.TotalMilliseconds, new KeyValuePair<string, object?>("bridge.deployment", deployment.Id));
-            result = await RelayAsync(context, call, sent.Response!, timings, sentAt, timeout.Token);
+            if (telemetry.LiteLlm.Enabled) telemetry.LiteLlm.RecordOverhead(deployment, overhead);
+            result = await RelayAsync(context, call, sent.Response!, timings, sentAt, timeout.Token, position);
             if (!result.Committed && sent.Response!.Content is BoundedUpstreamContent { Exceeded: { } tooLarge })
             {
                 // Past a size bound: the request's own doing (any deployment would answer as much), so it is neither
@@ -101,14 +101,21 @@ public sealed class AttemptRelay(
             var succeeded = result.Committed && result.Failure is null;
             var elapsed = time.GetElapsedTime(sentAt).TotalMilliseconds;
             state.AttemptEnded(deployment.Id, succeeded, succeeded ? elapsed : null, call.Stream ? result.TimeToFirstByte?.TotalMilliseconds : null);
+            // The client leaving is no deployment's success or failure.
+            if (telemetry.LiteLlm.Enabled && (result.Committed || result.Failure is not null))
+            {
+                telemetry.LiteLlm.RecordAttempt(deployment, position.ModelGroup, succeeded, result.Error?.StatusCode, result.Failure?.ToString());
+            }
         }
     }
 
     /// <summary>Relays a successful upstream response to the client through the pair's translators.</summary>
-    public Task<AttemptOutcome> RelayAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, StreamTimings timings, long sentAt, CancellationToken ct) =>
-        call.IsStream(response) ? StreamAsync(context, call, response, timings, sentAt, ct) : RespondAsync(context, call, response, sentAt, ct);
+    /// <param name="position">Where the attempt stands in its request, for the routing headers; the default (token counting) writes none.</param>
+    public Task<AttemptOutcome> RelayAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, StreamTimings timings, long sentAt, CancellationToken ct,
+        AttemptPosition position = default) =>
+        call.IsStream(response) ? StreamAsync(context, call, response, timings, sentAt, position, ct) : RespondAsync(context, call, response, sentAt, position, ct);
 
-    private async Task<AttemptOutcome> RespondAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, long sentAt, CancellationToken ct)
+    private async Task<AttemptOutcome> RespondAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, long sentAt, AttemptPosition position, CancellationToken ct)
     {
         var id = call.Deployment.Id;
         using var body = new PooledBufferWriter(16 * 1024);
@@ -145,6 +152,11 @@ public sealed class AttemptRelay(
         var outcome = new AttemptOutcome(true, null, null, translated.Usage, true, translated.FinishReason, 0, ttfb);
         var client = context.Response;
         call.OnCommit(client);
+        // A whole answer's cost is known before its first byte: the client gets it in a header.
+        if (position.ModelGroup is not null)
+        {
+            RoutingHeaders.WriteAtCommit(context, position, Usage.Pricing.Cost(call.Deployment, translated.Usage ?? default).Micros);
+        }
         ReadOnlyMemory<byte> answer;
         if (translated.Identity)
         {
@@ -172,7 +184,8 @@ public sealed class AttemptRelay(
         return outcome;
     }
 
-    private async Task<AttemptOutcome> StreamAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, StreamTimings timings, long sentAt, CancellationToken ct)
+    private async Task<AttemptOutcome> StreamAsync(HttpContext context, PreparedCall call, HttpResponseMessage response, StreamTimings timings, long sentAt,
+        AttemptPosition position, CancellationToken ct)
     {
         var id = call.Deployment.Id;
         var client = context.Response;
@@ -220,6 +233,7 @@ public sealed class AttemptRelay(
                         committed = true;
                         ttfb = time.GetElapsedTime(sentAt);
                         call.OnCommit(client);
+                        RoutingHeaders.WriteAtCommit(context, position, null);
                         SseResponse.Begin(client);
                         writer.Write(first.WrittenSpan);
                         output = writer;

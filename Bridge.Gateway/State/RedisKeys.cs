@@ -12,7 +12,10 @@ public static class RedisKeys
     public const string MasterKeyIndex = "bridge:mkeys";
     public const string UsageDays = "bridge:usage:days";
     public const string RecentRequests = "bridge:requests:recent";
-    public const int RecentRequestsKept = 1000;
+    /// <summary>The request log keeps at most this many entries...</summary>
+    public const int RecentRequestsKept = 10_000;
+    /// <summary>...and none older than this before the newest (trimmed from the tail as new entries arrive).</summary>
+    public static readonly TimeSpan RecentRequestsMaxAge = TimeSpan.FromDays(7);
     public const string UsageDeadLetters = "bridge:usage:dead";
     public const int UsageDeadLettersKept = 1000;
     /// <summary>Sorted set: session label -> last seen (unix seconds), the sessions of the last <see cref="UsageSessionWindow"/>.</summary>

@@ -30,5 +30,14 @@ public sealed record UsageRecord
     /// <summary>Which signal named the session (<see cref="Sessions.SessionSourceNames"/>), with <see cref="SessionLabel"/>.</summary>
     public string? SessionSource { get; init; }
 
+    // For the request log only (see RequestLogEntry).
+    public string? Protocol { get; init; }
+    public string? RequestedModel { get; init; }
+    public int Attempts { get; init; }
+    public IReadOnlyList<string>? AttemptErrors { get; init; }
+    public double? TimeToFirstTokenMs { get; init; }
+    public string? Error { get; init; }
+    public string? TraceId { get; init; }
+
     public bool IsError => Status >= 400;
 }

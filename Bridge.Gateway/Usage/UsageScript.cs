@@ -44,6 +44,15 @@ public static class UsageScript
         redis.call('ZADD', KEYS[2], tonumber(ARGV[3]), ARGV[2])
         redis.call('LPUSH', KEYS[3], ARGV[4])
         redis.call('LTRIM', KEYS[3], 0, tonumber(ARGV[5]) - 1)
+        -- The age bound: entries past it leave from the tail (oldest first), a bounded number per record.
+        local cutoff = tonumber(ARGV[25])
+        for _ = 1, 64 do
+          local last = redis.call('LINDEX', KEYS[3], -1)
+          if not last then break end
+          local t = tonumber(string.match(last, '"time_ms":(%d+)'))
+          if t == nil or t >= cutoff then break end
+          redis.call('RPOP', KEYS[3])
+        end
         if ARGV[6] ~= '' then
           redis.call('INCRBY', KEYS[4], tonumber(ARGV[7]))
           redis.call('EXPIRE', KEYS[4], tonumber(ARGV[6]))
@@ -145,6 +154,14 @@ public static class UsageScript
             LatencyMs = Math.Round(record.LatencyMs, 1),
             Stream = record.Stream,
             SessionLabel = record.SessionLabel,
+            TimeMs = record.Time.ToUnixTimeMilliseconds(),
+            Protocol = record.Protocol,
+            RequestedModel = record.RequestedModel,
+            Attempts = record.Attempts,
+            AttemptErrors = record.AttemptErrors,
+            TimeToFirstTokenMs = record.TimeToFirstTokenMs is { } ttft ? Math.Round(ttft, 1) : null,
+            Error = record.Error,
+            TraceId = record.TraceId,
         };
         RedisValue[] args =
         [
@@ -172,6 +189,7 @@ public static class UsageScript
             record.KeyName ?? "",
             record.SessionSource ?? "",
             sessionsKept,
+            (record.Time - RedisKeys.RecentRequestsMaxAge).ToUnixTimeMilliseconds(),
         ];
         var result = await db.ScriptEvaluateAsync(Script, keys.ToArray(), args);
         return (long)result == 1;

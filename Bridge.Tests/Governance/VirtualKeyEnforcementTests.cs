@@ -293,7 +293,8 @@ public sealed class VirtualKeyEnforcementTests : IAsyncLifetime
         Assert.Equal(200, (int)recent["status"]!);
         // Metadata only: never prompt or completion content.
         string[] allowed = ["time", "request_id", "key_id", "key_name", "model", "deployment", "status", "input_tokens", "output_tokens",
-            "cached_tokens", "cache_write_tokens", "cache_savings_micros", "cost_micros", "cost_estimated", "latency_ms", "stream"];
+            "cached_tokens", "cache_write_tokens", "cache_savings_micros", "cost_micros", "cost_estimated", "latency_ms", "stream",
+            "time_ms", "protocol", "requested_model", "attempts", "attempt_errors", "time_to_first_token_ms", "error", "trace_id"];
         Assert.All(recent.AsObject(), p => Assert.Contains(p.Key, allowed));
         Assert.True(await _redis.GetDatabase().SetContainsAsync(RedisKeys.UsageIndex(day, "deployment"), "gpt-4o#0"));
     }
