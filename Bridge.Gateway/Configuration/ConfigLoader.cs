@@ -304,6 +304,11 @@ public static class ConfigLoader
             apiBase ??= spec.DefaultApiBase;
         }
         if (apiKey is null && unavailable is null) apiKey = FirstSet(spec.ApiKeyEnv);
+        // Claude on Foundry lives under the resource's /anthropic path (https://{resource}.services.ai.azure.com/anthropic/v1/messages).
+        if (ReferenceEquals(spec, Providers.AzureAiClaude) && apiBase is not null && !apiBase.Contains("/anthropic", StringComparison.Ordinal))
+        {
+            apiBase = apiBase.TrimEnd('/') + "/anthropic";
+        }
 
         EntraAuth? entra = null;
         if (provider == ProviderKind.Azure)
@@ -463,7 +468,12 @@ public static class ConfigLoader
         {
             return rest == "echo" ? (Providers.Echo, rest) : throw new ConfigException($"{path}: the only built-in model is bridge/echo");
         }
-        if (Providers.Find(prefix) is { } spec) return (spec, spec.Kind == ProviderKind.Bedrock ? HostedClaudeConfig.BedrockModelId(rest) : rest);
+        if (Providers.Find(prefix) is { } spec)
+        {
+            // Foundry serves Claude through Anthropic's own API, every other model through OpenAI's.
+            if (ReferenceEquals(spec, Providers.AzureAi) && rest.StartsWith("claude", StringComparison.Ordinal)) return (Providers.AzureAiClaude, rest);
+            return (spec, spec.Kind == ProviderKind.Bedrock ? HostedClaudeConfig.BedrockModelId(rest) : rest);
+        }
         if (Providers.Unsupported(prefix) is { } unsupported) return (unsupported, rest);
         throw new ConfigException($"{path}: unknown provider '{prefix}' (known: {Providers.KnownPrefixes})");
     }

@@ -71,6 +71,24 @@ public static class Providers
         Status = "supported for Claude (rawPredict with a service account or application default credentials)",
     };
 
+    /// <summary>
+    /// Azure AI Foundry's OpenAI-format models (<c>{resource}.services.ai.azure.com/models</c> with an <c>api-version</c>, or
+    /// its <c>/openai/v1</c> surface), with the <c>api-key</c> header.
+    /// </summary>
+    public static readonly ProviderSpec AzureAi = new()
+    {
+        Prefix = "azure_ai", Name = "azure_ai", DisplayName = "Azure AI Foundry", Kind = ProviderKind.OpenAI,
+        ApiBaseEnv = ["AZURE_AI_API_BASE"], ApiKeyEnv = ["AZURE_AI_API_KEY"], KeyRequired = true, OtelName = "azure.ai.inference",
+        RejectedParams = Rejects(),
+        Status = "supported: OpenAI-format models (api-key header), and Claude through Foundry's Anthropic endpoint",
+    };
+
+    /// <summary>Claude on Azure AI Foundry: the Anthropic Messages API under <c>{resource}.services.ai.azure.com/anthropic</c>, forwarded natively.</summary>
+    public static readonly ProviderSpec AzureAiClaude = AzureAi with
+    {
+        DisplayName = "Claude on Azure AI Foundry", Kind = ProviderKind.Anthropic, RejectedParams = Anthropic.RejectedParams,
+    };
+
     public static readonly ProviderSpec Echo = new()
     {
         Prefix = "bridge", Name = "echo", DisplayName = "Bridge echo", Kind = ProviderKind.Echo, OtelName = "bridge.echo",
@@ -172,14 +190,13 @@ public static class Providers
     /// <summary>Every provider Bridge loads, in the README's order.</summary>
     public static IReadOnlyList<ProviderSpec> All { get; } =
     [
-        OpenAI, Azure, Anthropic, Bedrock, VertexAi, Ollama, HostedVllm, OpenRouter, DeepSeek, Groq, TogetherAI, Mistral, XAI, FireworksAI,
+        OpenAI, Azure, Anthropic, Bedrock, VertexAi, AzureAi, Ollama, HostedVllm, OpenRouter, DeepSeek, Groq, TogetherAI, Mistral, XAI, FireworksAI,
         Perplexity, LmStudio, OpenAILike, Gemini, Echo,
     ];
 
     /// <summary>Prefixes LiteLLM knows that Bridge does not call yet, with what to use meanwhile.</summary>
     public static IReadOnlyDictionary<string, string> NotYet { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["azure_ai"] = "not yet supported by Bridge (an OpenAI-format Foundry endpoint works as openai_like/ with api_base)",
     };
 
     /// <summary>

@@ -67,6 +67,9 @@ public static class UpstreamEndpoints
                 var version = Uri.EscapeDataString(d.ApiVersion ?? DefaultAzureApiVersion);
                 return new Uri($"{root}/openai/deployments/{Uri.EscapeDataString(d.UpstreamModel)}/chat/completions?api-version={version}");
             }
+            case ProviderKind.OpenAI when ReferenceEquals(d.Spec, Providers.AzureAi) && ApiRoot(d).EndsWith("/models", StringComparison.OrdinalIgnoreCase):
+                // Foundry's model inference endpoint wants an api-version.
+                return new Uri($"{ApiRoot(d)}/chat/completions?api-version={Uri.EscapeDataString(d.ApiVersion ?? AzureAiInferenceApiVersion)}");
             case ProviderKind.OpenAI:
                 return new Uri($"{ApiRoot(d)}/chat/completions");
             case ProviderKind.Ollama:
@@ -94,6 +97,9 @@ public static class UpstreamEndpoints
     }
 
     /// <summary>The deployment's API root: its <c>api_base</c> (resolved at load), else its provider's default.</summary>
+    /// <summary>The api-version Foundry's <c>/models</c> endpoint gets when the deployment names none.</summary>
+    public const string AzureAiInferenceApiVersion = "2024-05-01-preview";
+
     private static string ApiRoot(ModelDeployment d) =>
         (d.ApiBase ?? d.Spec.DefaultApiBase ?? throw new InvalidOperationException($"{d.Id} has no api_base")).TrimEnd('/');
 
@@ -107,6 +113,7 @@ public static class UpstreamEndpoints
         switch (d.Provider)
         {
             case ProviderKind.Azure:
+            case ProviderKind.OpenAI when ReferenceEquals(d.Spec, Providers.AzureAi):
                 request.Headers.TryAddWithoutValidation("api-key", d.ApiKey);
                 break;
             case ProviderKind.Anthropic:

@@ -98,7 +98,6 @@ public sealed class ProviderTableTests
     }
 
     [Theory]
-    [InlineData("azure_ai/mistral-large", "azure_ai", "not yet supported by Bridge")]
     [InlineData("cohere/command-r-plus", "cohere", "not supported by Bridge")]
     public void LiteLLMProviderBridgeCannotCall_LoadsAsUnavailable_SayingSo(string model, string prefix, string status)
     {
