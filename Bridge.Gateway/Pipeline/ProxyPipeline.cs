@@ -354,6 +354,7 @@ public sealed class ProxyPipeline(
             CostEstimated = costEstimated || estimated,
             LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             Stream = stream,
+            TtftMs = stream ? call.TimeToFirstByte?.TotalMilliseconds : null,
             BudgetPeriodStart = admission.BudgetPeriodStart,
         };
         return (tokens.Total, cost, record);

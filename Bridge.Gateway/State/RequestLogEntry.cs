@@ -17,4 +17,6 @@ public sealed record RequestLogEntry
     public bool CostEstimated { get; init; }
     public double LatencyMs { get; init; }
     public bool Stream { get; init; }
+    /// <summary>Time to first token of a stream (ms); absent for non-streamed requests and entries written before it existed.</summary>
+    public double? TtftMs { get; init; }
 }

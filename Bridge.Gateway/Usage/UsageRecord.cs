@@ -18,6 +18,8 @@ public sealed record UsageRecord
     public bool CostEstimated { get; init; }
     public double LatencyMs { get; init; }
     public bool Stream { get; init; }
+    /// <summary>Time to the first byte streamed to the client (streams only; null for a stream that sent nothing).</summary>
+    public double? TtftMs { get; init; }
     /// <summary>The key's budget period this cost counts toward (unix seconds), when the key has a budget.</summary>
     public long? BudgetPeriodStart { get; init; }
 

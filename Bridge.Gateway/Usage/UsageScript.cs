@@ -93,6 +93,7 @@ public static class UsageScript
             CostEstimated = record.CostEstimated,
             LatencyMs = Math.Round(record.LatencyMs, 1),
             Stream = record.Stream,
+            TtftMs = record.TtftMs is { } ttft ? Math.Round(ttft, 1) : null,
         };
         RedisValue[] args =
         [
