@@ -172,6 +172,12 @@ public sealed class AdminBrowserOverviewTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#ov-chart-latency .rz-line-series .rz-marker").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#ov-top-models .rz-bar-series path").First).ToBeVisibleAsync();
 
+        // Hovering a point shows Radzen's tooltip with the slice's value.
+        await page.Locator("#ov-chart-latency .rz-line-series .rz-marker").First.HoverAsync();
+        await Assertions.Expect(page.Locator(".rz-chart-tooltip")).ToContainTextAsync("p50");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview-tooltip.png") });
+        await page.Mouse.MoveAsync(0, 0);
+
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__overviewMark"));
         Assert.DoesNotContain("hello", await page.Locator("main, body").First.InnerTextAsync()); // no completion content
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview-live.png"), FullPage = true });
