@@ -91,7 +91,7 @@ public sealed class AdminBrowserOverviewTests : IAsyncLifetime
     [Fact]
     public async Task OpenOverview_NumbersFollowGatewayTraffic_WithoutAReload()
     {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1500 } });
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1360 } });
         page.SetDefaultTimeout(Browser.StepTimeoutMs);
         var admin = _admin.BaseAddress.ToString();
         var console = new List<string>();
