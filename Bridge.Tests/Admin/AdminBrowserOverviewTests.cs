@@ -108,7 +108,14 @@ public sealed class AdminBrowserOverviewTests : IAsyncLifetime
         }
         catch (Exception ex)
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview-failure.png"), FullPage = true, Timeout = 10_000 });
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview-failure.png"), FullPage = true, Timeout = 10_000 });
+            }
+            catch (Exception shot) when (shot is PlaywrightException or TimeoutException)
+            {
+                console.Add("no failure screenshot: " + shot.Message); // the failure itself matters more
+            }
             var errors = _adminLogs.Lines.Where(l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
             throw new InvalidOperationException($"at {page.Url}\nbrowser console:\n{string.Join('\n', console)}\nadmin errors:\n{string.Join('\n', errors)}", ex);
         }
