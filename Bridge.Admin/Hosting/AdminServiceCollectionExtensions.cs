@@ -35,6 +35,9 @@ public static class AdminServiceCollectionExtensions
         services.AddAdminRedis();
         services.AddManagementApi();
         services.AddHttpClient<GatewayHealthClient>();
+        services.AddSingleton<Live.OverviewReader>();
+        // RadzenChart asks for it (its tooltips); the rest of Radzen (dialogs, notifications...) is not used.
+        services.AddScoped<Radzen.TooltipService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
