@@ -88,6 +88,8 @@ public static class Pricing
         var model = deployment.UpstreamModel.ToLowerInvariant();
         // A router's or host's namespaced id (openrouter's openai/gpt-4o) is priced by the model it names.
         if (model.LastIndexOf('/') is var slash and >= 0) model = model[(slash + 1)..];
+        // Bedrock's ids (us.anthropic.claude-sonnet-4-5-20250929-v1:0) name the Claude model after "anthropic.".
+        if (model.IndexOf("anthropic.", StringComparison.Ordinal) is var vendor and >= 0) model = model[(vendor + "anthropic.".Length)..];
         foreach (var price in BuiltIn)
         {
             if (model.StartsWith(price.Prefix, StringComparison.Ordinal)) return price;

@@ -45,6 +45,15 @@ public class PricingTests
         Assert.Equal(10800, Pricing.CacheSavingsMicros(Deployment("claude-sonnet-4-5-20250929"), 4000));
     }
 
+    [Theory]
+    [InlineData("us.anthropic.claude-sonnet-4-5-20250929-v1:0", ProviderKind.Bedrock)]
+    [InlineData("anthropic.claude-sonnet-4-5-20250929-v1:0", ProviderKind.Bedrock)]
+    [InlineData("claude-sonnet-4-5@20250929", ProviderKind.VertexAi)]
+    public void ClaudeOnBedrockAndVertex_IsPricedAsTheClaudeModelItNames(string model, ProviderKind provider)
+    {
+        Assert.Equal((6000L, true), Pricing.Cost(Deployment(model, provider: provider), Cached));
+    }
+
     [Fact]
     public void UnpricedAndEcho_CostNothing()
     {
