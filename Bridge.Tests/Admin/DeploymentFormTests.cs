@@ -85,4 +85,22 @@ public sealed class DeploymentFormTests
         form.ApiKey = "sk-new";
         Assert.Equal("sk-new", (string?)form.ToParams(stored, Secrets, Env)["api_key"]);
     }
+
+    [Fact]
+    public void APriceInModelInfo_IsTheOneShown_AndTheFormsPriceReplacesIt()
+    {
+        // /model/new may put prices in model_info, where they win over litellm_params in the gateway.
+        var stored = Stored(new JsonObject { ["model"] = "openai/gpt-4o", ["input_cost_per_token"] = 0.000001m }) with
+        {
+            ModelInfo = new JsonObject { ["input_cost_per_token"] = 0.000003m, ["base_model"] = "gpt-4o" },
+        };
+        var form = DeploymentForm.From(stored);
+        Assert.Equal("0.000003", form.InputCostPerToken);
+
+        form.InputCostPerToken = "0.000005";
+        var (litellm, info) = form.ToEntry(stored, Secrets, Env);
+        Assert.Equal(0.000005m, (decimal?)litellm["input_cost_per_token"]);
+        Assert.False(info.ContainsKey("input_cost_per_token"));
+        Assert.Equal("gpt-4o", (string?)info["base_model"]);
+    }
 }

@@ -47,8 +47,9 @@ public sealed class DeploymentForm
             ApiBase = Text(p["api_base"]),
             Rpm = Text(p["rpm"]),
             Tpm = Text(p["tpm"]),
-            InputCostPerToken = Text(p["input_cost_per_token"]),
-            OutputCostPerToken = Text(p["output_cost_per_token"]),
+            // model_info's price wins in the gateway (as in LiteLLM), so that is the one to show.
+            InputCostPerToken = Text(model.ModelInfo["input_cost_per_token"] ?? p["input_cost_per_token"]),
+            OutputCostPerToken = Text(model.ModelInfo["output_cost_per_token"] ?? p["output_cost_per_token"]),
             Extra = extra.Count == 0 ? "" : extra.ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
             HasStoredKey = p["api_key"] is not null,
         };
@@ -58,7 +59,13 @@ public sealed class DeploymentForm
     /// <c>litellm_params</c> to store: new secrets in clear (the store seals them), kept ones still sealed. Checked
     /// first with every secret opened, as the gateway will read it; <paramref name="existing"/> is the stored entry on edit.
     /// </summary>
-    public JsonObject ToParams(StoredModel? existing, ModelSecrets secrets, EnvironmentSource env)
+    public JsonObject ToParams(StoredModel? existing, ModelSecrets secrets, EnvironmentSource env) => ToEntry(existing, secrets, env).LitellmParams;
+
+    /// <summary>
+    /// As <see cref="ToParams"/>, with the <c>model_info</c> to store: the stored one, less the prices, which the form
+    /// now holds in <c>litellm_params</c> (a price left in <c>model_info</c> would win over the form's).
+    /// </summary>
+    public (JsonObject LitellmParams, JsonObject ModelInfo) ToEntry(StoredModel? existing, ModelSecrets secrets, EnvironmentSource env)
     {
         if (string.IsNullOrWhiteSpace(ModelName)) throw new FieldValidationException("model_name", "model_name: required.");
         if (string.IsNullOrWhiteSpace(Model)) throw new FieldValidationException("model", "litellm_params.model: required, e.g. openai/gpt-4o or azure/my-deployment.");
@@ -82,12 +89,16 @@ public sealed class DeploymentForm
         if (Cost("input_cost_per_token", InputCostPerToken) is { } input) p["input_cost_per_token"] = input;
         if (Cost("output_cost_per_token", OutputCostPerToken) is { } output) p["output_cost_per_token"] = output;
 
-        Check(ModelName.Trim(), p, existing, secrets, env);
-        return p;
+        var info = existing is null ? [] : (JsonObject)existing.ModelInfo.DeepClone();
+        info.Remove("input_cost_per_token");
+        info.Remove("output_cost_per_token");
+
+        Check(ModelName.Trim(), p, info, existing, secrets, env);
+        return (p, info);
     }
 
     /// <summary>Loads the entry as the gateway will, with sealed secrets opened in this copy only.</summary>
-    private static void Check(string modelName, JsonObject p, StoredModel? existing, ModelSecrets secrets, EnvironmentSource env)
+    private static void Check(string modelName, JsonObject p, JsonObject info, StoredModel? existing, ModelSecrets secrets, EnvironmentSource env)
     {
         var opened = (JsonObject)p.DeepClone();
         foreach (var key in ModelSecrets.SecretParams)
@@ -96,7 +107,7 @@ public sealed class DeploymentForm
             opened[key] = secrets.Open(text) ?? throw new FieldValidationException(key == "api_key" ? "api_key" : "extra",
                 $"litellm_params.{key}: the stored value cannot be decrypted (Bridge:ModelSecretsKey or the master key changed since it was stored); enter it again.");
         }
-        var probe = new StoredModel { Id = existing?.Id ?? "new", ModelName = modelName, LitellmParams = opened, ModelInfo = existing?.ModelInfo ?? [] };
+        var probe = new StoredModel { Id = existing?.Id ?? "new", ModelName = modelName, LitellmParams = opened, ModelInfo = info };
         try
         {
             ConfigLoader.ParseEntry(probe.ToModelListEntry(), "model", env, []);
