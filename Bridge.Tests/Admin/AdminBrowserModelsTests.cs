@@ -68,6 +68,15 @@ public sealed class AdminBrowserModelsTests : IAsyncLifetime
     [Fact]
     public async Task AddedInTheAdmin_ServedByBothReplicas_ThenDisabledEnabledAndRemoved_KeyNeverInClear()
     {
+        // Changes made over the circuit leave a span each (named by model name or id, never a secret).
+        var spans = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == Bridge.Admin.Diagnostics.AdminTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity => spans.Enqueue($"{activity.DisplayName} {activity.GetTagItem("bridge.admin.subject")}"),
+        };
+        ActivitySource.AddActivityListener(listener);
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         page.SetDefaultTimeout(Browser.StepTimeoutMs);
         var admin = _admin.BaseAddress.ToString();
@@ -142,6 +151,12 @@ public sealed class AdminBrowserModelsTests : IAsyncLifetime
         Assert.True(watch.Elapsed <= WithinASecond, $"refused after {watch.Elapsed.TotalMilliseconds:N0} ms");
         Assert.Equal(0, await RedisAsync(db => db.HashLengthAsync(RedisKeys.Models)));
         Assert.Equal(HttpStatusCode.OK, await AskAsync(_a, "from-file")); // the file's deployment never moved
+        Assert.Contains($"admin model.add {Model}", spans);
+        Assert.Contains($"admin model.update {Model}", spans);
+        Assert.Contains($"admin model.disable {id}", spans);
+        Assert.Contains($"admin model.enable {id}", spans);
+        Assert.Contains($"admin model.remove {id}", spans);
+        Assert.DoesNotContain(spans, s => s.Contains(TypedKey, StringComparison.Ordinal));
     }
 
     /// <summary>The typed key is in no Redis value in clear, and not in the page (HTML or any input's value).</summary>
