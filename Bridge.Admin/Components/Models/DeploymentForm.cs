@@ -82,7 +82,7 @@ public sealed class DeploymentForm
         }
         p["model"] = Model.Trim();
         if (!string.IsNullOrWhiteSpace(ApiBase)) p["api_base"] = ApiBase.Trim();
-        if (ApiKey.Length > 0) p["api_key"] = ApiKey.Trim();
+        if (!string.IsNullOrWhiteSpace(ApiKey)) p["api_key"] = ApiKey.Trim();
         else if (existing?.LitellmParams["api_key"] is { } storedKey) p["api_key"] = storedKey.DeepClone();
         if (Integer("rpm", Rpm) is { } rpm) p["rpm"] = rpm;
         if (Integer("tpm", Tpm) is { } tpm) p["tpm"] = tpm;
