@@ -12,7 +12,7 @@ public static class AliasesApi
         var aliases = api.MapGroup("/aliases").WithTags("Aliases");
         aliases.MapGet("/", async (AliasStore store) => Results.Ok(await store.ListAsync()))
             .Produces<IReadOnlyDictionary<string, string>>().WithSummary("Alias -> model name.");
-        aliases.MapPut("/{alias}", SetAsync).Accepts<AliasRequest>("application/json").WithSummary("Add or change an alias; the target must be a model in the config.");
+        aliases.MapPut("/{alias}", SetAsync).Accepts<AliasRequest>("application/json").WithSummary("Add or change an alias; the target must be a model in the config or one added at runtime.");
         aliases.MapDelete("/{alias}", async (string alias, AliasStore store) => await store.DeleteAsync(alias)
             ? Results.Ok(new { deleted = alias })
             : ApiErrors.NotFound($"No alias '{alias}'.", "alias"));

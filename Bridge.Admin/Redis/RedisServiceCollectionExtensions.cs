@@ -1,4 +1,6 @@
 using Bridge.Admin.Stores;
+using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Models.Stored;
 using Bridge.Gateway.State;
 
 namespace Bridge.Admin.Redis;
@@ -26,6 +28,9 @@ public static class RedisServiceCollectionExtensions
         services.AddSingleton<VirtualKeyStore>();
         services.AddSingleton<MasterKeyStore>();
         services.AddSingleton<AliasStore>();
+        // The gateway's own store and key (Bridge:ModelSecretsKey, else the config's master key): what the admin seals, every replica opens.
+        services.AddSingleton(sp => new StoredModelStore(() => sp.GetRequiredService<RedisConnection>().DatabaseAsync(),
+            ModelSecrets.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<BridgeConfig>().MasterKey), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UsageReader>();
         services.AddHostedService<AliasSeeder>();
         return services;

@@ -1,4 +1,5 @@
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Models.Stored;
 using Bridge.Gateway.State;
 using StackExchange.Redis;
 
@@ -7,9 +8,10 @@ namespace Bridge.Admin.Stores;
 /// <summary>
 /// The global alias map in <c>bridge:aliases</c> (alias -> model group). Seeded once from the config's
 /// <c>model_alias_map</c> (guarded by <c>bridge:aliases:seeded</c>), then edited here; every change publishes
-/// <c>aliases</c> so gateways reload within a second.
+/// <c>aliases</c> so gateways reload within a second. A target is a model of the config or one added at runtime
+/// (<paramref name="models"/>): gateways resolve an alias against their current deployments on every request.
 /// </summary>
-public sealed class AliasStore(RedisConnection redis, BridgeConfig config) : RedisStore(redis)
+public sealed class AliasStore(RedisConnection redis, BridgeConfig config, StoredModelStore? models = null) : RedisStore(redis)
 {
     private volatile bool _seeded;
 
@@ -50,16 +52,24 @@ public sealed class AliasStore(RedisConnection redis, BridgeConfig config) : Red
         {
             throw new FieldValidationException("alias", "alias: required, without spaces, at most 200 characters.");
         }
-        var models = config.ModelNames.ToHashSet(StringComparer.Ordinal);
-        if (models.Contains(alias)) throw new FieldValidationException("alias", $"alias: '{alias}' is already a model name; a model name always wins over an alias.");
-        if (!models.Contains(target))
+        var known = (await ModelNamesAsync()).ToHashSet(StringComparer.Ordinal);
+        if (known.Contains(alias)) throw new FieldValidationException("alias", $"alias: '{alias}' is already a model name; a model name always wins over an alias.");
+        if (!known.Contains(target))
         {
-            throw new FieldValidationException("target", $"target: '{target}' is not a model in the config (known: {string.Join(", ", models.Order(StringComparer.Ordinal))}).");
+            throw new FieldValidationException("target", $"target: '{target}' is not a model in the config or added at runtime (known: {string.Join(", ", known.Order(StringComparer.Ordinal))}).");
         }
         await EnsureSeededAsync(cancellationToken);
         var db = await DatabaseAsync();
         await db.HashSetAsync(RedisKeys.Aliases, alias, target);
         await PublishAsync(db, RedisKeys.EventMessages.AliasesChanged);
+    }
+
+    /// <summary>The model names an alias may point at, sorted: the config's and those added at runtime (disabled ones too).</summary>
+    public async Task<IReadOnlyList<string>> ModelNamesAsync()
+    {
+        var names = new SortedSet<string>(config.ModelNames, StringComparer.Ordinal);
+        if (models is not null) names.UnionWith((await models.ListAsync()).Select(m => m.ModelName));
+        return names.ToList();
     }
 
     public async Task<bool> DeleteAsync(string alias, CancellationToken cancellationToken = default)

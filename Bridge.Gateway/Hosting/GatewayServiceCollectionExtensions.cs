@@ -51,7 +51,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(config);
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton(sp => new Models.Stored.StoredModelStore(() => sp.GetRequiredService<RedisConnection>().DatabaseAsync(),
-            new Models.Stored.ModelSecrets(configuration["Bridge:ModelSecretsKey"], config.MasterKey), sp.GetRequiredService<TimeProvider>()));
+            Models.Stored.ModelSecrets.From(configuration, config.MasterKey), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Models.Stored.ModelSources>();
         services.AddHostedService(sp => sp.GetRequiredService<Models.Stored.ModelSources>());
         services.AddSingleton<IStateEventHandler>(sp => sp.GetRequiredService<Models.Stored.ModelSources>());

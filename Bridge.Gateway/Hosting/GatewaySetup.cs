@@ -41,7 +41,7 @@ public static class GatewaySetup
     }
 
     /// <summary>Where <c>os.environ/NAME</c> is looked up: the process environment, then .NET configuration, then a <c>.env</c>.</summary>
-    internal static EnvironmentSource EnvironmentFor(string? path, IConfiguration? configuration)
+    public static EnvironmentSource EnvironmentFor(string? path, IConfiguration? configuration)
     {
         var dotEnv = EnvironmentSource.FromDirectories(path is null ? null : Path.GetDirectoryName(path), Directory.GetCurrentDirectory());
         return new EnvironmentSource(null, name =>

@@ -1,5 +1,7 @@
 using Bridge.Admin.Stores;
+using System.Text.Json.Nodes;
 using Bridge.Gateway.Configuration;
+using Bridge.Gateway.Models.Stored;
 using Bridge.Gateway.State;
 using Bridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -184,6 +186,25 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
         Assert.Equal("real", (await store.ListAsync())["nick"]);
         Assert.True(await store.DeleteAsync("nick"));
         Assert.Empty(await store.ListAsync());
+    }
+
+    [Fact]
+    public async Task Aliases_MayPointAtModelsAddedAtRuntime_AndNotShadowThem()
+    {
+        await using var garnet = new GarnetOwner();
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: real
+                litellm_params: { model: openai/gpt-4o, api_key: k }
+            """, new EnvironmentSource(null, _ => null));
+        var models = new StoredModelStore(() => garnet.Redis.DatabaseAsync(), new ModelSecrets(null, "sk-store-test-master"), TimeProvider.System);
+        await models.SaveAsync(null, "added-live", new JsonObject { ["model"] = "openai/gpt-4o-mini", ["api_key"] = "k" }, null, disabled: false);
+        var store = new AliasStore(garnet.Redis, config, models);
+
+        Assert.Equal(["added-live", "real"], await store.ModelNamesAsync());
+        await store.SetAsync("nick", "added-live");
+        Assert.Equal("added-live", (await store.ListAsync())["nick"]);
+        Assert.Equal("alias", (await Assert.ThrowsAsync<FieldValidationException>(() => store.SetAsync("added-live", "real"))).Field);
     }
 
     [Fact]

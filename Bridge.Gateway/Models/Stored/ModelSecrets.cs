@@ -22,6 +22,12 @@ public sealed class ModelSecrets
 
     private readonly byte[]? _key;
 
+    /// <summary>
+    /// The key the gateway and the admin both use, from the same settings (<c>Bridge:ModelSecretsKey</c>, else the
+    /// config's master key), so a secret one of them seals the other opens.
+    /// </summary>
+    public static ModelSecrets From(IConfiguration configuration, string? masterKey) => new(configuration["Bridge:ModelSecretsKey"], masterKey);
+
     public ModelSecrets(string? configuredKey, string? masterKey)
     {
         if (!string.IsNullOrWhiteSpace(configuredKey))
