@@ -50,8 +50,9 @@ public sealed class RuntimeDeploymentsComponentTests(GarnetFixture fixture) : IC
         var before = (await store.ListAsync()).Count;
         var section = context.Render<RuntimeDeployments>();
 
-        section.Find("#model-add").Click();
-        section.Find("#model-name").Change("bunit-model");
+        // The list loads from Redis asynchronously, and so does the form that opens from it.
+        section.WaitForElement("#model-add").Click();
+        section.WaitForElement("#model-name").Change("bunit-model");
         section.Find("#model-upstream").Change("nosuch/model-x");
         section.Find("#model-api-key").Change("sk-bunit-typed");
         section.Find("#model-save").Click();
