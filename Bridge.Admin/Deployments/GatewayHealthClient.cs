@@ -16,7 +16,8 @@ public sealed class GatewayHealthClient(HttpClient http, IConfiguration configur
     public Uri? GatewayAddress { get; } = AddressFrom(configuration);
 
     /// <param name="LimitsWhenRedisDown">The gateway's <c>Bridge:LimitsWhenRedisDown</c> (<c>local</c> or <c>deny</c>), when it said.</param>
-    public sealed record Result(IReadOnlyList<DeploymentState>? Deployments, string? Problem, string? LimitsWhenRedisDown = null);
+    /// <param name="ConfigError">Why the gateway's config file's last change did not load, when it did not.</param>
+    public sealed record Result(IReadOnlyList<DeploymentState>? Deployments, string? Problem, string? LimitsWhenRedisDown = null, string? ConfigError = null);
 
     public async Task<Result> GetDeploymentsAsync(CancellationToken cancellationToken = default)
     {
@@ -31,7 +32,8 @@ public sealed class GatewayHealthClient(HttpClient http, IConfiguration configur
             if (!response.IsSuccessStatusCode) return new Result(null, $"The gateway answered {(int)response.StatusCode} to /health/deployments.");
             var states = await response.Content.ReadFromJsonAsync<List<DeploymentState>>(Json, timeout.Token);
             var policy = response.Headers.TryGetValues("x-bridge-limits-when-redis-down", out var values) ? values.FirstOrDefault() : null;
-            return new Result(states ?? [], null, policy);
+            var configError = response.Headers.TryGetValues("x-bridge-config-error", out var errors) ? errors.FirstOrDefault() : null;
+            return new Result(states ?? [], null, policy, configError);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or NotSupportedException)
         {

@@ -19,8 +19,11 @@ public static class DeploymentHealthEndpoint
     }
 
     public const string RedisDownPolicyHeader = "x-bridge-limits-when-redis-down";
+    /// <summary>Why the config file's last change did not load (the previous deployments keep serving); absent when it loaded.</summary>
+    public const string ConfigErrorHeader = "x-bridge-config-error";
 
-    private static async Task WriteAsync(HttpContext context, Models.ModelCatalog catalog, DeploymentStateStore state, TimeProvider time, GatewayOptions options)
+    private static async Task WriteAsync(HttpContext context, Models.ModelCatalog catalog, DeploymentStateStore state, TimeProvider time, GatewayOptions options,
+        Models.Stored.ModelSources sources)
     {
         if (!GatewayMiddleware.CallerOf(context).IsMaster)
         {
@@ -28,6 +31,11 @@ public static class DeploymentHealthEndpoint
             return;
         }
 
+        if (sources.FileError is { } configError)
+        {
+            // A header value is one line of ASCII.
+            context.Response.Headers[ConfigErrorHeader] = new string(configError.Select(c => c is >= ' ' and <= '~' ? c : ' ').ToArray());
+        }
         var now = time.GetUtcNow();
         using var output = new PooledBufferWriter(2048);
         using (var w = new Utf8JsonWriter(output))

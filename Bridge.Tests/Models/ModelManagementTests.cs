@@ -141,7 +141,18 @@ public sealed class ModelManagementTests : IAsyncLifetime
         await UntilAsync(_a, "from-file-too", HttpStatusCode.OK, TimeSpan.FromSeconds(5));
 
         await File.WriteAllTextAsync(_a.ConfigPath, "model_list: [ this is: not yaml");
-        await Task.Delay(2500);
+        // The gateway says why, where the admin reads it; and the previous deployments keep serving.
+        using var client = _a.CreateClient();
+        var watch = Stopwatch.StartNew();
+        string? reason = null;
+        while (reason is null && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            using var health = await client.GetAsync("/health/deployments");
+            reason = health.Headers.TryGetValues("x-bridge-config-error", out var values) ? values.First() : null;
+            if (reason is null) await Task.Delay(100);
+        }
+        Assert.NotNull(reason);
+        Assert.Contains("invalid YAML", reason);
         Assert.Equal(HttpStatusCode.OK, await AskAsync(_a, "from-file-too"));
         Assert.Equal(HttpStatusCode.OK, await AskAsync(_a, "from-file"));
     }

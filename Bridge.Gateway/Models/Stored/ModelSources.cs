@@ -24,6 +24,12 @@ public sealed partial class ModelSources(
     private IReadOnlyList<StoredModel> _stored = [];
     private (DateTime, long)? _fileStamp;
 
+    /// <summary>
+    /// Why the config file's last change did not load (the previous deployments keep serving), or null once it loads;
+    /// <c>/health/deployments</c> says it in a header and the admin's Deployments page shows it.
+    /// </summary>
+    public string? FileError { get; private set; }
+
     public void OnEvent(string message)
     {
         if (message == RedisKeys.EventMessages.ModelsChanged) _ = RebuildAsync(reloadFile: false);
@@ -82,11 +88,13 @@ public sealed partial class ModelSources(
                     var reloaded = GatewaySetup.LoadConfig(options.ConfigPath, options.AllowNoAuth, configuration);
                     _fileDeployments = reloaded.Deployments;
                     aliases = reloaded.Aliases;
+                    FileError = null;
                     LogFileReloaded(logger, options.ConfigPath ?? "", reloaded.Deployments.Count);
                 }
                 catch (ConfigException ex)
                 {
                     LogFileRejected(logger, ex.Message);
+                    FileError = ex.Message;
                     return;
                 }
             }
