@@ -128,7 +128,14 @@ public sealed class SessionUsageEndToEndTests : IAsyncLifetime
         using (var client = _gateway.CreateClient(second)) await TurnAsync(client, SessionA, input: 100, written: 0, read: 1000);
         await WaitForRequestsAsync(2);
 
-        var labels = await _redis.GetDatabase().SortedSetRangeByRankAsync(Gateway.State.RedisKeys.UsageSessions);
+        // Two sessions, one per key (waited for: each request's usage is written after its answer, by the batching writer).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        RedisValue[] labels;
+        while ((labels = await _redis.GetDatabase().SortedSetRangeByRankAsync(Gateway.State.RedisKeys.UsageSessions)).Distinct().Count() < 2
+               && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
         Assert.Equal(2, labels.Distinct().Count());
     }
 
