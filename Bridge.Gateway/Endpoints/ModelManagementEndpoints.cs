@@ -25,9 +25,9 @@ public static class ModelManagementEndpoints
         return app;
     }
 
-    private static async Task NewAsync(HttpContext context, StoredModelStore store, ModelCatalog catalog, ModelSources sources, GatewayOptions options, IConfiguration configuration)
+    private static async Task NewAsync(HttpContext context, StoredModelStore store, ModelSources sources, GatewayOptions options, IConfiguration configuration)
     {
-        if (await ReadAsync(context, store) is not { } body) return;
+        if (await ReadAsync(context) is not { } body) return;
         var name = (string?)body["model_name"];
         if (string.IsNullOrWhiteSpace(name) || body["litellm_params"] is not JsonObject litellm)
         {
@@ -39,7 +39,7 @@ public static class ModelManagementEndpoints
 
     private static async Task UpdateAsync(HttpContext context, StoredModelStore store, ModelCatalog catalog, ModelSources sources, GatewayOptions options, IConfiguration configuration)
     {
-        if (await ReadAsync(context, store) is not { } body) return;
+        if (await ReadAsync(context) is not { } body) return;
         var id = (string?)body["model_info"]?["id"] ?? (string?)body["id"];
         if (id is null)
         {
@@ -68,7 +68,7 @@ public static class ModelManagementEndpoints
 
     private static async Task DeleteAsync(HttpContext context, StoredModelStore store, ModelCatalog catalog, ModelSources sources)
     {
-        if (await ReadAsync(context, store) is not { } body) return;
+        if (await ReadAsync(context) is not { } body) return;
         var id = (string?)body["id"] ?? "";
         try
         {
@@ -95,7 +95,7 @@ public static class ModelManagementEndpoints
         IReadOnlyList<StoredModel> stored = [];
         try
         {
-            stored = store is not null ? await store.ListAsync() : [];
+            stored = await store.ListAsync();
         }
         catch (RedisException)
         {
@@ -165,7 +165,7 @@ public static class ModelManagementEndpoints
         await Results.Json(answer).ExecuteAsync(context);
     }
 
-    private static async Task<JsonObject?> ReadAsync(HttpContext context, StoredModelStore store)
+    private static async Task<JsonObject?> ReadAsync(HttpContext context)
     {
         if (!await MasterAsync(context)) return null;
         try

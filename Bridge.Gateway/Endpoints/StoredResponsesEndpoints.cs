@@ -76,6 +76,7 @@ public static class StoredResponsesEndpoints
     private static Task NotFoundAsync(HttpContext context, string id) =>
         ErrorResponses.WriteAsync(context, 404, $"Response with id '{id}' not found.", param: "response_id");
 
-    private static Task UnreachableAsync(HttpContext context) =>
+    /// <summary>The 503 for any stored-responses read while Redis is away (also continuing a conversation).</summary>
+    internal static Task UnreachableAsync(HttpContext context) =>
         ErrorResponses.WriteAsync(context, 503, "Stored responses cannot be read right now (Redis is unreachable); retry shortly.", TimeSpan.FromSeconds(1));
 }

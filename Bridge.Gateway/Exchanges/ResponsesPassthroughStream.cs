@@ -72,22 +72,14 @@ internal sealed class ResponsesPassthroughStream : IStreamTranslator
 
     private static string? TypeOf(ReadOnlySpan<byte> data)
     {
-        var reader = new Utf8JsonReader(data);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isType = reader.ValueTextEquals("type"u8);
-                if (!reader.Read()) return null;
-                if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                reader.Skip();
-            }
+            return JsonShape.TypeOf(data);
         }
         catch (JsonException)
         {
+            return null;
         }
-        return null;
     }
 
     private void ReadError(string type, ReadOnlySpan<byte> data)

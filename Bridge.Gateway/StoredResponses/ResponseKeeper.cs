@@ -94,24 +94,16 @@ public sealed class ResponseKeeper(StoredResponseStore store, GatewayTelemetry t
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Whether an event's JSON is <c>response.completed</c> or <c>response.incomplete</c> (its <c>type</c> comes first).</summary>
+    /// <summary>Whether an event's JSON is <c>response.completed</c> or <c>response.incomplete</c>.</summary>
     private static bool IsTerminal(ReadOnlySpan<byte> data)
     {
-        var reader = new Utf8JsonReader(data);
         try
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isType = reader.ValueTextEquals("type"u8);
-                if (!reader.Read()) return false;
-                if (isType) return reader.ValueTextEquals("response.completed"u8) || reader.ValueTextEquals("response.incomplete"u8);
-                reader.Skip();
-            }
+            return JsonShape.TypeOf(data) is "response.completed" or "response.incomplete";
         }
         catch (JsonException)
         {
+            return false;
         }
-        return false;
     }
 }

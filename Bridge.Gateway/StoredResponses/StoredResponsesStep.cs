@@ -57,8 +57,7 @@ public sealed class StoredResponsesStep(StoredResponseStore store, GatewayOption
             switch (conversation.Status)
             {
                 case LookupStatus.Unavailable:
-                    await ErrorResponses.WriteAsync(context, 503,
-                        "Stored responses cannot be read right now (Redis is unreachable); retry shortly.", TimeSpan.FromSeconds(1));
+                    await StoredResponsesEndpoints.UnreachableAsync(context);
                     return (false, null);
                 case LookupStatus.TooLarge:
                     await ErrorResponses.WriteAsync(context, 400,

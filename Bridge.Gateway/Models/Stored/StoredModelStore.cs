@@ -15,14 +15,14 @@ public sealed class StoredModelStore(Func<Task<IDatabase?>> database, ModelSecre
 
     public async Task<IReadOnlyList<StoredModel>> ListAsync()
     {
-        var db = await database() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
+        var db = await DatabaseAsync();
         var entries = await db.HashGetAllAsync(RedisKeys.Models);
         return entries.Select(e => StoredModel.Deserialize(e.Value!)).OfType<StoredModel>().OrderBy(m => m.ModelName, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
     }
 
     public async Task<StoredModel?> GetAsync(string id)
     {
-        var db = await database() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
+        var db = await DatabaseAsync();
         var json = await db.HashGetAsync(RedisKeys.Models, id);
         return json.IsNullOrEmpty ? null : StoredModel.Deserialize(json!);
     }
@@ -30,7 +30,7 @@ public sealed class StoredModelStore(Func<Task<IDatabase?>> database, ModelSecre
     /// <summary>Adds or replaces a deployment; secrets in <paramref name="litellmParams"/> are sealed first (an already sealed one is kept).</summary>
     public async Task<StoredModel> SaveAsync(string? id, string modelName, JsonObject litellmParams, JsonObject? modelInfo, bool disabled)
     {
-        var db = await database() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
+        var db = await DatabaseAsync();
         var existing = id is null ? null : await GetAsync(id);
         var sealedParams = new JsonObject();
         foreach (var (key, value) in litellmParams)
@@ -65,11 +65,14 @@ public sealed class StoredModelStore(Func<Task<IDatabase?>> database, ModelSecre
 
     public async Task<bool> DeleteAsync(string id)
     {
-        var db = await database() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
+        var db = await DatabaseAsync();
         var removed = await db.HashDeleteAsync(RedisKeys.Models, id);
         if (removed) await db.PublishAsync(RedisChannel.Literal(RedisKeys.Events), RedisKeys.EventMessages.ModelsChanged);
         return removed;
     }
+
+    private async Task<IDatabase> DatabaseAsync() =>
+        await database() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
 
     /// <summary>Copies <paramref name="litellmParams"/> with every secret replaced by a mask, for display and <c>/model/info</c>.</summary>
     public static JsonObject Masked(JsonObject litellmParams)

@@ -71,7 +71,7 @@ public sealed class BedrockSseStream(Stream inner, long maxMessageBytes) : Strea
         using var document = JsonDocument.ParseValue(ref reader);
         if (!document.RootElement.TryGetProperty("bytes"u8, out var bytes) || bytes.ValueKind != JsonValueKind.String) return;
         var json = bytes.GetBytesFromBase64();
-        var type = TypeOf(json);
+        var type = Relay.JsonShape.TypeOf(json);
         WriteEvent(type is null ? "message"u8 : Encoding.UTF8.GetBytes(type), json);
     }
 
@@ -122,20 +122,6 @@ public sealed class BedrockSseStream(Stream inner, long maxMessageBytes) : Strea
         {
             return null;
         }
-    }
-
-    private static string? TypeOf(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isType = reader.ValueTextEquals("type"u8);
-            reader.Read();
-            if (isType) return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            reader.Skip();
-        }
-        return null;
     }
 
     /// <summary>Makes at least <paramref name="count"/> unread bytes available; false at the end of the body.</summary>
