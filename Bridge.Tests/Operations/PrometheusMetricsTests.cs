@@ -13,6 +13,13 @@ namespace Bridge.Tests.Operations;
 /// with <c>require_auth_for_metrics_endpoint: false</c>. Model and deployment names are unique to this class: the
 /// process-wide meter listener also sees other tests' gateways.
 /// </summary>
+/// <remarks>
+/// OpenTelemetry's meter providers subscribe to meters by name across the whole process, so gateways that other test
+/// classes start and stop at the same time share these instruments' metric streams: a host disposed elsewhere can retire
+/// a stream this class's hosts still write to (counts read 0, seen once in CI), and two hosts publishing at once can both register
+/// <c>bridge.usage.queued</c> (a duplicate series). Production runs one gateway per process; here the class runs alone.
+/// </remarks>
+[Collection(nameof(PrometheusMetricsTests))]
 public sealed class PrometheusMetricsTests : IAsyncLifetime
 {
     private readonly GarnetInstance _garnet = new();
@@ -192,3 +199,7 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
         Assert.Equal("v\"\n", ok.Samples[0]["k"]);
     }
 }
+
+/// <summary>Runs <see cref="PrometheusMetricsTests"/> after every parallel class, with no other gateway in the process.</summary>
+[CollectionDefinition(nameof(PrometheusMetricsTests), DisableParallelization = true)]
+public sealed class PrometheusMetricsCollection;
