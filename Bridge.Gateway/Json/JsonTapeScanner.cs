@@ -1,0 +1,255 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+
+namespace Bridge.Gateway.Json;
+
+/// <summary>
+/// The fast path of <see cref="JsonTape.Parse"/>: one forward pass that checks the JSON grammar (RFC 8259, as
+/// <see cref="Utf8JsonReader"/> applies it with default options) and records each token's position. Inside strings it
+/// looks 32 bytes at a time for the three things that matter there (a quote, a backslash, a control character) and
+/// steps over escapes without decoding them. It refuses anything it does not accept for certain (then the reader
+/// decides), so it never accepts what System.Text.Json would refuse. UTF-8 validity inside strings is checked
+/// afterwards over the whole body (<c>Utf8Check</c>), as before.
+/// </summary>
+internal static class JsonTapeScanner
+{
+    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count)
+    {
+        count = 0;
+        Span<int> open = stackalloc int[JsonTape.MaxDepth];
+        var depth = 0;
+        var i = SkipWhitespace(json, 0);
+
+        while (true)
+        {
+            // A value at i.
+            if (i >= json.Length) return false;
+            var b = json[i];
+            if (b == (byte)'{' || b == (byte)'[')
+            {
+                if (depth == JsonTape.MaxDepth - 1) return false; // at the limit: the reader decides
+                if (depth > 0 && rows[open[depth - 1]].Kind == JsonValueKind.Array) rows[open[depth - 1]].Count++;
+                var kind = b == (byte)'{' ? JsonValueKind.Object : JsonValueKind.Array;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i, 0, kind));
+                open[depth++] = count - 1;
+                i = SkipWhitespace(json, i + 1);
+                if (i >= json.Length) return false;
+                if (json[i] == (b == (byte)'{' ? (byte)'}' : (byte)']'))
+                {
+                    Close(rows, open[--depth], i, count);
+                    i++;
+                    goto AfterValue;
+                }
+
+                if (kind == JsonValueKind.Object)
+                {
+                    if (!ScanName(json, ref i, ref rows, ref count, open[depth - 1])) return false;
+                }
+
+                continue;
+            }
+
+            if (depth > 0 && rows[open[depth - 1]].Kind == JsonValueKind.Array) rows[open[depth - 1]].Count++;
+            if (b == (byte)'"')
+            {
+                var escaped = false;
+                var end = FindStringEnd(json, i + 1, ref escaped);
+                if (end < 0) return false;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escaped });
+                i = end + 1;
+            }
+            else if (b == (byte)'-' || (uint)(b - '0') <= 9)
+            {
+                var end = NumberEnd(json, i);
+                if (end < 0) return false;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i, end - i, JsonValueKind.Number));
+                i = end;
+            }
+            else
+            {
+                var literal = b switch
+                {
+                    (byte)'t' => "true"u8,
+                    (byte)'f' => "false"u8,
+                    (byte)'n' => "null"u8,
+                    _ => default,
+                };
+                if (literal.IsEmpty || !json[i..].StartsWith(literal) || !EndsToken(json, i + literal.Length)) return false;
+                var kind = b == (byte)'t' ? JsonValueKind.True : b == (byte)'f' ? JsonValueKind.False : JsonValueKind.Null;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i, literal.Length, kind));
+                i += literal.Length;
+            }
+
+        AfterValue:
+            // After a value: a separator, the end of its container(s), or the end of the text.
+            while (true)
+            {
+                i = SkipWhitespace(json, i);
+                if (depth == 0) return i == json.Length;
+                if (i >= json.Length) return false;
+                var container = open[depth - 1];
+                var isObject = rows[container].Kind == JsonValueKind.Object;
+                if (json[i] == (byte)',')
+                {
+                    i = SkipWhitespace(json, i + 1);
+                    if (isObject && !ScanName(json, ref i, ref rows, ref count, container)) return false;
+                    break;
+                }
+
+                if (json[i] != (isObject ? (byte)'}' : (byte)']')) return false;
+                depth--;
+                Close(rows, container, i, count);
+                i++;
+            }
+        }
+    }
+
+    private static void Close(JsonTape.Row[] rows, int container, int closeAt, int count)
+    {
+        ref var row = ref rows[container];
+        row.Length = closeAt + 1 - row.Start;
+        row.Span = count - container;
+    }
+
+    /// <summary>A property name and its colon at <paramref name="i"/>; leaves <paramref name="i"/> at the value.</summary>
+    private static bool ScanName(ReadOnlySpan<byte> json, ref int i, ref JsonTape.Row[] rows, ref int count, int container)
+    {
+        if (i >= json.Length || json[i] != (byte)'"') return false;
+        var escaped = false;
+        var end = FindStringEnd(json, i + 1, ref escaped);
+        if (end < 0) return false;
+        rows[container].Count++;
+        JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escaped, IsName = true });
+        i = SkipWhitespace(json, end + 1);
+        if (i >= json.Length || json[i] != (byte)':') return false;
+        i = SkipWhitespace(json, i + 1);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') i++;
+        return i;
+    }
+
+    /// <summary>Whether a number or literal may end before <paramref name="i"/> (the reader wants a delimiter there).</summary>
+    private static bool EndsToken(ReadOnlySpan<byte> json, int i) =>
+        i == json.Length || json[i] is (byte)',' or (byte)'}' or (byte)']' or (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t';
+
+    /// <summary>The end of the number starting at <paramref name="i"/> (RFC 8259's grammar), or -1.</summary>
+    private static int NumberEnd(ReadOnlySpan<byte> json, int i)
+    {
+        if (json[i] == (byte)'-') i++;
+        if (i >= json.Length) return -1;
+        if (json[i] == (byte)'0') i++;
+        else if (!Digits(json, ref i)) return -1;
+        if (i < json.Length && json[i] == (byte)'.')
+        {
+            i++;
+            if (!Digits(json, ref i)) return -1;
+        }
+
+        if (i < json.Length && (json[i] | 0x20) == (byte)'e')
+        {
+            i++;
+            if (i < json.Length && json[i] is (byte)'+' or (byte)'-') i++;
+            if (!Digits(json, ref i)) return -1;
+        }
+
+        return EndsToken(json, i) ? i : -1;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> json, ref int i)
+    {
+        var start = i;
+        while (i < json.Length && (uint)(json[i] - '0') <= 9) i++;
+        return i > start;
+    }
+
+    /// <summary>
+    /// The index of the quote closing the string whose content starts at <paramref name="i"/>, or -1 for a string
+    /// that does not end, holds a control character or a malformed escape. Sets <paramref name="escaped"/> when the
+    /// string has an escape.
+    /// </summary>
+    internal static int FindStringEnd(ReadOnlySpan<byte> json, int i, ref bool escaped)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var first = ref MemoryMarshal.GetReference(json);
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            var space = Vector256.Create((byte)0x20);
+            while (i + Vector256<byte>.Count <= json.Length)
+            {
+                var block = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var hits = (Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space))
+                    .ExtractMostSignificantBits();
+                var next = i + Vector256<byte>.Count;
+                while (hits != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(hits);
+                    var b = json[at];
+                    if (b == (byte)'"') return at;
+                    if (b != (byte)'\\') return -1; // a raw control character
+                    escaped = true;
+                    var after = EscapeEnd(json, at);
+                    if (after < 0) return -1;
+                    var skip = after - i;
+                    if (skip >= Vector256<byte>.Count)
+                    {
+                        next = after;
+                        break;
+                    }
+
+                    hits &= ~((1u << skip) - 1);
+                }
+
+                i = next;
+            }
+        }
+
+        while (i < json.Length)
+        {
+            var b = json[i];
+            if (b == (byte)'"') return i;
+            if (b < 0x20) return -1;
+            if (b == (byte)'\\')
+            {
+                escaped = true;
+                i = EscapeEnd(json, i);
+                if (i < 0) return -1;
+            }
+            else
+            {
+                i++;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index after the escape whose backslash is at <paramref name="at"/>, or -1 when it is malformed.</summary>
+    private static int EscapeEnd(ReadOnlySpan<byte> json, int at)
+    {
+        if (at + 1 >= json.Length) return -1;
+        switch (json[at + 1])
+        {
+            case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                return at + 2;
+            case (byte)'u':
+                if (at + 6 > json.Length) return -1;
+                for (var k = at + 2; k < at + 6; k++)
+                {
+                    if (!char.IsAsciiHexDigit((char)json[k])) return -1;
+                }
+
+                return at + 6;
+            default:
+                return -1;
+        }
+    }
+}
