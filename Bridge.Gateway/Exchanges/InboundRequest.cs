@@ -2,26 +2,38 @@ using System.Text.Json;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Endpoints;
+using Bridge.Gateway.Json;
 using Bridge.Gateway.Validation;
 using Microsoft.AspNetCore.Http;
 
 namespace Bridge.Gateway.Exchanges;
 
-/// <summary>A client request body, read into pooled memory and parsed once.</summary>
+/// <summary>
+/// A client request body, read into pooled memory and indexed once (<see cref="JsonTape"/>: no document is built, and
+/// strings stay as the client escaped them). Code not yet moved to the tape reads <see cref="Root"/>, which parses
+/// the body into a <see cref="JsonDocument"/> the first time it is asked for.
+/// </summary>
 public sealed class InboundRequest : IDisposable
 {
     private PooledBufferWriter _body;
-    private JsonDocument _document;
+    private JsonTape _tape;
+    private JsonDocument? _document;
 
-    private InboundRequest(PooledBufferWriter body, JsonDocument document, string model)
+    private InboundRequest(PooledBufferWriter body, JsonTape tape, string model)
     {
         _body = body;
-        _document = document;
+        _tape = tape;
         Model = model;
     }
 
     public ReadOnlyMemory<byte> Body => _body.WrittenMemory;
-    public JsonElement Root => _document.RootElement;
+
+    /// <summary>The body's top-level object, read from the tape.</summary>
+    public TapeElement Json => _tape.Root;
+
+    /// <summary>The body as a parsed document (built on first use, for the paths that still read one).</summary>
+    public JsonElement Root => (_document ??= JsonDocument.Parse(_body.WrittenMemory)).RootElement;
+
     /// <summary>The model the client asked for (or the Azure-style path's deployment name).</summary>
     public string Model { get; }
 
@@ -34,10 +46,12 @@ public sealed class InboundRequest : IDisposable
     /// <summary>Replaces the body with one the gateway wrote (a stored conversation spliced in); parsed again.</summary>
     internal void ReplaceBody(PooledBufferWriter body)
     {
-        var document = JsonDocument.Parse(body.WrittenMemory);
-        _document.Dispose();
+        var tape = JsonTape.Parse(body.WrittenMemory);
+        _document?.Dispose();
+        _document = null;
+        _tape.Dispose();
         _body.Dispose();
-        (_body, _document) = (body, document);
+        (_body, _tape) = (body, tape);
     }
 
     /// <summary>
@@ -53,10 +67,10 @@ public sealed class InboundRequest : IDisposable
             options.BodyBudget.ForCaller(GatewayMiddleware.CallerOf(context).KeyId));
         if (body is null) return null;
 
-        JsonDocument document;
+        JsonTape tape;
         try
         {
-            document = JsonDocument.Parse(body.WrittenMemory);
+            tape = JsonTape.Parse(body.WrittenMemory);
         }
         catch (JsonException ex)
         {
@@ -65,33 +79,41 @@ public sealed class InboundRequest : IDisposable
             return null;
         }
 
-        var root = document.RootElement;
+        var root = tape.Root;
         var surface = ApiSurfaces.For(context);
         var openAI = surface != ApiSurface.Anthropic;
         string? model = modelOverride;
         string? problem = null, param = null;
+        JsonDocument? document = null;
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
-        // Before any string is read: reading one that is not valid text throws.
-        else if (Utf8Check.Find(body.WrittenSpan, root, openAI) is { } text) (problem, param) = (text.Message, text.Param);
+        // Before any string is read: reading one that is not valid text throws. The document that names the field
+        // at fault is only built when there is one.
+        else if (!Utf8Check.IsText(body.WrittenSpan))
+        {
+            document = JsonDocument.Parse(body.WrittenMemory);
+            var text = Utf8Check.Find(body.WrittenSpan, document.RootElement, openAI)!;
+            (problem, param) = (text.Message, text.Param);
+        }
         else if (model is null)
         {
-            if (root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } named) model = named;
+            if (root.TryGetProperty("model"u8, out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } named) model = named;
             else (problem, param) = ("model: required, must be a non-empty string.", "model");
         }
         if (problem is null && CheckShape(root, surface) is { } shape) (problem, param) = (shape.Message, shape.Param);
 
         if (problem is not null)
         {
-            document.Dispose();
+            document?.Dispose();
+            tape.Dispose();
             body.Dispose();
             await ErrorResponses.WriteAsync(context, 400, problem, param: param);
             return null;
         }
-        return new InboundRequest(body, document, model!);
+        return new InboundRequest(body, tape, model!) { _document = document };
     }
 
     /// <summary>The JSON types of the fields Bridge reads, in the protocol of the path the client called.</summary>
-    private static RequestProblem? CheckShape(JsonElement root, ApiSurface surface) => surface switch
+    private static RequestProblem? CheckShape(TapeElement root, ApiSurface surface) => surface switch
     {
         ApiSurface.Anthropic => AnthropicRequestCheck.Find(root),
         ApiSurface.Responses => ResponsesRequestCheck.Find(root),
@@ -100,7 +122,8 @@ public sealed class InboundRequest : IDisposable
 
     public void Dispose()
     {
-        _document.Dispose();
+        _tape.Dispose();
+        _document?.Dispose();
         _body.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public sealed class MessagesToChatExchange(OpenAITargets targets, ILogger<Messag
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
-        var translation = AnthropicToOpenAIRequest.Translate(request.Root, targets.For(deployment, request), output);
+        var translation = AnthropicToOpenAIRequest.Translate(request.Json, targets.For(deployment, request), output);
         if (translation.DroppedTools.Count > 0) ReportDroppedTools(deployment, translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

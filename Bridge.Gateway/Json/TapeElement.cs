@@ -156,6 +156,9 @@ public readonly struct TapeElement
     public TapeElement GetProperty(string name) =>
         TryGetProperty(name, out var value) ? value : throw new KeyNotFoundException($"The JSON object has no property '{name}'.");
 
+    public TapeElement GetProperty(ReadOnlySpan<byte> utf8Name) =>
+        TryGetProperty(utf8Name, out var value) ? value : throw new KeyNotFoundException("The JSON object has no such property.");
+
     public ObjectEnumerator EnumerateObject()
     {
         Require(JsonValueKind.Object);

@@ -52,14 +52,14 @@ public sealed class ProxyPipeline(
         }
         using var inbound = await InboundRequest.ReadAsync(context, options, modelOverride);
         if (inbound is null) return;
-        inbound.Session = SessionIdentity.Derive(context.Request.Headers, inbound.Root, who.KeyId);
+        inbound.Session = SessionIdentity.Derive(context.Request.Headers, inbound.Json, who.KeyId);
         var server = Activity.Current;
         server?.SetTag("gen_ai.operation.name", "chat");
         server?.SetTag("gen_ai.request.model", TagText.Bounded(inbound.Model)); // client-chosen: bounded
-        server?.SetTag("gen_ai.request.stream", inbound.Root.TryGetProperty("stream", out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
+        server?.SetTag("gen_ai.request.stream", inbound.Json.TryGetProperty("stream"u8, out var streamFlag) && streamFlag.ValueKind == System.Text.Json.JsonValueKind.True);
         long? requestedMaxTokens = null;
-        if ((inbound.Root.TryGetProperty("max_tokens", out var maxTokens) || inbound.Root.TryGetProperty("max_completion_tokens", out maxTokens)
-                || inbound.Root.TryGetProperty("max_output_tokens", out maxTokens))
+        if ((inbound.Json.TryGetProperty("max_tokens"u8, out var maxTokens) || inbound.Json.TryGetProperty("max_completion_tokens"u8, out maxTokens)
+                || inbound.Json.TryGetProperty("max_output_tokens"u8, out maxTokens))
             && maxTokens.ValueKind == System.Text.Json.JsonValueKind.Number)
         {
             server?.SetTag("gen_ai.request.max_tokens", maxTokens.GetRawText());
@@ -154,7 +154,7 @@ public sealed class ProxyPipeline(
     private async Task RouteAsync(HttpContext context, ApiSurface surface, InboundRequest inbound, ModelGroup group, AttemptLog attempt, ResponseKeeper? keeper)
     {
         var settings = config.Router;
-        var streaming = inbound.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        var streaming = inbound.Json.TryGetProperty("stream"u8, out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
         // The fallback queue and the per-group bookkeeping are only allocated once something fails:
         // most requests succeed on the first deployment tried.
         Queue<ModelGroup>? queue = null;

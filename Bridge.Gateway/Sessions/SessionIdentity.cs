@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -28,7 +29,7 @@ public static class SessionIdentity
     private const string LegacySessionMarker = "_session_";
 
     /// <summary>The request's session scoped to <paramref name="scope"/> (the caller's key id), or null when it names none.</summary>
-    public static SessionKey? Derive(IHeaderDictionary headers, JsonElement root, string scope)
+    public static SessionKey? Derive(IHeaderDictionary headers, TapeElement root, string scope)
     {
         if (Header(headers, ClaudeCodeHeader) is { } claudeCode) return SessionKey.Create(scope, claudeCode, SessionSource.ClaudeCodeHeader);
 
@@ -62,7 +63,7 @@ public static class SessionIdentity
         return string.IsNullOrWhiteSpace(value) ? null : value;
     }
 
-    private static string? NonEmptyString(JsonElement root, ReadOnlySpan<byte> name) =>
+    private static string? NonEmptyString(TapeElement root, ReadOnlySpan<byte> name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     /// <summary>The session named inside Claude Code's <c>metadata.user_id</c>, or null for a plain user id.</summary>

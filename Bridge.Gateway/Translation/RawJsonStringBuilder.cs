@@ -32,12 +32,19 @@ internal sealed class RawJsonStringBuilder
         _buffer.Write(raw[1..^1]);
     }
 
+    /// <inheritdoc cref="Append(JsonElement)"/>
+    public void Append(Json.TapeElement stringElement) => _buffer.Write(stringElement.RawStringContent);
+
     /// <summary>Appends text that is already valid JSON string content (escaped, e.g. <c>\n</c> written as two bytes).</summary>
     public void AppendEscaped(ReadOnlySpan<byte> escapedUtf8) => _buffer.Write(escapedUtf8);
 
     /// <summary>True when the element's text starts with <paramref name="asciiPrefix"/> (a prefix without characters JSON escapes).</summary>
     public static bool StartsWith(JsonElement stringElement, ReadOnlySpan<byte> asciiPrefix) =>
         JsonMarshal.GetRawUtf8Value(stringElement)[1..].StartsWith(asciiPrefix);
+
+    /// <inheritdoc cref="StartsWith(JsonElement, ReadOnlySpan{byte})"/>
+    public static bool StartsWith(Json.TapeElement stringElement, ReadOnlySpan<byte> asciiPrefix) =>
+        stringElement.RawStringContent.StartsWith(asciiPrefix);
 
     public void WriteTo(Utf8JsonWriter writer)
     {

@@ -24,4 +24,8 @@ internal static class TranslationJson
     /// </summary>
     public static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
         writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+
+    /// <inheritdoc cref="WriteRaw(Utf8JsonWriter, JsonElement)"/>
+    public static void WriteRaw(Utf8JsonWriter writer, Json.TapeElement value) =>
+        writer.WriteRawValue(value.RawUtf8, skipInputValidation: true);
 }

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using static Bridge.Gateway.Validation.FieldChecks;
 using static Bridge.Gateway.Validation.JsonShape;
@@ -12,7 +13,7 @@ namespace Bridge.Gateway.Validation;
 /// </summary>
 public static class AnthropicRequestCheck
 {
-    public static RequestProblem? Find(JsonElement root)
+    public static RequestProblem? Find(TapeElement root)
     {
         foreach (var property in root.EnumerateObject())
         {
@@ -24,7 +25,7 @@ public static class AnthropicRequestCheck
         return null;
     }
 
-    private static RequestProblem? Top(JsonProperty property, JsonElement value)
+    private static RequestProblem? Top(TapeProperty property, TapeElement value)
     {
         if (property.NameEquals("messages"u8)) return IsArray(value) ? Messages(value) : RequestProblem.Field("messages", "an array");
         if (property.NameEquals("system"u8))
@@ -57,7 +58,7 @@ public static class AnthropicRequestCheck
         return null;
     }
 
-    private static RequestProblem? StringArray(JsonElement value, string name)
+    private static RequestProblem? StringArray(TapeElement value, string name)
     {
         if (!IsArray(value)) return RequestProblem.Field(name, "an array of strings");
         var i = 0;
@@ -69,7 +70,7 @@ public static class AnthropicRequestCheck
         return null;
     }
 
-    private static RequestProblem? Tools(JsonElement tools)
+    private static RequestProblem? Tools(TapeElement tools)
     {
         var i = 0;
         foreach (var tool in tools.EnumerateArray())
@@ -85,7 +86,7 @@ public static class AnthropicRequestCheck
         return null;
     }
 
-    private static RequestProblem? Messages(JsonElement messages)
+    private static RequestProblem? Messages(TapeElement messages)
     {
         var i = 0;
         foreach (var message in messages.EnumerateArray())
@@ -103,7 +104,7 @@ public static class AnthropicRequestCheck
     }
 
     /// <summary>The system prompt's blocks.</summary>
-    private static RequestProblem? Blocks(JsonElement blocks, string root)
+    private static RequestProblem? Blocks(TapeElement blocks, string root)
     {
         var j = 0;
         foreach (var block in blocks.EnumerateArray())
@@ -114,7 +115,7 @@ public static class AnthropicRequestCheck
         return null;
     }
 
-    private static RequestProblem? Blocks(JsonElement blocks, FieldPath parent, bool nested)
+    private static RequestProblem? Blocks(TapeElement blocks, FieldPath parent, bool nested)
     {
         var j = 0;
         foreach (var block in blocks.EnumerateArray())
@@ -126,7 +127,7 @@ public static class AnthropicRequestCheck
     }
 
     /// <summary>One content block; <paramref name="nested"/> blocks (inside a tool result) hold no further blocks.</summary>
-    private static RequestProblem? Block(JsonElement block, FieldPath at, bool nested)
+    private static RequestProblem? Block(TapeElement block, FieldPath at, bool nested)
     {
         if (!IsObject(block)) return RequestProblem.Field(at.ToString(), "an object");
         if (!block.TryGetProperty("type"u8, out var type) || IsNull(type)) return null; // the translator or the upstream says what is missing
@@ -158,7 +159,7 @@ public static class AnthropicRequestCheck
     }
 
     /// <summary>An image's or document's source; base64 data must decode.</summary>
-    private static RequestProblem? Source(JsonElement block, FieldPath at)
+    private static RequestProblem? Source(TapeElement block, FieldPath at)
     {
         if (!block.TryGetProperty("source"u8, out var source) || IsNull(source)) return null;
         if (!IsObject(source)) return RequestProblem.Field(at.Of("source"), "an object");

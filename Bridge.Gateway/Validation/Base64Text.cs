@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -13,7 +14,7 @@ internal static class Base64Text
     private static ReadOnlySpan<byte> Base64Marker => ";base64"u8;
 
     /// <summary>True when <paramref name="value"/> (a JSON string) is valid base64.</summary>
-    public static bool IsValid(JsonElement value)
+    public static bool IsValid(TapeElement value)
     {
         var raw = RawContent(value);
         // JSON escapes ("\/", "\n") are legal in the string but not base64 characters: decode those rare strings first.
@@ -24,7 +25,7 @@ internal static class Base64Text
     /// False only for a <c>data:...;base64,</c> URL whose payload is not base64; any other string (http URLs,
     /// data URLs of other encodings, malformed ones the translators report themselves) passes.
     /// </summary>
-    public static bool IsValidDataUrl(JsonElement value)
+    public static bool IsValidDataUrl(TapeElement value)
     {
         var raw = RawContent(value);
         if (!raw.StartsWith("data:"u8)) return true;
@@ -37,12 +38,12 @@ internal static class Base64Text
     }
 
     /// <summary>The string's UTF-8 bytes as written in the body, without the quotes.</summary>
-    private static ReadOnlySpan<byte> RawContent(JsonElement value) => JsonMarshal.GetRawUtf8Value(value)[1..^1];
+    private static ReadOnlySpan<byte> RawContent(TapeElement value) => value.RawStringContent;
 
-    private static bool IsValidEscaped(JsonElement value) => TryGetString(value) is { } text && Base64.IsValid(text);
+    private static bool IsValidEscaped(TapeElement value) => TryGetString(value) is { } text && Base64.IsValid(text);
 
     /// <summary>Null when the escapes do not decode to text (a lone surrogate): then it is not base64 either.</summary>
-    private static string? TryGetString(JsonElement value)
+    private static string? TryGetString(TapeElement value)
     {
         try
         {

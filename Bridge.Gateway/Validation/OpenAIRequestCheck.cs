@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using static Bridge.Gateway.Validation.FieldChecks;
 using static Bridge.Gateway.Validation.JsonShape;
@@ -12,7 +13,7 @@ namespace Bridge.Gateway.Validation;
 /// </summary>
 public static class OpenAIRequestCheck
 {
-    public static RequestProblem? Find(JsonElement root)
+    public static RequestProblem? Find(TapeElement root)
     {
         foreach (var property in root.EnumerateObject())
         {
@@ -24,7 +25,7 @@ public static class OpenAIRequestCheck
         return null;
     }
 
-    private static RequestProblem? Top(JsonProperty property, JsonElement value)
+    private static RequestProblem? Top(TapeProperty property, TapeElement value)
     {
         if (property.NameEquals("messages"u8)) return IsArray(value) ? Messages(value) : Field("messages", "an array");
         // OpenAI's seed is a 64-bit integer; every other whole-number field here is a count that fits 32 bits.
@@ -82,7 +83,7 @@ public static class OpenAIRequestCheck
     private static readonly string[] StringFields = ["reasoning_effort", "user", "service_tier", "verbosity", "prompt_cache_key", "safety_identifier"];
     private static readonly string[] ObjectFields = ["response_format", "metadata", "logit_bias", "prediction", "web_search_options", "output_config"];
 
-    private static RequestProblem? StringArray(JsonElement value, string name)
+    private static RequestProblem? StringArray(TapeElement value, string name)
     {
         if (!IsArray(value)) return Field(name, "a string or an array of strings");
         var i = 0;
@@ -94,7 +95,7 @@ public static class OpenAIRequestCheck
         return null;
     }
 
-    private static RequestProblem? Tools(JsonElement tools)
+    private static RequestProblem? Tools(TapeElement tools)
     {
         var i = 0;
         foreach (var tool in tools.EnumerateArray())
@@ -115,7 +116,7 @@ public static class OpenAIRequestCheck
         return null;
     }
 
-    private static RequestProblem? Messages(JsonElement messages)
+    private static RequestProblem? Messages(TapeElement messages)
     {
         var i = 0;
         foreach (var message in messages.EnumerateArray())
@@ -145,7 +146,7 @@ public static class OpenAIRequestCheck
         return null;
     }
 
-    private static RequestProblem? ToolCalls(JsonElement calls, FieldPath message)
+    private static RequestProblem? ToolCalls(TapeElement calls, FieldPath message)
     {
         var k = 0;
         foreach (var call in calls.EnumerateArray())
@@ -165,7 +166,7 @@ public static class OpenAIRequestCheck
     }
 
     /// <summary>One content part: text, an image (URL or base64 data URL), audio (base64) or a file (data URL).</summary>
-    private static RequestProblem? Part(JsonElement part, FieldPath at)
+    private static RequestProblem? Part(TapeElement part, FieldPath at)
     {
         if (!IsObject(part)) return Field(at.ToString(), "an object");
         if (!part.TryGetProperty("type"u8, out var type) || IsNull(type)) return null;

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using static Bridge.Gateway.Validation.JsonShape;
 
@@ -10,7 +11,7 @@ namespace Bridge.Gateway.Validation;
 /// </summary>
 public static class ResponsesRequestCheck
 {
-    public static RequestProblem? Find(JsonElement root)
+    public static RequestProblem? Find(TapeElement root)
     {
         foreach (var property in root.EnumerateObject())
         {

@@ -15,7 +15,7 @@ public static class Utf8Check
     /// <summary>Null for a valid body; else the first string or property name that is not text, named in the client's protocol.</summary>
     public static RequestProblem? Find(ReadOnlySpan<byte> body, JsonElement root, bool openAI)
     {
-        if (Utf8.IsValid(body) && FindLoneSurrogateEscape(body) < 0) return null;
+        if (IsText(body)) return null;
         return Locate(root, "", openAI) ?? new RequestProblem("Request body is not valid UTF-8 text.", null);
     }
 
@@ -100,6 +100,9 @@ public static class Utf8Check
         }
     }
 
-    /// <summary>Raw JSON string content (escapes still in place) that is valid UTF-8 and escapes no lone surrogate.</summary>
-    private static bool IsText(ReadOnlySpan<byte> raw) => Utf8.IsValid(raw) && FindLoneSurrogateEscape(raw) < 0;
+    /// <summary>
+    /// JSON text (a whole body, or a string's raw content, escapes in place) that is valid UTF-8 and escapes no lone
+    /// surrogate: then <see cref="Find"/> is null.
+    /// </summary>
+    public static bool IsText(ReadOnlySpan<byte> raw) => Utf8.IsValid(raw) && FindLoneSurrogateEscape(raw) < 0;
 }

@@ -68,7 +68,7 @@ public sealed class PromptCacheKeyEndToEndTests : IAsyncLifetime
         var own = await SendAsync("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"prompt_cache_key":"mine","user":"u"}""");
         Assert.Equal("mine", own.GetProperty("prompt_cache_key").GetString());
         var user = await SendAsync("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"user":"u"}""");
-        Assert.Equal(SessionIdentity.Derive(new HeaderDictionary(), Fixtures.Parse("""{"user":"u"}"""), "master")!.PromptCacheKey,
+        Assert.Equal(SessionIdentity.Derive(new HeaderDictionary(), TestTapes.Of("""{"user":"u"}"""), "master")!.PromptCacheKey,
             user.GetProperty("prompt_cache_key").GetString());
         var none = await SendAsync("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""");
         Assert.False(none.TryGetProperty("prompt_cache_key", out _));

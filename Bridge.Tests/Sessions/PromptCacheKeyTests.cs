@@ -31,7 +31,7 @@ public sealed class PromptCacheKeyTests
         string Body(string json) => clientKey is null ? json : json[..^1] + $$""","prompt_cache_key":"{{clientKey}}"}""";
         var ok = translator switch
         {
-            "anthropic->chat" => AnthropicToOpenAIRequest.Translate(Fixtures.Parse(Body(Anthropic)), target, buffer).Ok,
+            "anthropic->chat" => AnthropicToOpenAIRequest.Translate(TestTapes.Of(Body(Anthropic)), target, buffer).Ok,
             "anthropic->responses" => AnthropicToResponsesRequest.Translate(Fixtures.Parse(Body(Anthropic)), target, SignatureKey, buffer).Ok,
             "chat->chat" => ChatRequestFilter.Apply(Fixtures.Parse(Body(Chat)), target, buffer).Ok,
             "chat->responses" => ChatToResponsesRequest.Translate(Fixtures.Parse(Body(Chat)), target, buffer).Ok,

@@ -31,8 +31,8 @@ public sealed class SessionIdentityTests
         {
             var exchange = Fixtures.Exchanges(session).First(e => e.GetProperty("path").GetString() == "/v1/messages");
             var body = exchange.GetProperty("body");
-            var fromHeader = SessionIdentity.Derive(RecordedHeaders(exchange), body, "key-1");
-            var fromBody = SessionIdentity.Derive(new HeaderDictionary(), body, "key-1");
+            var fromHeader = SessionIdentity.Derive(RecordedHeaders(exchange), TestTapes.Of(body), "key-1");
+            var fromBody = SessionIdentity.Derive(new HeaderDictionary(), TestTapes.Of(body), "key-1");
             Assert.NotNull(fromHeader);
             Assert.NotNull(fromBody);
             Assert.Equal(SessionSource.ClaudeCodeHeader, fromHeader.Source);
@@ -44,8 +44,8 @@ public sealed class SessionIdentityTests
     [Fact]
     public void ClaudeCode_SubAgent_SharesItsParentsSession()
     {
-        var parent = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "s-1")), EmptyBody, "key-1")!;
-        var agent = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "s-1"), ("x-claude-code-agent-id", "agent-7")), EmptyBody, "key-1")!;
+        var parent = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "s-1")), TestTapes.Of(EmptyBody), "key-1")!;
+        var agent = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "s-1"), ("x-claude-code-agent-id", "agent-7")), TestTapes.Of(EmptyBody), "key-1")!;
         Assert.Equal(parent.PromptCacheKey, agent.PromptCacheKey);
         Assert.Equal(parent.AffinityHash("g"), agent.AffinityHash("g"));
     }
@@ -55,8 +55,8 @@ public sealed class SessionIdentityTests
     {
         var body = Fixtures.CodexRequest("codex-tool-call");
         var sessionId = body.GetProperty("prompt_cache_key").GetString()!;
-        var fromHeader = SessionIdentity.Derive(Headers(("session-id", sessionId)), body, "key-1")!;
-        var fromBody = SessionIdentity.Derive(new HeaderDictionary(), body, "key-1")!;
+        var fromHeader = SessionIdentity.Derive(Headers(("session-id", sessionId)), TestTapes.Of(body), "key-1")!;
+        var fromBody = SessionIdentity.Derive(new HeaderDictionary(), TestTapes.Of(body), "key-1")!;
         Assert.Equal(SessionSource.SessionHeader, fromHeader.Source);
         Assert.Equal(SessionSource.PromptCacheKey, fromBody.Source);
         Assert.Equal(fromHeader.PromptCacheKey, fromBody.PromptCacheKey);
@@ -65,8 +65,8 @@ public sealed class SessionIdentityTests
     [Fact]
     public void TwoKeys_SendingTheSameSessionId_NeverShareASession()
     {
-        var one = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "same")), EmptyBody, "key-1")!;
-        var two = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "same")), EmptyBody, "key-2")!;
+        var one = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "same")), TestTapes.Of(EmptyBody), "key-1")!;
+        var two = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "same")), TestTapes.Of(EmptyBody), "key-2")!;
         Assert.NotEqual(one.PromptCacheKey, two.PromptCacheKey);
         Assert.NotEqual(one.AffinityHash("g"), two.AffinityHash("g"));
     }
@@ -74,7 +74,7 @@ public sealed class SessionIdentityTests
     [Fact]
     public void DerivedValues_AreHashes_NeverTheRawId()
     {
-        var session = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "bd68e86a-66ec-4731-ab61-50879540a69e")), EmptyBody, "master")!;
+        var session = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "bd68e86a-66ec-4731-ab61-50879540a69e")), TestTapes.Of(EmptyBody), "master")!;
         Assert.Matches("^[0-9a-f]{32}$", session.PromptCacheKey);
         Assert.Matches("^[0-9a-f]{32}$", session.AffinityHash("claude-sonnet"));
         Assert.DoesNotContain("bd68e86a", session.PromptCacheKey, StringComparison.Ordinal);
@@ -90,14 +90,14 @@ public sealed class SessionIdentityTests
     [InlineData("""{"prompt_cache_key":"pck","user":"alice"}""", SessionSource.PromptCacheKey)]
     public void LastResorts_AndOlderClaudeCodeUserIds(string body, SessionSource expected)
     {
-        Assert.Equal(expected, SessionIdentity.Derive(new HeaderDictionary(), Fixtures.Parse(body), "k")!.Source);
+        Assert.Equal(expected, SessionIdentity.Derive(new HeaderDictionary(), TestTapes.Of(Fixtures.Parse(body)), "k")!.Source);
     }
 
     [Fact]
     public void OlderClaudeCodeUserId_NamesItsSession()
     {
-        var legacy = SessionIdentity.Derive(new HeaderDictionary(), Fixtures.Parse("""{"metadata":{"user_id":"user_abc_account__session_1234"}}"""), "k")!;
-        var header = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "1234")), EmptyBody, "k")!;
+        var legacy = SessionIdentity.Derive(new HeaderDictionary(), TestTapes.Of(Fixtures.Parse("""{"metadata":{"user_id":"user_abc_account__session_1234"}}""")), "k")!;
+        var header = SessionIdentity.Derive(Headers(("x-claude-code-session-id", "1234")), TestTapes.Of(EmptyBody), "k")!;
         Assert.Equal(header.PromptCacheKey, legacy.PromptCacheKey);
     }
 
@@ -108,14 +108,14 @@ public sealed class SessionIdentityTests
     [InlineData("""{"metadata":"x","user":5}""")]
     public void NoSession_WhenTheClientNamesNone(string body)
     {
-        Assert.Null(SessionIdentity.Derive(Headers(("x-claude-code-session-id", " ")), Fixtures.Parse(body), "k"));
+        Assert.Null(SessionIdentity.Derive(Headers(("x-claude-code-session-id", " ")), TestTapes.Of(Fixtures.Parse(body)), "k"));
     }
 
     [Fact]
     public void NoSession_AllocatesNothing()
     {
         var headers = Headers(("content-type", "application/json"));
-        var body = Fixtures.Request("sdk-openai", Fixtures.Exchanges("sdk-openai").First(e => e.GetProperty("method").GetString() == "POST").GetProperty("seq").GetInt32());
+        var body = TestTapes.Of(Fixtures.Request("sdk-openai", Fixtures.Exchanges("sdk-openai").First(e => e.GetProperty("method").GetString() == "POST").GetProperty("seq").GetInt32()));
         Assert.Null(SessionIdentity.Derive(headers, body, "k"));
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 100; i++) SessionIdentity.Derive(headers, body, "k");

@@ -78,7 +78,7 @@ public sealed class LocalTokenCounterAccuracyTests(ITestOutputHelper output)
             IsReasoningModel = OpenAITarget.LooksLikeReasoningModel(model),
         };
         var buffer = new ArrayBufferWriter<byte>();
-        var result = AnthropicToOpenAIRequest.Translate(body, target, buffer);
+        var result = AnthropicToOpenAIRequest.Translate(TestTapes.Of(body), target, buffer);
         Assert.True(result.Ok, result.ErrorMessage);
         return buffer.WrittenSpan.ToArray();
     }

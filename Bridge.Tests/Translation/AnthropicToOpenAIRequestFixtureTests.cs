@@ -119,7 +119,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
         for (var i = 0; i < 20; i++)
         {
             buffer.ResetWrittenCount();
-            Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(anthropic, Gpt4o, buffer);
+            Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(TestTapes.Of(anthropic), Gpt4o, buffer);
         }
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -127,7 +127,7 @@ public class AnthropicToOpenAIRequestFixtureTests(ITestOutputHelper output)
         for (var i = 0; i < runs; i++)
         {
             buffer.ResetWrittenCount();
-            Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(anthropic, Gpt4o, buffer);
+            Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(TestTapes.Of(anthropic), Gpt4o, buffer);
         }
 
         // Generous bound (shared 2-core CI box); typical is well under 1 ms per request.

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Text;
@@ -26,7 +27,7 @@ internal static class TranslationTestHelpers
     public static (RequestTranslation Result, JsonElement Body) TranslateRequest(JsonElement anthropic, OpenAITarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = AnthropicToOpenAIRequest.Translate(anthropic, target ?? Gpt4o, buffer);
+        var result = AnthropicToOpenAIRequest.Translate(TestTapes.Of(anthropic), target ?? Gpt4o, buffer);
         if (!result.Ok)
         {
             return (result, default);

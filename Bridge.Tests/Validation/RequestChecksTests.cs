@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using Bridge.Gateway.Diagnostics;
@@ -35,10 +36,10 @@ public sealed class RequestChecksTests
     public void WrongTypes_AreWordedAsEachApiWordsThem()
     {
         using var anthropic = JsonDocument.Parse("""{"thinking":{"type":"enabled","budget_tokens":"1024"}}""");
-        Assert.Equal(new RequestProblem("thinking.budget_tokens: must be an integer.", "thinking.budget_tokens"), AnthropicRequestCheck.Find(anthropic.RootElement));
+        Assert.Equal(new RequestProblem("thinking.budget_tokens: must be an integer.", "thinking.budget_tokens"), AnthropicRequestCheck.Find(TestTapes.Of(anthropic.RootElement)));
         using var openAI = JsonDocument.Parse("""{"messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","arguments":{}}}]}]}""");
         Assert.Equal(new RequestProblem("Invalid type for 'messages[1].tool_calls[0].function.arguments': expected a string.", "messages[1].tool_calls[0].function.arguments"),
-            OpenAIRequestCheck.Find(openAI.RootElement));
+            OpenAIRequestCheck.Find(TestTapes.Of(openAI.RootElement)));
     }
 
     [Theory]
@@ -50,7 +51,7 @@ public sealed class RequestChecksTests
     public void Base64_IsCheckedInPlace_EscapesDecodedFirst(string json, bool valid)
     {
         using var document = JsonDocument.Parse(json);
-        Assert.Equal(valid, Base64Text.IsValid(document.RootElement));
+        Assert.Equal(valid, Base64Text.IsValid(TestTapes.Of(document.RootElement)));
     }
 
     [Theory]
@@ -61,7 +62,7 @@ public sealed class RequestChecksTests
     public void DataUrls_OnlyTheirBase64PayloadIsChecked(string url, bool valid)
     {
         using var document = JsonDocument.Parse(JsonSerializer.Serialize(url));
-        Assert.Equal(valid, Base64Text.IsValidDataUrl(document.RootElement));
+        Assert.Equal(valid, Base64Text.IsValidDataUrl(TestTapes.Of(document.RootElement)));
     }
 
     [Fact]

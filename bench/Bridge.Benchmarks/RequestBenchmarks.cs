@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Bridge.Bench;
 using Bridge.Gateway.Buffers;
+using Bridge.Gateway.Json;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -10,7 +11,7 @@ namespace Bridge.Benchmarks;
 
 /// <summary>
 /// Request translation in both directions, parse included (the gateway parses the body once and
-/// translates the parsed document). MessagesToChat_* is an Anthropic request for an OpenAI upstream
+/// translates the parsed tape). MessagesToChat_* is an Anthropic request for an OpenAI upstream
 /// (AnthropicToOpenAIRequest); ChatToMessages_* an OpenAI request for an Anthropic upstream
 /// (ChatRequestToMessages). Inputs: a small request, and the ~150 KB Claude Code request
 /// (for the reverse direction, its OpenAI translation).
@@ -23,7 +24,7 @@ public class RequestBenchmarks
     private readonly PooledBufferWriter _output = new(256 * 1024);
     private byte[] _smallMessages = [];
     private byte[] _claudeCodeMessages = [];
-    private JsonDocument _claudeCodeParsed = null!;
+    private JsonTape _claudeCodeParsed = null!;
     private byte[] _smallChat = [];
     private byte[] _claudeCodeChat = [];
 
@@ -32,9 +33,9 @@ public class RequestBenchmarks
     {
         _smallMessages = BenchFixtures.SmallMessagesRequest(stream: false);
         _claudeCodeMessages = BenchFixtures.ClaudeCodeMessagesRequest(stream: true);
-        _claudeCodeParsed = JsonDocument.Parse(_claudeCodeMessages);
+        _claudeCodeParsed = JsonTape.Parse(_claudeCodeMessages);
         _smallChat = BenchFixtures.SmallChatRequest();
-        var result = AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.RootElement, OpenAI, _output);
+        var result = AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.Root, OpenAI, _output);
         if (!result.Ok) throw new InvalidOperationException(result.ErrorMessage);
         _claudeCodeChat = _output.WrittenSpan.ToArray();
         _output.Clear();
@@ -58,7 +59,7 @@ public class RequestBenchmarks
     public int MessagesToChat_ClaudeCode150KB_PreParsed()
     {
         _output.Clear();
-        AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.RootElement, OpenAI, _output);
+        AnthropicToOpenAIRequest.Translate(_claudeCodeParsed.Root, OpenAI, _output);
         return _output.WrittenCount;
     }
 
@@ -71,8 +72,8 @@ public class RequestBenchmarks
     private int MessagesToChat(byte[] body)
     {
         _output.Clear();
-        using var document = JsonDocument.Parse(body);
-        AnthropicToOpenAIRequest.Translate(document.RootElement, OpenAI, _output);
+        using var tape = JsonTape.Parse(body);
+        AnthropicToOpenAIRequest.Translate(tape.Root, OpenAI, _output);
         return _output.WrittenCount;
     }
 

@@ -52,9 +52,9 @@ switch (scenario)
         foreach (var (name, claudeCode) in new[] { ("small", false), ("cc", true) })
         {
             var messages = claudeCode ? BenchFixtures.ClaudeCodeMessagesRequest(false) : BenchFixtures.SmallMessagesRequest(false);
-            using var document = System.Text.Json.JsonDocument.Parse(messages);
+            using var tape = Bridge.Gateway.Json.JsonTape.Parse(messages);
             using var chat = new Bridge.Gateway.Buffers.PooledBufferWriter(256 * 1024);
-            Bridge.Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(document.RootElement,
+            Bridge.Gateway.Translation.AnthropicToOpenAI.AnthropicToOpenAIRequest.Translate(tape.Root,
                 new Bridge.Gateway.Translation.OpenAITarget { Model = BenchFixtures.UpstreamModel }, chat);
             await File.WriteAllBytesAsync(Path.Combine(args[1], $"bridge-{name}.json"), messages);
             await File.WriteAllBytesAsync(Path.Combine(args[1], $"direct-{name}.json"), chat.WrittenSpan.ToArray());

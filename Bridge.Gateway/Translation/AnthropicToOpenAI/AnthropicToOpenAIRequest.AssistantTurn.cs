@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 
@@ -10,7 +11,7 @@ public static partial class AnthropicToOpenAIRequest
     {
         // ---- assistant ------------------------------------------------------------------------
 
-        private void WriteAssistantMessage(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteAssistantMessage(Utf8JsonWriter writer, TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -93,7 +94,7 @@ public static partial class AnthropicToOpenAIRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolCall(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteToolCall(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var id = RequireProperty(block, "id", JsonValueKind.String, path).GetString()!;
             var name = RequireProperty(block, "name", JsonValueKind.String, path).GetString()!;
@@ -115,7 +116,7 @@ public static partial class AnthropicToOpenAIRequest
             writer.WriteEndObject();
         }
 
-        private ReadOnlySpan<byte> CompactJson(JsonElement value)
+        private ReadOnlySpan<byte> CompactJson(TapeElement value)
         {
             var scratch = _scratch ??= new ArrayBufferWriter<byte>(256);
             scratch.ResetWrittenCount();

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text;
 using System.Text.Json;
 
@@ -10,13 +11,13 @@ public static partial class AnthropicToOpenAIRequest
     {
         // ---- messages -------------------------------------------------------------------------
 
-        private void WriteMessages(Utf8JsonWriter writer, JsonElement system, JsonElement messages)
+        private void WriteMessages(Utf8JsonWriter writer, TapeElement system, TapeElement messages)
         {
             writer.WriteStartArray("messages"u8);
             _written.Add("messages");
             WriteTopLevelSystem(writer, system);
 
-            List<JsonElement>? deferredSystem = null;
+            List<TapeElement>? deferredSystem = null;
             var index = 0;
             foreach (var message in messages.EnumerateArray())
             {
@@ -99,7 +100,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private void WriteTopLevelSystem(Utf8JsonWriter writer, JsonElement system)
+        private void WriteTopLevelSystem(Utf8JsonWriter writer, TapeElement system)
         {
             if (system.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -132,7 +133,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private void ValidateSystemContent(JsonElement content, string path)
+        private void ValidateSystemContent(TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.Array)
             {
@@ -140,7 +141,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private void WriteSystemMessage(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteSystemMessage(Utf8JsonWriter writer, TapeElement content, string path)
         {
             writer.WriteStartObject();
             writer.WriteString("role"u8, "system"u8);
@@ -160,7 +161,7 @@ public static partial class AnthropicToOpenAIRequest
         }
 
         /// <summary>Joins text blocks with a blank line into <see cref="_join"/>.</summary>
-        private void JoinTextBlocks(JsonElement blocks, string path, bool skipBillingHeader)
+        private void JoinTextBlocks(TapeElement blocks, string path, bool skipBillingHeader)
         {
             _join.Begin();
             var index = 0;
@@ -183,7 +184,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private static JsonElement RequireText(JsonElement block, string path)
+        private static TapeElement RequireText(TapeElement block, string path)
         {
             if (block.ValueKind != JsonValueKind.Object)
             {
@@ -203,7 +204,7 @@ public static partial class AnthropicToOpenAIRequest
             return text;
         }
 
-        private static string BlockType(JsonElement block, string path)
+        private static string BlockType(TapeElement block, string path)
         {
             if (block.ValueKind != JsonValueKind.Object)
             {
@@ -218,7 +219,7 @@ public static partial class AnthropicToOpenAIRequest
             return type.GetString()!;
         }
 
-        private static JsonElement RequireProperty(JsonElement obj, string name, JsonValueKind kind, string path)
+        private static TapeElement RequireProperty(TapeElement obj, string name, JsonValueKind kind, string path)
         {
             if (!obj.TryGetProperty(name, out var value) || value.ValueKind != kind)
             {

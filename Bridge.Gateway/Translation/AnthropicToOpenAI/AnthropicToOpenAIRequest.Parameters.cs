@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -11,7 +12,7 @@ public static partial class AnthropicToOpenAIRequest
     {
         // ---- top-level parameters -------------------------------------------------------------
 
-        private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
+        private void WriteSampling(Utf8JsonWriter writer, TapeElement temperature, TapeElement topP)
         {
             if (temperature.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
@@ -34,7 +35,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private List<string> WriteStop(Utf8JsonWriter writer, JsonElement stopSequences)
+        private List<string> WriteStop(Utf8JsonWriter writer, TapeElement stopSequences)
         {
             if (stopSequences.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -73,7 +74,7 @@ public static partial class AnthropicToOpenAIRequest
             return stops;
         }
 
-        private void WriteUser(Utf8JsonWriter writer, JsonElement metadata)
+        private void WriteUser(Utf8JsonWriter writer, TapeElement metadata)
         {
             if (metadata.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -112,7 +113,7 @@ public static partial class AnthropicToOpenAIRequest
             return ("sha256:" + Convert.ToHexStringLower(hash))[..MaxUserLength];
         }
 
-        private List<string> WriteTools(Utf8JsonWriter writer, JsonElement tools, JsonElement toolChoice)
+        private List<string> WriteTools(Utf8JsonWriter writer, TapeElement tools, TapeElement toolChoice)
         {
             var dropped = new List<string>();
             var written = 0;
@@ -187,7 +188,7 @@ public static partial class AnthropicToOpenAIRequest
             return dropped;
         }
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, bool hasTools)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice, bool hasTools)
         {
             if (toolChoice.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -245,7 +246,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private void WriteReasoningEffort(Utf8JsonWriter writer, JsonElement thinking, JsonElement outputConfig)
+        private void WriteReasoningEffort(Utf8JsonWriter writer, TapeElement thinking, TapeElement outputConfig)
         {
             if (!target.IsReasoningModel)
             {
@@ -297,7 +298,7 @@ public static partial class AnthropicToOpenAIRequest
             }
         }
 
-        private void WriteResponseFormat(Utf8JsonWriter writer, JsonElement outputConfig)
+        private void WriteResponseFormat(Utf8JsonWriter writer, TapeElement outputConfig)
         {
             if (outputConfig.ValueKind != JsonValueKind.Object
                 || !outputConfig.TryGetProperty("format"u8, out var format)

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
@@ -9,7 +10,7 @@ public static partial class AnthropicToOpenAIRequest
     {
         // ---- user -----------------------------------------------------------------------------
 
-        private void WriteUserMessage(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteUserMessage(Utf8JsonWriter writer, TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -114,7 +115,7 @@ public static partial class AnthropicToOpenAIRequest
         }
 
         /// <summary>Writes one role tool message; returns the number of attachments (images, documents) left for the user message.</summary>
-        private int WriteToolMessage(Utf8JsonWriter writer, JsonElement block, string path)
+        private int WriteToolMessage(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var clientId = RequireProperty(block, "tool_use_id", JsonValueKind.String, path).GetString()!;
             if (!_pendingToolIds.Remove(clientId))
@@ -194,7 +195,7 @@ public static partial class AnthropicToOpenAIRequest
             return attachments;
         }
 
-        private static void WriteTextPart(Utf8JsonWriter writer, JsonElement block, string path)
+        private static void WriteTextPart(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var text = RequireProperty(block, "text", JsonValueKind.String, path);
             writer.WriteStartObject();
@@ -204,7 +205,7 @@ public static partial class AnthropicToOpenAIRequest
             writer.WriteEndObject();
         }
 
-        private void WriteImagePart(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteImagePart(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";
@@ -231,7 +232,7 @@ public static partial class AnthropicToOpenAIRequest
         }
 
         /// <summary><c>data:{media_type};base64,{data}</c>, copied from the raw JSON (images can be megabytes).</summary>
-        private void WriteDataUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> propertyName, JsonElement source, string path)
+        private void WriteDataUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> propertyName, TapeElement source, string path)
         {
             var mediaType = RequireProperty(source, "media_type", JsonValueKind.String, path);
             var data = RequireProperty(source, "data", JsonValueKind.String, path);
@@ -244,7 +245,7 @@ public static partial class AnthropicToOpenAIRequest
             _join.WriteTo(writer);
         }
 
-        private void WriteDocumentParts(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteDocumentParts(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -34,7 +35,7 @@ public static partial class AnthropicToOpenAIRequest
     private const int MaxUserLength = 64;
 
     /// <summary>Translates <paramref name="anthropicRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
-    public static RequestTranslation Translate(JsonElement anthropicRequest, OpenAITarget target, IBufferWriter<byte> output)
+    public static RequestTranslation Translate(TapeElement anthropicRequest, OpenAITarget target, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
@@ -54,6 +55,8 @@ public static partial class AnthropicToOpenAIRequest
     private sealed class InvalidRequestException(string message) : Exception(message);
 
     private static InvalidRequestException Invalid(string message) => new(message);
+
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
     private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
 
@@ -80,7 +83,7 @@ public static partial class AnthropicToOpenAIRequest
         private readonly RawJsonStringBuilder _join = new();
         private ArrayBufferWriter<byte>? _scratch;
 
-        public RequestTranslation Run(JsonElement request, IBufferWriter<byte> output, out string requestedModel)
+        public RequestTranslation Run(TapeElement request, IBufferWriter<byte> output, out string requestedModel)
         {
             requestedModel = "";
             if (request.ValueKind != JsonValueKind.Object)
@@ -88,10 +91,10 @@ public static partial class AnthropicToOpenAIRequest
                 throw Invalid("body: must be a JSON object");
             }
 
-            JsonElement model = default, messages = default, system = default, maxTokens = default,
+            TapeElement model = default, messages = default, system = default, maxTokens = default,
                 stopSequences = default, stream = default, temperature = default, topP = default,
                 metadata = default, tools = default, toolChoice = default, thinking = default, outputConfig = default;
-            List<JsonProperty>? unknown = null;
+            List<TapeProperty>? unknown = null;
 
             foreach (var property in request.EnumerateObject())
             {
@@ -249,7 +252,7 @@ public static partial class AnthropicToOpenAIRequest
             return true;
         }
 
-        private bool AcceptedByDeployment(string key, JsonElement value)
+        private bool AcceptedByDeployment(string key, bool isOne)
         {
             if (!target.IsReasoningModel)
             {
@@ -258,15 +261,26 @@ public static partial class AnthropicToOpenAIRequest
 
             if (key == "temperature")
             {
-                return value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0;
+                return isOne;
             }
 
             return Array.IndexOf(ReasoningRejectedParams, key) < 0;
         }
 
+        /// <summary>A client parameter, copied as it came.</summary>
+        private void Emit(Utf8JsonWriter writer, string key, TapeElement value)
+        {
+            if (Allowed(key) && AcceptedByDeployment(key, value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0) && _written.Add(key))
+            {
+                writer.WritePropertyName(key);
+                WriteRaw(writer, value);
+            }
+        }
+
+        /// <summary>A deployment default (from the configuration).</summary>
         private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
         {
-            if (Allowed(key) && AcceptedByDeployment(key, value) && _written.Add(key))
+            if (Allowed(key) && AcceptedByDeployment(key, value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0) && _written.Add(key))
             {
                 writer.WritePropertyName(key);
                 WriteRaw(writer, value);

@@ -43,6 +43,31 @@ public static class MacroReport
         }
         md.AppendLine();
 
+        md.AppendLine("The bare forwarder in the same run (Kestrel in, HttpClient out, bytes copied, nothing else; the same OpenAI body the direct runs send)");
+        md.AppendLine();
+        md.AppendLine("| scenario | conns | forwarder req/s | forwarder ratio | Bridge / forwarder req/s | forwarder added p50 (ms) | Bridge added p50 (ms) | Bridge / forwarder added p50 | forwarder CPU/req (us) | Bridge CPU/req (us) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            md.AppendLine(inv, $"| {r.Scenario.Name} | {r.Connections} | {r.Forwarder.RequestsPerSecond:0} | {r.ForwarderRatio:0.00} | {r.Bridge.RequestsPerSecond / r.Forwarder.RequestsPerSecond:0.00} | "
+                + $"{r.ForwarderAddedP50:0.000} | {r.AddedP50:0.000} | **{r.AddedP50 / r.ForwarderAddedP50:0.00}** | {r.ForwarderCpuMicrosPerRequest:0} | {r.GatewayCpuMicrosPerRequest:0} |");
+        }
+        md.AppendLine();
+
+        md.AppendLine("Targets (issue 15: Claude-Code-sized requests at forwarder speed)");
+        md.AppendLine();
+        md.AppendLine("| target | measured | met |");
+        md.AppendLine("|---|---|---|");
+        foreach (var name in new[] { "claude-code", "claude-code-stream" })
+        {
+            Target(md, results, name, 32, $"throughput >= 0.5 of direct at 32 connections, {name}", r => r.ThroughputRatio, v => v >= 0.5, "0.00");
+            Target(md, results, name, 1, $"added p50 at 1 connection <= 1.5 x the bare forwarder's, {name}", r => r.AddedP50 / r.ForwarderAddedP50, v => v <= 1.5, "0.00 x");
+            Target(md, results, name, 32, $"Bridge CPU per request <= 350 us at 32 connections, {name}", r => r.GatewayCpuMicrosPerRequest, v => v <= 350, "0 us");
+        }
+        var peak15 = results.Where(r => r.Connections >= 32).Select(r => r.GatewayPeakRssMb).DefaultIfEmpty(double.NaN).Max();
+        md.AppendLine(inv, $"| peak memory < 150 MB during 32-connection runs | {peak15:0} MB | {(double.IsNaN(peak15) ? "not run" : peak15 < 150 ? "yes" : "**no**")} |");
+        md.AppendLine();
+
         md.AppendLine("Targets (issue 6)");
         md.AppendLine();
         md.AppendLine("| target | measured | met |");

@@ -1,8 +1,8 @@
 namespace Bridge.LoadTest.Macro;
 
 /// <summary>
-/// The macro benchmark: for each scenario and connection count, the fake upstream called directly,
-/// then through Bridge, in the same run; Bridge's CPU time and peak RSS read from /proc around its run.
+/// The macro benchmark: for each scenario and connection count, the fake upstream called directly, through the
+/// bare forwarder, then through Bridge, in the same run; CPU time and peak RSS read from /proc around each run.
 /// </summary>
 public static class MacroRun
 {
@@ -16,8 +16,8 @@ public static class MacroRun
         // traffic); a gateway in production runs for days, so a cold JIT would only measure the benchmark.
         foreach (var scenario in options.Scenarios.Select(MacroOptions.ScenarioNamed))
         {
-            var (directTarget, bridgeTarget) = environment.Targets(scenario);
-            foreach (var target in new[] { directTarget, bridgeTarget })
+            var (directTarget, forwarderTarget, bridgeTarget) = environment.Targets(scenario);
+            foreach (var target in new[] { directTarget, forwarderTarget, bridgeTarget })
             {
                 using var warm = new LoadClient(target, 8);
                 await warm.RunAsync(options.JitWarmup);
@@ -27,13 +27,14 @@ public static class MacroRun
         var results = new List<ScenarioResult>();
         foreach (var scenario in options.Scenarios.Select(MacroOptions.ScenarioNamed))
         {
-            var (direct, bridge) = environment.Targets(scenario);
+            var (direct, forwarder, bridge) = environment.Targets(scenario);
             foreach (var connections in options.Connections)
             {
-                var result = await MeasureAsync(environment, scenario, connections, direct, bridge, options);
+                var result = await MeasureAsync(environment, scenario, connections, direct, forwarder, bridge, options);
                 results.Add(result);
                 Console.WriteLine(
                     $"{scenario.Name,-19} c={connections,-3} direct {result.Direct.RequestsPerSecond,8:0} req/s p50 {result.Direct.P50:0.000} ms | " +
+                    $"forwarder {result.Forwarder.RequestsPerSecond,8:0} req/s added p50 {result.ForwarderAddedP50:0.000} cpu {result.ForwarderCpuMicrosPerRequest:0} us/req | " +
                     $"bridge {result.Bridge.RequestsPerSecond,8:0} req/s p50 {result.Bridge.P50:0.000} ms | added p50 {result.AddedP50:0.000} p99 {result.AddedP99:0.000} | " +
                     $"ratio {result.ThroughputRatio:0.00} | cpu {result.GatewayCpuMicrosPerRequest:0} us/req | peak {result.GatewayPeakRssMb:0} MB | errors {result.Direct.Errors}/{result.Bridge.Errors}");
             }
@@ -43,11 +44,11 @@ public static class MacroRun
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.Output))!);
         await File.WriteAllTextAsync(options.Output, markdown);
         Console.WriteLine($"wrote {options.Output}");
-        return results.Any(r => r.Bridge.Requests == 0 || r.Direct.Requests == 0) ? 1 : 0;
+        return results.Any(r => r.Bridge.Requests == 0 || r.Direct.Requests == 0 || r.Forwarder.Requests == 0) ? 1 : 0;
     }
 
     private static async Task<ScenarioResult> MeasureAsync(
-        BenchEnvironment environment, Scenario scenario, int connections, Target direct, Target bridge, MacroOptions options)
+        BenchEnvironment environment, Scenario scenario, int connections, Target direct, Target forwarder, Target bridge, MacroOptions options)
     {
         LoadResult directResult;
         double upstreamCpuDirect;
@@ -57,6 +58,16 @@ public static class MacroRun
             var fakeCpu = environment.Fake.CpuTime();
             directResult = await load.RunAsync(options.Duration);
             upstreamCpuDirect = PerRequestMicros(environment.Fake.CpuTime() - fakeCpu, directResult.Requests);
+        }
+
+        LoadResult forwarderResult;
+        double forwarderCpu;
+        using (var load = new LoadClient(forwarder, connections))
+        {
+            await load.RunAsync(options.Warmup);
+            var cpu = environment.Forwarder.CpuTime();
+            forwarderResult = await load.RunAsync(options.Duration);
+            forwarderCpu = PerRequestMicros(environment.Forwarder.CpuTime() - cpu, forwarderResult.Requests);
         }
 
         using (var load = new LoadClient(bridge, connections))
@@ -69,7 +80,11 @@ public static class MacroRun
             var gatewayCpuPerRequest = PerRequestMicros(environment.Gateway.CpuTime() - gatewayCpu, bridgeResult.Requests);
             var upstreamCpuBridge = PerRequestMicros(environment.Fake.CpuTime() - fakeCpu, bridgeResult.Requests);
             return new ScenarioResult(scenario, connections, directResult, bridgeResult, gatewayCpuPerRequest, upstreamCpuDirect, upstreamCpuBridge,
-                environment.Gateway.PeakRss() / 1048576.0, environment.Gateway.Rss() / 1048576.0);
+                environment.Gateway.PeakRss() / 1048576.0, environment.Gateway.Rss() / 1048576.0)
+            {
+                Forwarder = forwarderResult,
+                ForwarderCpuMicrosPerRequest = forwarderCpu,
+            };
         }
     }
 

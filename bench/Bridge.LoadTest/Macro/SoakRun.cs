@@ -14,7 +14,7 @@ public static class SoakRun
         var workDir = Path.Combine(Path.GetTempPath(), $"bridge-soak-{Environment.ProcessId}");
         using var environment = await BenchEnvironment.StartAsync(workDir, options.StreamChunks);
         var scenario = MacroOptions.ScenarioNamed(options.SoakScenario);
-        var (_, bridge) = environment.Targets(scenario);
+        var (_, _, bridge) = environment.Targets(scenario);
         using var load = new LoadClient(bridge, options.SoakConnections);
         await load.RunAsync(options.Warmup);
 
