@@ -697,9 +697,9 @@ public static class ConfigLoader
     /// </summary>
     private static void CheckTranslatableDefaults(Dictionary<string, JsonElement> defaults, string path)
     {
-        using var probe = JsonDocument.Parse("""{"model":"probe","messages":[{"role":"user","content":"probe"}]}""");
+        using var probe = Json.JsonTape.Parse("""{"model":"probe","messages":[{"role":"user","content":"probe"}]}"""u8.ToArray());
         var output = new System.Buffers.ArrayBufferWriter<byte>();
-        var result = Translation.OpenAIToAnthropic.ChatRequestToMessages.Translate(probe.RootElement,
+        var result = Translation.OpenAIToAnthropic.ChatRequestToMessages.Translate(probe.Root,
             new Translation.OpenAIToAnthropic.AnthropicTarget { Model = "probe", DefaultParams = defaults, DropParams = true }, output);
         if (!result.Ok)
         {

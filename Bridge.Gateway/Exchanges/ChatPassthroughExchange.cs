@@ -18,7 +18,7 @@ public sealed class ChatPassthroughExchange(OpenAITargets targets) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        var result = ChatRequestFilter.Apply(request.Root, targets.For(deployment, request), output);
+        var result = ChatRequestFilter.Apply(request.Json, targets.For(deployment, request), output);
         return new Call(deployment, result, output);
     }
 

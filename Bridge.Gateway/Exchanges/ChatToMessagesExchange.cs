@@ -13,7 +13,7 @@ public sealed class ChatToMessagesExchange(BridgeConfig config) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        var translation = ChatRequestToMessages.Translate(request.Root, TargetFor(deployment, config), output, request.Model);
+        var translation = ChatRequestToMessages.Translate(request.Json, TargetFor(deployment, config), output, request.Model);
         return new Call(deployment, translation, output);
     }
 

@@ -18,7 +18,7 @@ public sealed class ChatToResponsesExchange(OpenAITargets targets) : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
-        var translation = ChatToResponsesRequest.Translate(request.Root, targets.For(deployment, request), output, request.Model);
+        var translation = ChatToResponsesRequest.Translate(request.Json, targets.For(deployment, request), output, request.Model);
         return new Call(deployment, translation, output);
     }
 

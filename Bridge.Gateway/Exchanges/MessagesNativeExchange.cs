@@ -27,7 +27,7 @@ public sealed class MessagesNativeExchange : IExchange
         else ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
         // count_tokens takes no sampling parameters.
         if (pathSuffix.Length == 0 && NativeDefaults.Any(deployment.DefaultParams)) NativeDefaults.Apply(request.Root, deployment.DefaultParams, output);
-        var stream = request.Root.TryGetProperty("stream", out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
+        var stream = request.Json.TryGetProperty("stream"u8, out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model, pathSuffix);
     }
 

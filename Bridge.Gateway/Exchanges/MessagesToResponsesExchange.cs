@@ -22,7 +22,7 @@ public sealed class MessagesToResponsesExchange(OpenAITargets targets, Reasoning
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
-        var translation = AnthropicToResponsesRequest.Translate(request.Root, targets.For(deployment, request), signatures.Key, output);
+        var translation = AnthropicToResponsesRequest.Translate(request.Json, targets.For(deployment, request), signatures.Key, output);
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output, signatures.Key);
     }

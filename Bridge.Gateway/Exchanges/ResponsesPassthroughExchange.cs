@@ -18,8 +18,8 @@ public sealed class ResponsesPassthroughExchange(OpenAITargets targets) : IExcha
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment)
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
-        ResponsesRequestFilter.Apply(request.Root, targets.For(deployment, request), request.GatewayStoresResponse, output);
-        var stream = request.Root.TryGetProperty("stream", out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
+        ResponsesRequestFilter.Apply(request.Json, targets.For(deployment, request), request.GatewayStoresResponse, output);
+        var stream = request.Json.TryGetProperty("stream"u8, out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model);
     }
 

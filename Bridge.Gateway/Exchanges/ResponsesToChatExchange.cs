@@ -17,7 +17,7 @@ public sealed class ResponsesToChatExchange(OpenAITargets targets) : IExchange
     {
         var output = new PooledBufferWriter(Math.Max(4096, request.Body.Length));
         // A previous_response_id was resolved before this (StoredResponsesStep): the stored conversation is in the input.
-        var translation = ResponsesToChatRequest.Translate(request.Root, targets.For(deployment, request), output);
+        var translation = ResponsesToChatRequest.Translate(request.Json, targets.For(deployment, request), output);
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

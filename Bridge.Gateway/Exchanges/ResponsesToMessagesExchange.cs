@@ -16,7 +16,7 @@ public sealed class ResponsesToMessagesExchange(BridgeConfig config) : IExchange
     {
         var output = new PooledBufferWriter(request.Body.Length + 256);
         // A previous_response_id was resolved before this (StoredResponsesStep): the stored conversation is in the input.
-        var translation = ResponsesToMessagesRequest.Translate(request.Root, ChatToMessagesExchange.TargetFor(deployment, config), output);
+        var translation = ResponsesToMessagesRequest.Translate(request.Json, ChatToMessagesExchange.TargetFor(deployment, config), output);
         DroppedToolsHeader.Tag(translation.DroppedTools);
         return new Call(deployment, translation, output);
     }

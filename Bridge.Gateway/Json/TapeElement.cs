@@ -369,6 +369,13 @@ public readonly struct TapeProperty
         }
     }
 
+    /// <summary>Writes the property as <see cref="JsonProperty.WriteTo"/> would: name and value re-serialized by the writer.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WritePropertyName(Name);
+        Value.WriteTo(writer);
+    }
+
     public bool NameEquals(string text) => TapeElement.TextEquals(_tape.Utf8.Span, _tape.RowAt(_nameRow), text);
 
     public bool NameEquals(ReadOnlySpan<byte> utf8Text) => TapeElement.Utf8Equals(_tape.Utf8.Span, _tape.RowAt(_nameRow), utf8Text);

@@ -32,10 +32,10 @@ public sealed class PromptCacheKeyTests
         var ok = translator switch
         {
             "anthropic->chat" => AnthropicToOpenAIRequest.Translate(TestTapes.Of(Body(Anthropic)), target, buffer).Ok,
-            "anthropic->responses" => AnthropicToResponsesRequest.Translate(Fixtures.Parse(Body(Anthropic)), target, SignatureKey, buffer).Ok,
-            "chat->chat" => ChatRequestFilter.Apply(Fixtures.Parse(Body(Chat)), target, buffer).Ok,
-            "chat->responses" => ChatToResponsesRequest.Translate(Fixtures.Parse(Body(Chat)), target, buffer).Ok,
-            "responses->chat" => ResponsesToChatRequest.Translate(Fixtures.Parse(Body(Responses)), target, buffer).Ok,
+            "anthropic->responses" => AnthropicToResponsesRequest.Translate(TestTapes.Of(Fixtures.Parse(Body(Anthropic))), target, SignatureKey, buffer).Ok,
+            "chat->chat" => ChatRequestFilter.Apply(TestTapes.Of(Fixtures.Parse(Body(Chat))), target, buffer).Ok,
+            "chat->responses" => ChatToResponsesRequest.Translate(TestTapes.Of(Fixtures.Parse(Body(Chat))), target, buffer).Ok,
+            "responses->chat" => ResponsesToChatRequest.Translate(TestTapes.Of(Fixtures.Parse(Body(Responses))), target, buffer).Ok,
             _ => throw new ArgumentOutOfRangeException(nameof(translator)),
         };
         Assert.True(ok, translator);

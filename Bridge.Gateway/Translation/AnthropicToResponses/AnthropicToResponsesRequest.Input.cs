@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
 
@@ -8,7 +9,7 @@ public static partial class AnthropicToResponsesRequest
 {
     private sealed partial class State
     {
-        private void WriteInstructions(Utf8JsonWriter writer, JsonElement system)
+        private void WriteInstructions(Utf8JsonWriter writer, TapeElement system)
         {
             if (system.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -37,12 +38,12 @@ public static partial class AnthropicToResponsesRequest
             }
         }
 
-        private void WriteInput(Utf8JsonWriter writer, JsonElement messages)
+        private void WriteInput(Utf8JsonWriter writer, TapeElement messages)
         {
             writer.WriteStartArray("input"u8);
             _written.Add("input");
 
-            List<JsonElement>? deferredSystem = null;
+            List<TapeElement>? deferredSystem = null;
             var index = 0;
             foreach (var message in messages.EnumerateArray())
             {
@@ -128,7 +129,7 @@ public static partial class AnthropicToResponsesRequest
             }
         }
 
-        private void WriteSystemItem(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteSystemItem(Utf8JsonWriter writer, TapeElement content, string path)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, ResponsesItemTypes.Message);
@@ -154,7 +155,7 @@ public static partial class AnthropicToResponsesRequest
         /// <c>tool_use</c> a <c>function_call</c> item, each thinking block signed by Bridge a
         /// <c>reasoning</c> item (kept before the output it led to, as the upstream produced them).
         /// </summary>
-        private void WriteAssistantTurn(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteAssistantTurn(Utf8JsonWriter writer, TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -247,7 +248,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary>True when the thinking block's signature is Bridge's and verifies under the gateway's key.</summary>
-        private bool TryReadOwnReasoning(JsonElement block, out string itemId, out string encrypted)
+        private bool TryReadOwnReasoning(TapeElement block, out string itemId, out string encrypted)
         {
             itemId = "";
             encrypted = "";
@@ -257,7 +258,7 @@ public static partial class AnthropicToResponsesRequest
                 && ReasoningSignature.TryDecode(signature.GetString(), signatureKey, out itemId, out encrypted);
         }
 
-        private void WriteReasoningItem(Utf8JsonWriter writer, JsonElement block, string itemId, string encrypted)
+        private void WriteReasoningItem(Utf8JsonWriter writer, TapeElement block, string itemId, string encrypted)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, ResponsesItemTypes.Reasoning);
@@ -274,7 +275,7 @@ public static partial class AnthropicToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private void WriteFunctionCall(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteFunctionCall(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var id = RequireProperty(block, "id", JsonValueKind.String, path).GetString()!;
             var name = RequireProperty(block, "name", JsonValueKind.String, path).GetString()!;
@@ -294,7 +295,7 @@ public static partial class AnthropicToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private static void WriteTextPart(Utf8JsonWriter writer, string partType, JsonElement text)
+        private static void WriteTextPart(Utf8JsonWriter writer, string partType, TapeElement text)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, partType);
@@ -303,7 +304,7 @@ public static partial class AnthropicToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private ReadOnlySpan<byte> CompactJson(JsonElement value)
+        private ReadOnlySpan<byte> CompactJson(TapeElement value)
         {
             var scratch = _scratch ??= new System.Buffers.ArrayBufferWriter<byte>(256);
             scratch.ResetWrittenCount();
@@ -318,7 +319,7 @@ public static partial class AnthropicToResponsesRequest
         // ---- shared ---------------------------------------------------------------------------
 
         /// <summary>Joins text blocks with a blank line into <see cref="_join"/>.</summary>
-        private void JoinTextBlocks(JsonElement blocks, string path, bool skipBillingHeader)
+        private void JoinTextBlocks(TapeElement blocks, string path, bool skipBillingHeader)
         {
             _join.Begin();
             var index = 0;
@@ -341,7 +342,7 @@ public static partial class AnthropicToResponsesRequest
             }
         }
 
-        private static JsonElement RequireText(JsonElement block, string path)
+        private static TapeElement RequireText(TapeElement block, string path)
         {
             if (block.ValueKind != JsonValueKind.Object)
             {
@@ -361,7 +362,7 @@ public static partial class AnthropicToResponsesRequest
             return text;
         }
 
-        private static string BlockType(JsonElement block, string path)
+        private static string BlockType(TapeElement block, string path)
         {
             if (block.ValueKind != JsonValueKind.Object)
             {
@@ -376,7 +377,7 @@ public static partial class AnthropicToResponsesRequest
             return type.GetString()!;
         }
 
-        private static JsonElement RequireProperty(JsonElement obj, string name, JsonValueKind kind, string path)
+        private static TapeElement RequireProperty(TapeElement obj, string name, JsonValueKind kind, string path)
         {
             if (!obj.TryGetProperty(name, out var value) || value.ValueKind != kind)
             {

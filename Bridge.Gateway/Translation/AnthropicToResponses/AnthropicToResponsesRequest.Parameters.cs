@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -10,7 +11,7 @@ public static partial class AnthropicToResponsesRequest
 {
     private sealed partial class State
     {
-        private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
+        private void WriteSampling(Utf8JsonWriter writer, TapeElement temperature, TapeElement topP)
         {
             if (temperature.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
@@ -34,7 +35,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary>Validated and returned, never sent: the Responses API has no stop sequences.</summary>
-        private static List<string> ReadStopSequences(JsonElement stopSequences)
+        private static List<string> ReadStopSequences(TapeElement stopSequences)
         {
             if (stopSequences.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -62,7 +63,7 @@ public static partial class AnthropicToResponsesRequest
             return stops;
         }
 
-        private void WriteUser(Utf8JsonWriter writer, JsonElement metadata)
+        private void WriteUser(Utf8JsonWriter writer, TapeElement metadata)
         {
             if (metadata.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -101,7 +102,7 @@ public static partial class AnthropicToResponsesRequest
             return ("sha256:" + Convert.ToHexStringLower(hash))[..MaxUserLength];
         }
 
-        private List<string> WriteTools(Utf8JsonWriter writer, JsonElement tools, JsonElement toolChoice)
+        private List<string> WriteTools(Utf8JsonWriter writer, TapeElement tools, TapeElement toolChoice)
         {
             var dropped = new List<string>();
             var written = 0;
@@ -189,7 +190,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary><c>{type: web_search}</c> with the Anthropic tool's <c>allowed_domains</c> and <c>user_location</c>.</summary>
-        private static void WriteWebSearchTool(Utf8JsonWriter writer, JsonElement tool)
+        private static void WriteWebSearchTool(Utf8JsonWriter writer, TapeElement tool)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, ResponsesItemTypes.WebSearch);
@@ -212,7 +213,7 @@ public static partial class AnthropicToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, bool hasTools)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice, bool hasTools)
         {
             if (toolChoice.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
             {
@@ -270,7 +271,7 @@ public static partial class AnthropicToResponsesRequest
         /// when the client asked for thinking (<c>enabled</c>/<c>adaptive</c>) or an effort, never with
         /// <c>thinking.type: disabled</c>. Same scale as the Chat Completions path (docs/translation.md 1.2).
         /// </summary>
-        private string? ReasoningEffort(JsonElement thinking, JsonElement outputConfig)
+        private string? ReasoningEffort(TapeElement thinking, TapeElement outputConfig)
         {
             if (!target.IsReasoningModel)
             {
@@ -315,7 +316,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary><c>output_config.format</c> json_schema -> <c>text.format</c> (Responses' flat json_schema form).</summary>
-        private void WriteTextFormat(Utf8JsonWriter writer, JsonElement outputConfig)
+        private void WriteTextFormat(Utf8JsonWriter writer, TapeElement outputConfig)
         {
             if (outputConfig.ValueKind != JsonValueKind.Object
                 || !outputConfig.TryGetProperty("format"u8, out var format)
@@ -354,7 +355,7 @@ public static partial class AnthropicToResponsesRequest
 
         private void WriteDefaults(Utf8JsonWriter writer)
         {
-            foreach (var (key, value) in target.DefaultParams)
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Array.IndexOf(ReservedKeys, key) < 0)
                 {

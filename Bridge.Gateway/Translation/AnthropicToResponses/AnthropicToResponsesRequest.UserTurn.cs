@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
 
@@ -8,7 +9,7 @@ public static partial class AnthropicToResponsesRequest
 {
     private sealed partial class State
     {
-        private void WriteUserTurn(Utf8JsonWriter writer, JsonElement content, string path)
+        private void WriteUserTurn(Utf8JsonWriter writer, TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -116,7 +117,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary>Writes one <c>function_call_output</c> item; returns the number of attachments left for the user message.</summary>
-        private int WriteFunctionCallOutput(Utf8JsonWriter writer, JsonElement block, string path)
+        private int WriteFunctionCallOutput(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var clientId = RequireProperty(block, "tool_use_id", JsonValueKind.String, path).GetString()!;
             if (!_pendingToolIds.Remove(clientId))
@@ -196,7 +197,7 @@ public static partial class AnthropicToResponsesRequest
             return attachments;
         }
 
-        private void WriteImagePart(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteImagePart(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";
@@ -222,7 +223,7 @@ public static partial class AnthropicToResponsesRequest
         }
 
         /// <summary><c>data:{media_type};base64,{data}</c>, copied from the raw JSON (images can be megabytes).</summary>
-        private void WriteDataUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> propertyName, JsonElement source, string path)
+        private void WriteDataUrl(Utf8JsonWriter writer, ReadOnlySpan<byte> propertyName, TapeElement source, string path)
         {
             var mediaType = RequireProperty(source, "media_type", JsonValueKind.String, path);
             var data = RequireProperty(source, "data", JsonValueKind.String, path);
@@ -235,7 +236,7 @@ public static partial class AnthropicToResponsesRequest
             _join.WriteTo(writer);
         }
 
-        private void WriteDocumentParts(Utf8JsonWriter writer, JsonElement block, string path)
+        private void WriteDocumentParts(Utf8JsonWriter writer, TapeElement block, string path)
         {
             var source = RequireProperty(block, "source", JsonValueKind.Object, path);
             var sourcePath = path + ".source";

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
@@ -42,7 +43,7 @@ public static partial class AnthropicToResponsesRequest
     /// Translates <paramref name="anthropicRequest"/> into <paramref name="output"/> (UTF-8 JSON).
     /// <paramref name="signatureKey"/> signs and verifies the reasoning carried in thinking signatures.
     /// </summary>
-    public static RequestTranslation Translate(JsonElement anthropicRequest, OpenAITarget target, byte[] signatureKey, IBufferWriter<byte> output)
+    public static RequestTranslation Translate(TapeElement anthropicRequest, OpenAITarget target, byte[] signatureKey, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(signatureKey);
@@ -62,7 +63,7 @@ public static partial class AnthropicToResponsesRequest
 
     private static InvalidRequestException Invalid(string message) => new(message);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
     private static readonly string[] AnthropicOnlyParams =
     [
@@ -93,7 +94,7 @@ public static partial class AnthropicToResponsesRequest
         private ArrayBufferWriter<byte>? _scratch;
         private bool _reasoningOn;
 
-        public RequestTranslation Run(JsonElement request, IBufferWriter<byte> output, out string requestedModel)
+        public RequestTranslation Run(TapeElement request, IBufferWriter<byte> output, out string requestedModel)
         {
             requestedModel = "";
             if (request.ValueKind != JsonValueKind.Object)
@@ -101,10 +102,10 @@ public static partial class AnthropicToResponsesRequest
                 throw Invalid("body: must be a JSON object");
             }
 
-            JsonElement model = default, messages = default, system = default, maxTokens = default,
+            TapeElement model = default, messages = default, system = default, maxTokens = default,
                 stopSequences = default, stream = default, temperature = default, topP = default,
                 metadata = default, tools = default, toolChoice = default, thinking = default, outputConfig = default;
-            List<JsonProperty>? unknown = null;
+            List<TapeProperty>? unknown = null;
 
             foreach (var property in request.EnumerateObject())
             {
@@ -285,7 +286,7 @@ public static partial class AnthropicToResponsesRequest
             return Array.IndexOf(ReasoningRejectedParams, key) < 0;
         }
 
-        private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
+        private void Emit(Utf8JsonWriter writer, string key, TapeElement value)
         {
             if (Allowed(key) && AcceptedByDeployment(key) && _written.Add(key))
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
 
@@ -8,7 +9,7 @@ public static partial class ChatToResponsesRequest
 {
     private sealed partial class State
     {
-        private void WriteConversation(Utf8JsonWriter writer, JsonElement messages)
+        private void WriteConversation(Utf8JsonWriter writer, TapeElement messages)
         {
             // The leading run of system/developer messages is the instructions.
             var leading = 0;
@@ -75,7 +76,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndArray();
         }
 
-        private static string Role(JsonElement message, string path)
+        private static string Role(TapeElement message, string path)
         {
             if (message.ValueKind != JsonValueKind.Object)
             {
@@ -90,7 +91,7 @@ public static partial class ChatToResponsesRequest
             return role.GetString()!;
         }
 
-        private static JsonElement RequireContent(JsonElement message, string path)
+        private static TapeElement RequireContent(TapeElement message, string path)
         {
             if (!message.TryGetProperty("content"u8, out var content) || IsAbsent(content))
             {
@@ -101,7 +102,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary>Appends a string content or the text parts of an array content to <see cref="_join"/> (parts joined as they are).</summary>
-        private void AppendText(JsonElement content, string path)
+        private void AppendText(TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -129,7 +130,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary>A system or developer message after the conversation started: an item of that role at its place.</summary>
-        private void WriteInstructionItem(Utf8JsonWriter writer, JsonElement message, string role, string path)
+        private void WriteInstructionItem(Utf8JsonWriter writer, TapeElement message, string role, string path)
         {
             _join.Begin();
             AppendText(RequireContent(message, path), path + ".content");
@@ -141,7 +142,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolOutput(Utf8JsonWriter writer, JsonElement message, string path)
+        private void WriteToolOutput(Utf8JsonWriter writer, TapeElement message, string path)
         {
             if (!message.TryGetProperty("tool_call_id"u8, out var callId) || callId.ValueKind != JsonValueKind.String || callId.ValueEquals(""u8))
             {
@@ -164,7 +165,7 @@ public static partial class ChatToResponsesRequest
         /// <c>function_call</c> (or <c>custom_tool_call</c>) item. <c>reasoning_content</c> is ignored: it
         /// carries no encrypted reasoning the upstream could take back.
         /// </summary>
-        private void WriteAssistantMessage(Utf8JsonWriter writer, JsonElement message, string path)
+        private void WriteAssistantMessage(Utf8JsonWriter writer, TapeElement message, string path)
         {
             var hasContent = message.TryGetProperty("content"u8, out var content) && !IsAbsent(content)
                 && !(content.ValueKind == JsonValueKind.String && content.ValueEquals(""u8));
@@ -210,7 +211,7 @@ public static partial class ChatToResponsesRequest
             }
         }
 
-        private static void WriteAssistantParts(Utf8JsonWriter writer, JsonElement content, string path)
+        private static void WriteAssistantParts(Utf8JsonWriter writer, TapeElement content, string path)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -247,7 +248,7 @@ public static partial class ChatToResponsesRequest
             }
         }
 
-        private static void WriteToolCall(Utf8JsonWriter writer, JsonElement call, string path)
+        private static void WriteToolCall(Utf8JsonWriter writer, TapeElement call, string path)
         {
             if (call.ValueKind != JsonValueKind.Object)
             {
@@ -288,7 +289,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private static void WriteUserMessage(Utf8JsonWriter writer, JsonElement message, string path)
+        private static void WriteUserMessage(Utf8JsonWriter writer, TapeElement message, string path)
         {
             var content = RequireContent(message, path);
             writer.WriteStartObject();
@@ -316,7 +317,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private static void WriteUserPart(Utf8JsonWriter writer, JsonElement part, string path)
+        private static void WriteUserPart(Utf8JsonWriter writer, TapeElement part, string path)
         {
             switch (PartType(part, path))
             {
@@ -344,7 +345,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary><c>{image_url: {url, detail}}</c> -> <c>{type: input_image, image_url, detail}</c>: data and http(s) URLs alike.</summary>
-        private static void WriteImagePart(Utf8JsonWriter writer, JsonElement part, string path)
+        private static void WriteImagePart(Utf8JsonWriter writer, TapeElement part, string path)
         {
             if (!part.TryGetProperty("image_url"u8, out var image) || image.ValueKind != JsonValueKind.Object
                 || !image.TryGetProperty("url"u8, out var url) || url.ValueKind != JsonValueKind.String)
@@ -370,7 +371,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary><c>{file: {file_id | file_data, filename}}</c> -> <c>{type: input_file, ...}</c>, the same fields.</summary>
-        private static void WriteFilePart(Utf8JsonWriter writer, JsonElement part, string path)
+        private static void WriteFilePart(Utf8JsonWriter writer, TapeElement part, string path)
         {
             if (!part.TryGetProperty("file"u8, out var file) || file.ValueKind != JsonValueKind.Object)
             {
@@ -406,7 +407,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndObject();
         }
 
-        private static string PartType(JsonElement part, string path)
+        private static string PartType(TapeElement part, string path)
         {
             if (part.ValueKind != JsonValueKind.Object)
             {
@@ -421,7 +422,7 @@ public static partial class ChatToResponsesRequest
             return type.GetString()!;
         }
 
-        private static void WriteTextPart(Utf8JsonWriter writer, string partType, JsonElement text)
+        private static void WriteTextPart(Utf8JsonWriter writer, string partType, TapeElement text)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, partType);

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
 
@@ -8,7 +9,7 @@ public static partial class ChatToResponsesRequest
 {
     private sealed partial class State
     {
-        private static void ReadN(JsonElement n)
+        private static void ReadN(TapeElement n)
         {
             if (IsAbsent(n))
             {
@@ -31,7 +32,7 @@ public static partial class ChatToResponsesRequest
             }
         }
 
-        private static bool ReadIncludeUsage(JsonElement streamOptions)
+        private static bool ReadIncludeUsage(TapeElement streamOptions)
         {
             if (IsAbsent(streamOptions))
             {
@@ -56,7 +57,7 @@ public static partial class ChatToResponsesRequest
             };
         }
 
-        private static int? ReadLimit(JsonElement value, string param)
+        private static int? ReadLimit(TapeElement value, string param)
         {
             if (IsAbsent(value))
             {
@@ -76,7 +77,7 @@ public static partial class ChatToResponsesRequest
             return limit;
         }
 
-        private static string? ReadEffort(JsonElement effort)
+        private static string? ReadEffort(TapeElement effort)
         {
             if (IsAbsent(effort))
             {
@@ -153,7 +154,7 @@ public static partial class ChatToResponsesRequest
             writer.WriteEndArray();
         }
 
-        private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
+        private void WriteSampling(Utf8JsonWriter writer, TapeElement temperature, TapeElement topP)
         {
             if (!IsAbsent(temperature))
             {
@@ -177,7 +178,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary>Validated, never sent: the Responses API has no stop sequences.</summary>
-        private void ReadStop(JsonElement stop)
+        private void ReadStop(TapeElement stop)
         {
             if (IsAbsent(stop))
             {
@@ -215,7 +216,7 @@ public static partial class ChatToResponsesRequest
         /// response translators copy them into the chat <c>logprobs</c>, same entry shape); <c>top_logprobs</c> is
         /// the same top-level field. Reasoning deployments refuse both: dropped and named. True when asked for.
         /// </summary>
-        private bool WriteLogprobs(Utf8JsonWriter writer, JsonElement logprobs, JsonElement topLogprobs)
+        private bool WriteLogprobs(Utf8JsonWriter writer, TapeElement logprobs, TapeElement topLogprobs)
         {
             var wanted = false;
             if (!IsAbsent(logprobs))
@@ -271,7 +272,7 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary>Chat's nested <c>{type: function, function: {...}}</c> -> Responses' flat function tool; custom tools likewise.</summary>
-        private bool WriteTools(Utf8JsonWriter writer, JsonElement tools)
+        private bool WriteTools(Utf8JsonWriter writer, TapeElement tools)
         {
             if (IsAbsent(tools))
             {
@@ -363,7 +364,7 @@ public static partial class ChatToResponsesRequest
             return true;
         }
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, JsonElement parallelToolCalls, bool hasTools)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice, TapeElement parallelToolCalls, bool hasTools)
         {
             if (!IsAbsent(parallelToolCalls))
             {
@@ -433,10 +434,10 @@ public static partial class ChatToResponsesRequest
         }
 
         /// <summary><c>response_format</c> -> <c>text.format</c> (json_schema flattened), <c>verbosity</c> -> <c>text.verbosity</c>.</summary>
-        private void WriteText(Utf8JsonWriter writer, JsonElement responseFormat, JsonElement verbosity)
+        private void WriteText(Utf8JsonWriter writer, TapeElement responseFormat, TapeElement verbosity)
         {
             string? type = null;
-            var schema = default(JsonElement);
+            var schema = default(TapeElement);
             if (!IsAbsent(responseFormat))
             {
                 if (responseFormat.ValueKind != JsonValueKind.Object)

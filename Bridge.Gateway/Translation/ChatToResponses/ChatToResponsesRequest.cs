@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Protocols.OpenAIResponses;
@@ -54,7 +55,7 @@ public static partial class ChatToResponsesRequest
     /// <summary>Translates <paramref name="chatRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
     /// <param name="requestedModel">The model the client named outside the body (Azure-style path); wins over the body's.</param>
     public static ChatToResponsesRequestTranslation Translate(
-        JsonElement chatRequest, OpenAITarget target, IBufferWriter<byte> output, string? requestedModel = null)
+        TapeElement chatRequest, OpenAITarget target, IBufferWriter<byte> output, string? requestedModel = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
@@ -79,9 +80,9 @@ public static partial class ChatToResponsesRequest
     private static InvalidRequestException WrongType(string param, string expected) =>
         new($"Invalid type for '{param}': expected {expected}.", param);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
-    private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+    private static bool IsAbsent(TapeElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
     private sealed partial class State(OpenAITarget target, string? requestedModel)
     {
@@ -91,18 +92,18 @@ public static partial class ChatToResponsesRequest
 
         public string RequestedModel { get; private set; } = "";
 
-        public ChatToResponsesRequestTranslation Run(JsonElement request, IBufferWriter<byte> output)
+        public ChatToResponsesRequestTranslation Run(TapeElement request, IBufferWriter<byte> output)
         {
             if (request.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid(null, "The request body must be a JSON object.");
             }
 
-            JsonElement model = default, messages = default, maxTokens = default, maxCompletionTokens = default,
+            TapeElement model = default, messages = default, maxTokens = default, maxCompletionTokens = default,
                 stop = default, temperature = default, topP = default, tools = default, toolChoice = default,
                 parallelToolCalls = default, reasoningEffort = default, responseFormat = default, verbosity = default,
                 stream = default, streamOptions = default, n = default, logprobs = default, topLogprobs = default;
-            List<JsonProperty>? passed = null;
+            List<TapeProperty>? passed = null;
 
             foreach (var property in request.EnumerateObject())
             {
@@ -270,13 +271,13 @@ public static partial class ChatToResponsesRequest
 
         private void Drop(string name) => (_dropped ??= []).Add(name);
 
-        private static bool IsNoOp(string name, JsonElement value) => name switch
+        private static bool IsNoOp(string name, TapeElement value) => name switch
         {
             "frequency_penalty" or "presence_penalty" => value.ValueKind == JsonValueKind.Number && value.GetDouble() == 0,
             _ => false,
         };
 
-        private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
+        private void Emit(Utf8JsonWriter writer, string key, TapeElement value)
         {
             if (Allowed(key) && (!target.IsReasoningModel || Array.IndexOf(ReasoningRejectedParams, key) < 0) && _written.Add(key))
             {
@@ -287,7 +288,7 @@ public static partial class ChatToResponsesRequest
 
         private void WriteDefaults(Utf8JsonWriter writer)
         {
-            foreach (var (key, value) in target.DefaultParams)
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Array.IndexOf(ReservedKeys, key) < 0 && Array.IndexOf(ChatOnlyParams, key) < 0)
                 {

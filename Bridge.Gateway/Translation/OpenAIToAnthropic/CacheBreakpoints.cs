@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Configuration;
 
@@ -26,7 +28,13 @@ internal static class CacheBreakpoints
     /// <summary>Anthropic refuses a request with more blocks marked than this.</summary>
     public const int AnthropicLimit = 4;
 
-    private static readonly JsonElement Ephemeral = JsonDocument.Parse("""{"type":"ephemeral"}""").RootElement.Clone();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CacheControlInjectionPoint, StrongBox<TapeElement>> Controls = new();
+
+    /// <summary>A configured point's <c>cache_control</c> value as the translators read it (parsed once per point).</summary>
+    private static TapeElement ControlOf(CacheControlInjectionPoint point) =>
+        Controls.GetValue(point, p => new StrongBox<TapeElement>(DefaultParamTapes.Parse(p.Control))).Value!;
+
+    private static readonly TapeElement Ephemeral = JsonTape.Parse("""{"type":"ephemeral"}"""u8.ToArray()).Root;
 
     /// <summary>
     /// The breakpoint for each message (<c>default</c> where none; message-level marks the client sent are kept
@@ -43,29 +51,29 @@ internal static class CacheBreakpoints
         foreach (var count in clientMarks) used += count;
         if (configured is null) return target.DefaultCacheBreakpoints && used == 0 ? Default(roles, hasTools) : null;
 
-        JsonElement[]? marks = null;
+        TapeElement[]? marks = null;
         foreach (var point in configured)
         {
             if (used >= AnthropicLimit) break;
             if (point.Index is { } index)
             {
                 var at = index < 0 ? index + roles.Length : index;
-                if (at >= 0 && at < roles.Length) Mark(at, point.Control, roles.Length, clientMarks, ref marks, ref used);
+                if (at >= 0 && at < roles.Length) Mark(at, ControlOf(point), roles.Length, clientMarks, ref marks, ref used);
                 continue;
             }
             for (var i = 0; i < roles.Length && used < AnthropicLimit; i++)
             {
-                if (string.Equals(roles[i], point.Role, StringComparison.Ordinal)) Mark(i, point.Control, roles.Length, clientMarks, ref marks, ref used);
+                if (string.Equals(roles[i], point.Role, StringComparison.Ordinal)) Mark(i, ControlOf(point), roles.Length, clientMarks, ref marks, ref used);
             }
         }
         return marks is null ? null : new Plan(marks, default);
     }
 
-    private static void Mark(int at, JsonElement control, int count, ReadOnlySpan<int> clientMarks, ref JsonElement[]? marks, ref int used)
+    private static void Mark(int at, TapeElement control, int count, ReadOnlySpan<int> clientMarks, ref TapeElement[]? marks, ref int used)
     {
         // LiteLLM never overwrites a message that carries cache_control already, the client's or an earlier point's.
         if (clientMarks[at] > 0 || (marks is not null && marks[at].ValueKind != JsonValueKind.Undefined)) return;
-        marks ??= new JsonElement[count];
+        marks ??= new TapeElement[count];
         marks[at] = control;
         used++;
     }
@@ -73,7 +81,7 @@ internal static class CacheBreakpoints
     private static Plan? Default(ReadOnlySpan<string?> roles, bool hasTools)
     {
         if (roles.Length == 0) return null;
-        var marks = new JsonElement[roles.Length];
+        var marks = new TapeElement[roles.Length];
         var lastSystem = -1;
         var lastAssistant = -1;
         for (var i = 0; i < roles.Length; i++)
@@ -101,8 +109,8 @@ internal static class CacheBreakpoints
     /// Breakpoints decided: <see cref="Messages"/> by message index, <see cref="LastTool"/> for the last tool
     /// definition (<c>default</c>: none).
     /// </summary>
-    public sealed record Plan(JsonElement[] Messages, JsonElement LastTool)
+    public sealed record Plan(TapeElement[] Messages, TapeElement LastTool)
     {
-        public JsonElement At(int message) => message < Messages.Length ? Messages[message] : default;
+        public TapeElement At(int message) => message < Messages.Length ? Messages[message] : default;
     }
 }

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -9,7 +10,7 @@ public static partial class ChatRequestToMessages
     {
         // ---- assistant turn -------------------------------------------------------------------
 
-        private void WriteAssistantTurn(Utf8JsonWriter writer, JsonElement[] list, TurnRole[] roles, int start, int end)
+        private void WriteAssistantTurn(Utf8JsonWriter writer, TapeElement[] list, TurnRole[] roles, int start, int end)
         {
             writer.WriteStartObject();
             writer.WriteString("role"u8, "assistant"u8);
@@ -71,7 +72,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteAssistantParts(Utf8JsonWriter writer, JsonElement content, string path, int message)
+        private void WriteAssistantParts(Utf8JsonWriter writer, TapeElement content, string path, int message)
         {
             var j = 0;
             foreach (var part in content.EnumerateArray())
@@ -101,7 +102,7 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private void WriteToolUse(Utf8JsonWriter writer, JsonElement call, string path, JsonElement cacheControl)
+        private void WriteToolUse(Utf8JsonWriter writer, TapeElement call, string path, TapeElement cacheControl)
         {
             if (call.ValueKind != JsonValueKind.Object)
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -12,11 +13,11 @@ public static partial class ChatRequestToMessages
     private sealed partial class State
     {
         /// <summary>Per message, the cache_control its last block gets (the client's message-level one, else an injected one).</summary>
-        private JsonElement[]? _marks;
+        private TapeElement[]? _marks;
         private LastBlock[]? _lastBlocks;
-        private JsonElement _lastToolMark;
+        private TapeElement _lastToolMark;
 
-        private void PlanCache(JsonElement[] list, JsonElement tools)
+        private void PlanCache(TapeElement[] list, TapeElement tools)
         {
             var roles = new string?[list.Length];
             var clientMarks = new int[list.Length];
@@ -45,7 +46,7 @@ public static partial class ChatRequestToMessages
             var plan = CacheBreakpoints.Resolve(target, roles, clientMarks, toolMarks, hasTools);
             if (plan is null && !messageLevel) return;
             _lastToolMark = plan?.LastTool ?? default;
-            _marks = plan?.Messages ?? new JsonElement[list.Length];
+            _marks = plan?.Messages ?? new TapeElement[list.Length];
             _lastBlocks = new LastBlock[list.Length];
             for (var i = 0; i < list.Length; i++)
             {
@@ -55,13 +56,13 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private static bool IsControl(JsonElement value) => OwnControl(value).ValueKind == JsonValueKind.Object;
+        private static bool IsControl(TapeElement value) => OwnControl(value).ValueKind == JsonValueKind.Object;
 
         /// <summary>
         /// Which block a message's breakpoint lands on, following what the writers skip (empty text): the last tool
         /// call of an assistant message, a tool message's result, else the last content part that becomes a block.
         /// </summary>
-        private static LastBlock LastBlockOf(JsonElement message, string? role)
+        private static LastBlock LastBlockOf(TapeElement message, string? role)
         {
             if (role == "assistant" && message.TryGetProperty("tool_calls"u8, out var calls) && calls.ValueKind == JsonValueKind.Array
                 && calls.GetArrayLength() > 0)
@@ -93,7 +94,7 @@ public static partial class ChatRequestToMessages
         }
 
         /// <summary>The cache_control for the block written from part <paramref name="part"/> (index <paramref name="j"/>, -1 for string content) of message <paramref name="message"/>.</summary>
-        private JsonElement ControlFor(int message, int j, JsonElement part = default)
+        private TapeElement ControlFor(int message, int j, TapeElement part = default)
         {
             var own = OwnControl(part);
             if (own.ValueKind == JsonValueKind.Object)
@@ -104,11 +105,11 @@ public static partial class ChatRequestToMessages
             return _marks is not null && _lastBlocks![message] == new LastBlock(false, j) ? _marks[message] : default;
         }
 
-        private JsonElement ToolCallControl(int message, int j) =>
+        private TapeElement ToolCallControl(int message, int j) =>
             _marks is not null && _lastBlocks![message] == new LastBlock(true, j) ? _marks[message] : default;
 
         /// <summary>A tool definition's cache_control: its own, or the default's mark on the last tool.</summary>
-        private JsonElement ToolControl(JsonElement tool, bool last)
+        private TapeElement ToolControl(TapeElement tool, bool last)
         {
             var own = OwnControl(tool);
             if (own.ValueKind == JsonValueKind.Object)
@@ -119,10 +120,10 @@ public static partial class ChatRequestToMessages
             return last ? _lastToolMark : default;
         }
 
-        private static JsonElement OwnControl(JsonElement part) =>
+        private static TapeElement OwnControl(TapeElement part) =>
             part.ValueKind == JsonValueKind.Object && part.TryGetProperty("cache_control"u8, out var own) && own.ValueKind == JsonValueKind.Object ? own : default;
 
-        private static void WriteControl(Utf8JsonWriter writer, JsonElement control)
+        private static void WriteControl(Utf8JsonWriter writer, TapeElement control)
         {
             if (control.ValueKind != JsonValueKind.Object)
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -9,7 +10,7 @@ public static partial class ChatRequestToMessages
     {
         // ---- messages -------------------------------------------------------------------------
 
-        private static TurnRole[] ClassifyMessages(JsonElement[] list)
+        private static TurnRole[] ClassifyMessages(TapeElement[] list)
         {
             var roles = new TurnRole[list.Length];
             for (var i = 0; i < list.Length; i++)
@@ -47,7 +48,7 @@ public static partial class ChatRequestToMessages
             return roles;
         }
 
-        private static bool IsEmptyAssistant(JsonElement message, int index)
+        private static bool IsEmptyAssistant(TapeElement message, int index)
         {
             if (message.TryGetProperty("function_call"u8, out var functionCall) && !IsAbsent(functionCall))
             {
@@ -91,7 +92,7 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private void WriteSystem(Utf8JsonWriter writer, JsonElement[] list, TurnRole[] roles)
+        private void WriteSystem(Utf8JsonWriter writer, TapeElement[] list, TurnRole[] roles)
         {
             var started = false;
             for (var i = 0; i < list.Length; i++)
@@ -151,7 +152,7 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private static JsonElement RequireTextPart(JsonElement part, string path)
+        private static TapeElement RequireTextPart(TapeElement part, string path)
         {
             if (part.ValueKind != JsonValueKind.Object)
             {
@@ -176,7 +177,7 @@ public static partial class ChatRequestToMessages
             return text;
         }
 
-        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl = default)
+        private static void WriteTextBlock(Utf8JsonWriter writer, TapeElement text, TapeElement cacheControl = default)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "text"u8);
@@ -186,7 +187,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteMessages(Utf8JsonWriter writer, JsonElement[] list, TurnRole[] roles)
+        private void WriteMessages(Utf8JsonWriter writer, TapeElement[] list, TurnRole[] roles)
         {
             writer.WriteStartArray("messages"u8);
             _written.Add("messages");

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -9,7 +10,7 @@ public static partial class ChatRequestToMessages
     {
         // ---- top-level parameters -------------------------------------------------------------
 
-        private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
+        private void WriteSampling(Utf8JsonWriter writer, TapeElement temperature, TapeElement topP)
         {
             if (!IsAbsent(temperature))
             {
@@ -54,7 +55,7 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private void WriteStop(Utf8JsonWriter writer, JsonElement stop)
+        private void WriteStop(Utf8JsonWriter writer, TapeElement stop)
         {
             if (IsAbsent(stop))
             {
@@ -113,7 +114,7 @@ public static partial class ChatRequestToMessages
             }
         }
 
-        private void WriteTools(Utf8JsonWriter writer, JsonElement tools, JsonElement toolChoice, JsonElement parallelToolCalls)
+        private void WriteTools(Utf8JsonWriter writer, TapeElement tools, TapeElement toolChoice, TapeElement parallelToolCalls)
         {
             var written = 0;
             if (!IsAbsent(tools))
@@ -191,7 +192,7 @@ public static partial class ChatRequestToMessages
         }
 
         /// <summary>Anthropic requires an object schema with <c>type: object</c>; OpenAI allows the parameters to be absent or <c>{}</c>.</summary>
-        private static void WriteSchema(Utf8JsonWriter writer, JsonElement parameters)
+        private static void WriteSchema(Utf8JsonWriter writer, TapeElement parameters)
         {
             if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("type"u8, out _))
             {
@@ -222,7 +223,7 @@ public static partial class ChatRequestToMessages
         }
 
         /// <summary><c>"required"</c> or a named function: what becomes Anthropic's <c>any</c> or <c>tool</c>.</summary>
-        private static bool ForcesTool(JsonElement toolChoice) =>
+        private static bool ForcesTool(TapeElement toolChoice) =>
             toolChoice.ValueKind switch
             {
                 JsonValueKind.String => toolChoice.ValueEquals("required"u8),
@@ -230,7 +231,7 @@ public static partial class ChatRequestToMessages
                 _ => false,
             };
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, JsonElement parallelToolCalls, bool hasTools)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice, TapeElement parallelToolCalls, bool hasTools)
         {
             var disableParallel = false;
             if (!IsAbsent(parallelToolCalls))
@@ -244,7 +245,7 @@ public static partial class ChatRequestToMessages
             }
 
             string? type = null;
-            JsonElement name = default;
+            TapeElement name = default;
             if (!IsAbsent(toolChoice))
             {
                 if (toolChoice.ValueKind == JsonValueKind.String)
@@ -314,7 +315,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteMetadata(Utf8JsonWriter writer, JsonElement user, string param)
+        private void WriteMetadata(Utf8JsonWriter writer, TapeElement user, string param)
         {
             if (IsAbsent(user))
             {
@@ -337,7 +338,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteResponseFormat(Utf8JsonWriter writer, JsonElement responseFormat)
+        private void WriteResponseFormat(Utf8JsonWriter writer, TapeElement responseFormat)
         {
             if (IsAbsent(responseFormat))
             {
@@ -400,7 +401,7 @@ public static partial class ChatRequestToMessages
         {
             // Only Anthropic's own sampling key is written as is; the OpenAI-named defaults were merged into the
             // request before translation.
-            if (!thinkingOn && target.DefaultParams.TryGetValue("top_k", out var topK) && Claim("top_k"))
+            if (!thinkingOn && DefaultParamTapes.Of(target.DefaultParams).TryGetValue("top_k", out var topK) && Claim("top_k"))
             {
                 writer.WritePropertyName("top_k"u8);
                 topK.WriteTo(writer);

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
@@ -10,7 +11,7 @@ public static partial class ChatRequestToMessages
     {
         // ---- user turn ------------------------------------------------------------------------
 
-        private void WriteUserTurn(Utf8JsonWriter writer, JsonElement[] list, TurnRole[] roles, int start, int end)
+        private void WriteUserTurn(Utf8JsonWriter writer, TapeElement[] list, TurnRole[] roles, int start, int end)
         {
             writer.WriteStartObject();
             writer.WriteString("role"u8, "user"u8);
@@ -49,7 +50,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteToolResult(Utf8JsonWriter writer, JsonElement message, int index)
+        private void WriteToolResult(Utf8JsonWriter writer, TapeElement message, int index)
         {
             var idPath = $"messages[{index}].tool_call_id";
             if (!message.TryGetProperty("tool_call_id"u8, out var idElement))
@@ -122,7 +123,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private int WriteUserContent(Utf8JsonWriter writer, JsonElement message, int index)
+        private int WriteUserContent(Utf8JsonWriter writer, TapeElement message, int index)
         {
             var path = $"messages[{index}].content";
             if (!message.TryGetProperty("content"u8, out var content))
@@ -195,7 +196,7 @@ public static partial class ChatRequestToMessages
             return blocks;
         }
 
-        private void WriteImage(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
+        private void WriteImage(Utf8JsonWriter writer, TapeElement part, string path, TapeElement cacheControl)
         {
             var urlPath = $"{path}.image_url.url";
             if (!part.TryGetProperty("image_url"u8, out var imageUrl))
@@ -244,7 +245,7 @@ public static partial class ChatRequestToMessages
             writer.WriteEndObject();
         }
 
-        private void WriteDocument(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
+        private void WriteDocument(Utf8JsonWriter writer, TapeElement part, string path, TapeElement cacheControl)
         {
             var filePath = $"{path}.file";
             if (!part.TryGetProperty("file"u8, out var file) || file.ValueKind != JsonValueKind.Object)
@@ -302,9 +303,9 @@ public static partial class ChatRequestToMessages
         /// string (or, with <paramref name="pdfFallback"/>, plain base64 taken as PDF). The data is
         /// copied as raw JSON bytes, never decoded. Returns the media type.
         /// </summary>
-        private string WriteBase64Source(Utf8JsonWriter writer, JsonElement value, string path, bool pdfFallback)
+        private string WriteBase64Source(Utf8JsonWriter writer, TapeElement value, string path, bool pdfFallback)
         {
-            var raw = JsonMarshal.GetRawUtf8Value(value);
+            var raw = value.RawUtf8;
             var content = raw[1..^1];
             string mediaType;
             ReadOnlySpan<byte> data;

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 
@@ -58,7 +59,7 @@ public static partial class ChatRequestToMessages
     /// The model the client named outside the body (the Azure-style path's deployment); the body's <c>model</c>
     /// is then optional and this name wins.
     /// </param>
-    public static ChatRequestTranslation Translate(JsonElement openAIRequest, AnthropicTarget target, IBufferWriter<byte> output, string? requestedModel = null)
+    public static ChatRequestTranslation Translate(TapeElement openAIRequest, AnthropicTarget target, IBufferWriter<byte> output, string? requestedModel = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
@@ -83,9 +84,9 @@ public static partial class ChatRequestToMessages
     private static InvalidRequestException WrongType(string param, string expected) =>
         new($"Invalid type for '{param}': expected {expected}.", param);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
-    private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+    private static bool IsAbsent(TapeElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
     private enum TurnRole
     {
@@ -104,14 +105,14 @@ public static partial class ChatRequestToMessages
 
         public string RequestedModel { get; private set; } = "";
 
-        public ChatRequestTranslation Run(JsonElement request, IBufferWriter<byte> output)
+        public ChatRequestTranslation Run(TapeElement request, IBufferWriter<byte> output)
         {
             if (request.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid(null, "The request body must be a JSON object.");
             }
 
-            JsonElement model = default, messages = default, maxTokens = default, maxCompletionTokens = default,
+            TapeElement model = default, messages = default, maxTokens = default, maxCompletionTokens = default,
                 stop = default, temperature = default, topP = default, tools = default, toolChoice = default,
                 parallelToolCalls = default, reasoningEffort = default, user = default, safetyIdentifier = default,
                 responseFormat = default, stream = default, streamOptions = default, n = default;
@@ -153,7 +154,7 @@ public static partial class ChatRequestToMessages
             // The deployment's defaults (litellm_params) are in OpenAI terms, like the client's request: each one
             // fills a field the client left out and is translated with it. top_k is Anthropic's own and is written
             // as is (WriteDefaults); the rest have no Anthropic counterpart and are left out (the config loader warns).
-            foreach (var (key, value) in target.DefaultParams)
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Dropped(key)) continue;
                 switch (key)
@@ -250,7 +251,7 @@ public static partial class ChatRequestToMessages
             writer.WriteString("model"u8, target.Model);
             _written.Add("model");
 
-            var list = new JsonElement[messages.GetArrayLength()];
+            var list = new TapeElement[messages.GetArrayLength()];
             var count = 0;
             foreach (var message in messages.EnumerateArray())
             {
@@ -353,7 +354,7 @@ public static partial class ChatRequestToMessages
         /// <summary>Writing an optional top-level key: not drop-listed and not yet written.</summary>
         private bool Claim(string key) => !Dropped(key) && _written.Add(key);
 
-        private void CheckUnsupported(string name, JsonElement value)
+        private void CheckUnsupported(string name, TapeElement value)
         {
             if (IsAbsent(value) || target.DropParams)
             {
@@ -379,7 +380,7 @@ public static partial class ChatRequestToMessages
             throw Invalid(name, $"Unrecognized request argument supplied: {name}");
         }
 
-        private static int? ReadLimit(JsonElement value, string param)
+        private static int? ReadLimit(TapeElement value, string param)
         {
             if (IsAbsent(value))
             {
@@ -399,7 +400,7 @@ public static partial class ChatRequestToMessages
             return limit;
         }
 
-        private static int? ReadThinkingBudget(JsonElement effort)
+        private static int? ReadThinkingBudget(TapeElement effort)
         {
             if (IsAbsent(effort))
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 
@@ -22,7 +23,7 @@ public static class ChatRequestFilter
     private static readonly HashSet<string> AnthropicOnly =
         ["thinking", "output_config", "top_k", "context_management", "cache_control", "anthropic_version", "stop_sequences", "system"];
 
-    public static ChatFilterResult Apply(JsonElement request, OpenAITarget target, IBufferWriter<byte> output)
+    public static ChatFilterResult Apply(TapeElement request, OpenAITarget target, IBufferWriter<byte> output)
     {
         if (request.ValueKind != JsonValueKind.Object) return Fail("Request body must be a JSON object.", null);
         if (!request.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
@@ -92,7 +93,7 @@ public static class ChatRequestFilter
             writer.WriteEndObject();
         }
 
-        foreach (var (name, value) in target.DefaultParams)
+        foreach (var (name, value) in DefaultParamTapes.Of(target.DefaultParams))
         {
             if (written.Contains(name) || name is "messages" or "stream" or "stream_options" or "max_tokens" or "max_completion_tokens") continue;
             if (!Keep(name, value, target, hasTools)) continue;
@@ -114,7 +115,7 @@ public static class ChatRequestFilter
         ChatFilterResult Fail(string message, string? param) => new(false, message, param, false, false, "");
     }
 
-    private static bool Keep(string name, JsonElement value, OpenAITarget target, bool hasTools)
+    private static bool Keep(string name, TapeElement value, OpenAITarget target, bool hasTools)
     {
         if (name == "model") return false;
         if (target.AdditionalDropParams.Contains(name)) return false;

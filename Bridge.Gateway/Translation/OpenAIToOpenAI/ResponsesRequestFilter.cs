@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -20,7 +21,7 @@ public static class ResponsesRequestFilter
 {
     private const string EncryptedReasoning = "reasoning.encrypted_content";
 
-    public static void Apply(JsonElement root, OpenAITarget target, bool gatewayStores, IBufferWriter<byte> output)
+    public static void Apply(TapeElement root, OpenAITarget target, bool gatewayStores, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
@@ -58,7 +59,7 @@ public static class ResponsesRequestFilter
                 continue;
             }
             writer.WritePropertyName(property.Name);
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
+            writer.WriteRawValue(value.RawUtf8, skipInputValidation: true);
         }
         if (!wroteModel) writer.WriteString("model"u8, target.Model);
         // The session's cache key, unless the client chose its own (Codex does) or the deployment drops the field.
@@ -81,14 +82,14 @@ public static class ResponsesRequestFilter
     }
 
     /// <summary>The client's <c>include</c> with the encrypted reasoning added when it is not there.</summary>
-    private static void WriteInclude(Utf8JsonWriter writer, JsonElement include)
+    private static void WriteInclude(Utf8JsonWriter writer, TapeElement include)
     {
         writer.WriteStartArray("include"u8);
         var present = false;
         foreach (var entry in include.EnumerateArray())
         {
             present |= entry.ValueKind == JsonValueKind.String && entry.ValueEquals(EncryptedReasoning);
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(entry), skipInputValidation: true);
+            writer.WriteRawValue(entry.RawUtf8, skipInputValidation: true);
         }
         if (!present) writer.WriteStringValue(EncryptedReasoning);
         writer.WriteEndArray();

@@ -17,7 +17,7 @@ public static class CustomToolInput
     public const string ParameterName = "input";
 
     /// <summary>The <c>arguments</c> string for a free-form input (a JSON string element of the client's request).</summary>
-    internal static byte[] EncodeArguments(JsonElement inputString)
+    internal static byte[] EncodeArguments(Json.TapeElement inputString)
     {
         var buffer = new ArrayBufferWriter<byte>(inputString.ValueKind == JsonValueKind.String ? 64 : 16);
         using (var writer = new Utf8JsonWriter(buffer, TranslationJson.WriterOptions))

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.ResponsesToChat;
@@ -19,16 +20,16 @@ public static partial class ResponsesToChatRequest
     private sealed partial class State
     {
         // The assistant turn being collected: message contents and calls, written as one Chat message.
-        private readonly List<JsonElement> _assistantContents = [];
-        private readonly List<(JsonElement Item, bool Custom, string Path)> _calls = [];
+        private readonly List<TapeElement> _assistantContents = [];
+        private readonly List<(TapeElement Item, bool Custom, string Path)> _calls = [];
 
         // Upstream ids of the written assistant message's calls that still await their output.
         private readonly List<string> _pendingCallIds = [];
 
         // Images and files from tool outputs, sent in a user message after the tool messages.
-        private readonly List<(JsonElement Part, string Path)> _attachments = [];
+        private readonly List<(TapeElement Part, string Path)> _attachments = [];
 
-        private void WriteMessages(Utf8JsonWriter writer, JsonElement instructions, JsonElement input)
+        private void WriteMessages(Utf8JsonWriter writer, TapeElement instructions, TapeElement input)
         {
             writer.WriteStartArray("messages"u8);
             _written.Add("messages");
@@ -69,7 +70,7 @@ public static partial class ResponsesToChatRequest
             writer.WriteEndArray();
         }
 
-        private void WriteItems(Utf8JsonWriter writer, JsonElement items, string name)
+        private void WriteItems(Utf8JsonWriter writer, TapeElement items, string name)
         {
             var index = 0;
             foreach (var item in items.EnumerateArray())
@@ -130,7 +131,7 @@ public static partial class ResponsesToChatRequest
             FlushAttachments(writer);
         }
 
-        private void WriteMessageItem(Utf8JsonWriter writer, JsonElement item, string path)
+        private void WriteMessageItem(Utf8JsonWriter writer, TapeElement item, string path)
         {
             if (!item.TryGetProperty("role"u8, out var role) || role.ValueKind != JsonValueKind.String)
             {
@@ -288,7 +289,7 @@ public static partial class ResponsesToChatRequest
             _calls.Clear();
         }
 
-        private void WriteToolCall(Utf8JsonWriter writer, JsonElement item, bool custom, string path)
+        private void WriteToolCall(Utf8JsonWriter writer, TapeElement item, bool custom, string path)
         {
             var callId = RequireString(item, "call_id", path);
             var name = RequireString(item, "name", path);
@@ -340,7 +341,7 @@ public static partial class ResponsesToChatRequest
 
         // ---- tool outputs ---------------------------------------------------------------------
 
-        private void WriteToolOutput(Utf8JsonWriter writer, JsonElement item, string path)
+        private void WriteToolOutput(Utf8JsonWriter writer, TapeElement item, string path)
         {
             var callId = RequireString(item, "call_id", path);
             var upstreamId = ToolCallIds.ToUpstream(callId);
@@ -434,7 +435,7 @@ public static partial class ResponsesToChatRequest
 
         // ---- content parts --------------------------------------------------------------------
 
-        private void WriteUserPart(Utf8JsonWriter writer, JsonElement part, string path)
+        private void WriteUserPart(Utf8JsonWriter writer, TapeElement part, string path)
         {
             var type = PartType(part, path);
             if (type.ValueEquals("input_text"u8) || type.ValueEquals("output_text"u8))
@@ -505,7 +506,7 @@ public static partial class ResponsesToChatRequest
             }
         }
 
-        private static JsonElement PartType(JsonElement part, string path)
+        private static TapeElement PartType(TapeElement part, string path)
         {
             if (part.ValueKind != JsonValueKind.Object)
             {
@@ -520,7 +521,7 @@ public static partial class ResponsesToChatRequest
             return type;
         }
 
-        private static JsonElement RequireTextPart(JsonElement part, string path)
+        private static TapeElement RequireTextPart(TapeElement part, string path)
         {
             var type = PartType(part, path);
             if (!(type.ValueEquals("input_text"u8) || type.ValueEquals("output_text"u8)))

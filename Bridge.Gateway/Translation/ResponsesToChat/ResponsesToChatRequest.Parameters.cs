@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.ResponsesToChat;
@@ -7,7 +8,7 @@ public static partial class ResponsesToChatRequest
 {
     private sealed partial class State
     {
-        private void WriteReasoning(Utf8JsonWriter writer, JsonElement reasoning)
+        private void WriteReasoning(Utf8JsonWriter writer, TapeElement reasoning)
         {
             if (IsAbsent(reasoning))
             {
@@ -38,7 +39,7 @@ public static partial class ResponsesToChatRequest
             }
         }
 
-        private void WriteText(Utf8JsonWriter writer, JsonElement text)
+        private void WriteText(Utf8JsonWriter writer, TapeElement text)
         {
             if (IsAbsent(text))
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.ResponsesToChat;
@@ -10,7 +11,7 @@ public static partial class ResponsesToChatRequest
 
     private sealed partial class State
     {
-        private List<string> WriteTools(Utf8JsonWriter writer, JsonElement tools, JsonElement toolChoice, JsonElement parallelToolCalls)
+        private List<string> WriteTools(Utf8JsonWriter writer, TapeElement tools, TapeElement toolChoice, TapeElement parallelToolCalls)
         {
             var dropped = new List<string>();
             var written = 0;
@@ -123,7 +124,7 @@ public static partial class ResponsesToChatRequest
         /// a grammar, so a <c>grammar</c> format's definition goes into the parameter's description, where
         /// the model still reads it (Codex's <c>apply_patch</c> grammar is the patch format itself).
         /// </summary>
-        private static void WriteCustomToolParameters(Utf8JsonWriter writer, JsonElement tool)
+        private static void WriteCustomToolParameters(Utf8JsonWriter writer, TapeElement tool)
         {
             writer.WriteStartObject("parameters"u8);
             writer.WriteString("type"u8, "object"u8);
@@ -154,7 +155,7 @@ public static partial class ResponsesToChatRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice)
         {
             if (IsAbsent(toolChoice))
             {
@@ -208,7 +209,7 @@ public static partial class ResponsesToChatRequest
             // A hosted tool's choice ({type: web_search}, ...) names a dropped tool: left to "auto".
         }
 
-        private static string RequireString(JsonElement obj, string name, string path)
+        private static string RequireString(TapeElement obj, string name, string path)
         {
             if (!obj.TryGetProperty(name, out var value))
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 
@@ -25,7 +26,7 @@ public static partial class ResponsesToChatRequest
     private static ReadOnlySpan<byte> NewLine => "\\n"u8;
 
     /// <summary>Translates <paramref name="responsesRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
-    public static ResponsesRequestTranslation Translate(JsonElement responsesRequest, OpenAITarget target, IBufferWriter<byte> output)
+    public static ResponsesRequestTranslation Translate(TapeElement responsesRequest, OpenAITarget target, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
@@ -50,9 +51,9 @@ public static partial class ResponsesToChatRequest
     private static InvalidRequestException WrongType(string param, string expected) =>
         new($"Invalid type for '{param}': expected {expected}.", param);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
-    private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+    private static bool IsAbsent(TapeElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
     // Responses-only parameters with no Chat Completions meaning: never sent, even without drop_params.
     // store/previous_response_id/include/conversation state lives on OpenAI's side; client_metadata is
@@ -79,7 +80,7 @@ public static partial class ResponsesToChatRequest
         private readonly RawJsonStringBuilder _join = new();
         private HashSet<string>? _customTools;
 
-        public ResponsesRequestTranslation Run(JsonElement request, IBufferWriter<byte> output, out string requestedModel)
+        public ResponsesRequestTranslation Run(TapeElement request, IBufferWriter<byte> output, out string requestedModel)
         {
             requestedModel = "";
             if (request.ValueKind != JsonValueKind.Object)
@@ -87,11 +88,11 @@ public static partial class ResponsesToChatRequest
                 throw Invalid(null, "The request body must be a JSON object.");
             }
 
-            JsonElement model = default, input = default, instructions = default, stream = default, tools = default,
+            TapeElement model = default, input = default, instructions = default, stream = default, tools = default,
                 toolChoice = default, parallelToolCalls = default, reasoning = default, maxOutputTokens = default,
                 temperature = default, topP = default, text = default, promptCacheKey = default,
                 safetyIdentifier = default, user = default, previousResponseId = default, serviceTier = default;
-            List<JsonProperty>? unknown = null;
+            List<TapeProperty>? unknown = null;
 
             foreach (var property in request.EnumerateObject())
             {
@@ -282,7 +283,7 @@ public static partial class ResponsesToChatRequest
             return true;
         }
 
-        private bool AcceptedByDeployment(string key, JsonElement value)
+        private bool AcceptedByDeployment(string key, TapeElement value)
         {
             if (!target.IsReasoningModel)
             {
@@ -297,7 +298,7 @@ public static partial class ResponsesToChatRequest
             return Array.IndexOf(ReasoningRejectedParams, key) < 0;
         }
 
-        private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
+        private void Emit(Utf8JsonWriter writer, string key, TapeElement value)
         {
             if (Allowed(key) && AcceptedByDeployment(key, value) && _written.Add(key))
             {
@@ -306,7 +307,7 @@ public static partial class ResponsesToChatRequest
             }
         }
 
-        private void WriteNumberParam(Utf8JsonWriter writer, string key, JsonElement value)
+        private void WriteNumberParam(Utf8JsonWriter writer, string key, TapeElement value)
         {
             if (IsAbsent(value))
             {
@@ -321,7 +322,7 @@ public static partial class ResponsesToChatRequest
             Emit(writer, key, value);
         }
 
-        private void WriteStringParam(Utf8JsonWriter writer, string key, JsonElement value)
+        private void WriteStringParam(Utf8JsonWriter writer, string key, TapeElement value)
         {
             if (IsAbsent(value))
             {
@@ -338,7 +339,7 @@ public static partial class ResponsesToChatRequest
 
         private void WriteDefaults(Utf8JsonWriter writer)
         {
-            foreach (var (key, value) in target.DefaultParams)
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Array.IndexOf(ReservedKeys, key) < 0)
                 {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
 
@@ -12,14 +13,14 @@ public static partial class ResponsesToMessagesRequest
     private sealed partial class State
     {
         /// <summary>Per message (instructions first when present), the cache_control of its last block.</summary>
-        private JsonElement[]? _marks;
+        private TapeElement[]? _marks;
         /// <summary>Per message, the content part its last block comes from (-1: the whole string, call or output).</summary>
         private int[]? _lastParts;
         /// <summary>1 when <c>instructions</c> take message 0.</summary>
         private int _offset;
-        private JsonElement _lastToolMark;
+        private TapeElement _lastToolMark;
 
-        private void PlanCache(JsonElement instructions, JsonElement input, JsonElement tools)
+        private void PlanCache(TapeElement instructions, TapeElement input, TapeElement tools)
         {
             if (target.CacheControlInjectionPoints is { Count: 0 } || (target.CacheControlInjectionPoints is null && !target.DefaultCacheBreakpoints))
             {
@@ -77,7 +78,7 @@ public static partial class ResponsesToMessagesRequest
             }
         }
 
-        private static string? LiteLLMRole(JsonElement item)
+        private static string? LiteLLMRole(TapeElement item)
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
@@ -95,7 +96,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>The content part whose block is the item's last (-1: no content array; -2: no part becomes a block).</summary>
-        private static int LastPartOf(JsonElement item)
+        private static int LastPartOf(TapeElement item)
         {
             if (!item.TryGetProperty("content"u8, out var content) || content.ValueKind != JsonValueKind.Array)
             {
@@ -121,13 +122,13 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>The cache_control of the block written from part <paramref name="part"/> (-1: the whole item) of input item <paramref name="item"/> (-1: instructions).</summary>
-        private JsonElement ControlFor(int item, int part)
+        private TapeElement ControlFor(int item, int part)
         {
             var at = item + _offset;
             return _marks is not null && at >= 0 && _lastParts![at] == part ? _marks[at] : default;
         }
 
-        private static void WriteControl(Utf8JsonWriter writer, JsonElement control)
+        private static void WriteControl(Utf8JsonWriter writer, TapeElement control)
         {
             if (control.ValueKind != JsonValueKind.Object)
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Translation.ResponsesToChat;
 
@@ -17,7 +18,7 @@ public static partial class ResponsesToMessagesRequest
 
     private sealed partial class State
     {
-        private static Role RoleOf(JsonElement item)
+        private static Role RoleOf(TapeElement item)
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
@@ -56,7 +57,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>The <c>encrypted_content</c> of a reasoning item that carries an Anthropic block, else null.</summary>
-        private static string? ThinkingCarrier(JsonElement item) =>
+        private static string? ThinkingCarrier(TapeElement item) =>
             item.TryGetProperty("encrypted_content"u8, out var enc) && enc.ValueKind == JsonValueKind.String
             && enc.GetString() is { } value
             && (value.StartsWith(AnthropicThinkingItem.ThinkingPrefix, StringComparison.Ordinal)
@@ -66,7 +67,7 @@ public static partial class ResponsesToMessagesRequest
 
         // ---- system ------------------------------------------------------------------------------
 
-        private void WriteSystem(Utf8JsonWriter writer, JsonElement instructions, JsonElement input)
+        private void WriteSystem(Utf8JsonWriter writer, TapeElement instructions, TapeElement input)
         {
             if (!IsAbsent(instructions))
             {
@@ -100,10 +101,10 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>Called with each text and its part index (-1: the content is a string).</summary>
-        private delegate void TextAction(JsonElement text, int part);
+        private delegate void TextAction(TapeElement text, int part);
 
         /// <summary>The text of a system/developer message item: a string or input_text parts.</summary>
-        private static void ForEachText(JsonElement item, string path, TextAction action)
+        private static void ForEachText(TapeElement item, string path, TextAction action)
         {
             if (!item.TryGetProperty("content"u8, out var content) || content.ValueKind == JsonValueKind.String)
             {
@@ -132,7 +133,7 @@ public static partial class ResponsesToMessagesRequest
             }
         }
 
-        private void WriteSystemText(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl)
+        private void WriteSystemText(Utf8JsonWriter writer, TapeElement text, TapeElement cacheControl)
         {
             if (text.GetString()!.Length == 0)
             {
@@ -149,7 +150,7 @@ public static partial class ResponsesToMessagesRequest
             WriteTextBlock(writer, text, cacheControl);
         }
 
-        private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement text, JsonElement cacheControl = default)
+        private static void WriteTextBlock(Utf8JsonWriter writer, TapeElement text, TapeElement cacheControl = default)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "text"u8);
@@ -169,7 +170,7 @@ public static partial class ResponsesToMessagesRequest
 
         // ---- messages ----------------------------------------------------------------------------
 
-        private void WriteMessages(Utf8JsonWriter writer, JsonElement input)
+        private void WriteMessages(Utf8JsonWriter writer, TapeElement input)
         {
             writer.WriteStartArray("messages"u8);
             _written.Add("messages");
@@ -193,7 +194,7 @@ public static partial class ResponsesToMessagesRequest
                 return;
             }
 
-            var items = new JsonElement[input.GetArrayLength()];
+            var items = new TapeElement[input.GetArrayLength()];
             var roles = new Role[items.Length];
             var n = 0;
             foreach (var item in input.EnumerateArray())
@@ -273,10 +274,10 @@ public static partial class ResponsesToMessagesRequest
             writer.WriteEndArray();
         }
 
-        private static string TypeOf(JsonElement item) =>
+        private static string TypeOf(TapeElement item) =>
             item.TryGetProperty("type"u8, out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "message";
 
-        private static JsonElement CallId(JsonElement item, string path)
+        private static TapeElement CallId(TapeElement item, string path)
         {
             if (!item.TryGetProperty("call_id"u8, out var callId) || callId.ValueKind != JsonValueKind.String || callId.GetString()!.Length == 0)
             {
@@ -287,7 +288,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>Tool results first (Anthropic requires them at the start of the turn), then the user's content in order.</summary>
-        private int WriteUserTurn(Utf8JsonWriter writer, JsonElement[] items, Role[] roles, int start, int end)
+        private int WriteUserTurn(Utf8JsonWriter writer, TapeElement[] items, Role[] roles, int start, int end)
         {
             var blocks = 0;
             for (var i = start; i < end; i++)
@@ -350,7 +351,7 @@ public static partial class ResponsesToMessagesRequest
         /// Anthropic's block order (thinking first, interleaved thinking between tool calls), and Anthropic wants
         /// its blocks back as they were.
         /// </summary>
-        private int WriteAssistantTurn(Utf8JsonWriter writer, JsonElement[] items, Role[] roles, int start, int end)
+        private int WriteAssistantTurn(Utf8JsonWriter writer, TapeElement[] items, Role[] roles, int start, int end)
         {
             var blocks = 0;
             var thinking = false;
@@ -391,7 +392,7 @@ public static partial class ResponsesToMessagesRequest
             return blocks;
         }
 
-        private static void WriteThinking(Utf8JsonWriter writer, JsonElement item, string carrier)
+        private static void WriteThinking(Utf8JsonWriter writer, TapeElement item, string carrier)
         {
             writer.WriteStartObject();
             if (carrier.StartsWith(AnthropicThinkingItem.RedactedPrefix, StringComparison.Ordinal))
@@ -421,7 +422,7 @@ public static partial class ResponsesToMessagesRequest
             writer.WriteEndObject();
         }
 
-        private void WriteToolUse(Utf8JsonWriter writer, JsonElement item, string path, bool custom, JsonElement cacheControl)
+        private void WriteToolUse(Utf8JsonWriter writer, TapeElement item, string path, bool custom, TapeElement cacheControl)
         {
             var callId = CallId(item, path);
             if (!item.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
@@ -457,7 +458,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>A function call's <c>arguments</c> string as the tool_use <c>input</c> object (empty: <c>{}</c>).</summary>
-        private static void WriteArguments(Utf8JsonWriter writer, JsonElement item, string path)
+        private static void WriteArguments(Utf8JsonWriter writer, TapeElement item, string path)
         {
             if (!item.TryGetProperty("arguments"u8, out var arguments) || IsAbsent(arguments)
                 || (arguments.ValueKind == JsonValueKind.String && string.IsNullOrWhiteSpace(arguments.GetString())))
@@ -489,7 +490,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>A user or assistant message item's content as Anthropic blocks; returns how many were written.</summary>
-        private int WriteMessageContent(Utf8JsonWriter writer, JsonElement item, string path, int index)
+        private int WriteMessageContent(Utf8JsonWriter writer, TapeElement item, string path, int index)
         {
             if (!item.TryGetProperty("content"u8, out var content) || IsAbsent(content))
             {
@@ -524,7 +525,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>One content part: text kinds become text blocks, <c>input_image</c> an image block.</summary>
-        private int WriteContentPart(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl = default)
+        private int WriteContentPart(Utf8JsonWriter writer, TapeElement part, string path, TapeElement cacheControl = default)
         {
             if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type"u8, out var type) || type.ValueKind != JsonValueKind.String)
             {
@@ -555,7 +556,7 @@ public static partial class ResponsesToMessagesRequest
             }
         }
 
-        private static void WriteImage(Utf8JsonWriter writer, JsonElement part, string path, JsonElement cacheControl)
+        private static void WriteImage(Utf8JsonWriter writer, TapeElement part, string path, TapeElement cacheControl)
         {
             if (!part.TryGetProperty("image_url"u8, out var url) || url.ValueKind != JsonValueKind.String || url.GetString() is not { Length: > 0 } value)
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Translation.ResponsesToChat;
 
@@ -8,7 +9,7 @@ public static partial class ResponsesToMessagesRequest
 {
     private sealed partial class State
     {
-        private void WriteSampling(Utf8JsonWriter writer, JsonElement temperature, JsonElement topP)
+        private void WriteSampling(Utf8JsonWriter writer, TapeElement temperature, TapeElement topP)
         {
             if (!IsAbsent(temperature))
             {
@@ -50,7 +51,7 @@ public static partial class ResponsesToMessagesRequest
 
         // ---- tools ---------------------------------------------------------------------------------
 
-        private List<string> WriteTools(Utf8JsonWriter writer, JsonElement tools, JsonElement toolChoice, JsonElement parallelToolCalls)
+        private List<string> WriteTools(Utf8JsonWriter writer, TapeElement tools, TapeElement toolChoice, TapeElement parallelToolCalls)
         {
             List<string> dropped = [];
             var written = 0;
@@ -164,7 +165,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary><c>filters.allowed_domains</c> and an approximate <c>user_location</c>: the options both APIs share.</summary>
-        private static void WriteWebSearchOptions(Utf8JsonWriter writer, JsonElement tool)
+        private static void WriteWebSearchOptions(Utf8JsonWriter writer, TapeElement tool)
         {
             if (tool.TryGetProperty("filters"u8, out var filters) && filters.ValueKind == JsonValueKind.Object
                 && filters.TryGetProperty("allowed_domains"u8, out var domains) && domains.ValueKind == JsonValueKind.Array
@@ -192,7 +193,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>Anthropic requires an object schema with <c>type: object</c>; OpenAI allows the parameters to be absent or <c>{}</c>.</summary>
-        private static void WriteSchema(Utf8JsonWriter writer, JsonElement parameters)
+        private static void WriteSchema(Utf8JsonWriter writer, TapeElement parameters)
         {
             if (parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("type"u8, out _))
             {
@@ -223,7 +224,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary><c>"required"</c> or a named tool: what becomes Anthropic's <c>any</c> or <c>tool</c>.</summary>
-        private static bool ForcesTool(JsonElement toolChoice) =>
+        private static bool ForcesTool(TapeElement toolChoice) =>
             toolChoice.ValueKind switch
             {
                 JsonValueKind.String => toolChoice.ValueEquals("required"u8),
@@ -231,7 +232,7 @@ public static partial class ResponsesToMessagesRequest
                 _ => false,
             };
 
-        private void WriteToolChoice(Utf8JsonWriter writer, JsonElement toolChoice, JsonElement parallelToolCalls, bool hasTools)
+        private void WriteToolChoice(Utf8JsonWriter writer, TapeElement toolChoice, TapeElement parallelToolCalls, bool hasTools)
         {
             var disableParallel = false;
             if (!IsAbsent(parallelToolCalls))
@@ -245,7 +246,7 @@ public static partial class ResponsesToMessagesRequest
             }
 
             string? type = null;
-            JsonElement name = default;
+            TapeElement name = default;
             if (!IsAbsent(toolChoice))
             {
                 if (toolChoice.ValueKind == JsonValueKind.String)
@@ -319,7 +320,7 @@ public static partial class ResponsesToMessagesRequest
 
         // ---- metadata and output format ------------------------------------------------------------
 
-        private void WriteMetadata(Utf8JsonWriter writer, JsonElement user, string param)
+        private void WriteMetadata(Utf8JsonWriter writer, TapeElement user, string param)
         {
             if (IsAbsent(user))
             {
@@ -347,7 +348,7 @@ public static partial class ResponsesToMessagesRequest
         /// maps <c>response_format</c>); <c>text</c> sends nothing; <c>json_object</c> has no Anthropic form.
         /// <c>text.verbosity</c> has no Anthropic counterpart and is not sent.
         /// </summary>
-        private void WriteTextFormat(Utf8JsonWriter writer, JsonElement text)
+        private void WriteTextFormat(Utf8JsonWriter writer, TapeElement text)
         {
             if (IsAbsent(text))
             {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -40,7 +41,7 @@ public static partial class ResponsesToMessagesRequest
     ];
 
     /// <summary>Translates <paramref name="responsesRequest"/> into <paramref name="output"/> (UTF-8 JSON).</summary>
-    public static ResponsesRequestTranslation Translate(JsonElement responsesRequest, AnthropicTarget target, IBufferWriter<byte> output)
+    public static ResponsesRequestTranslation Translate(TapeElement responsesRequest, AnthropicTarget target, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
@@ -65,9 +66,9 @@ public static partial class ResponsesToMessagesRequest
     private static InvalidRequestException WrongType(string param, string expected) =>
         new($"Invalid type for '{param}': expected {expected}.", param);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
-    private static bool IsAbsent(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
+    private static bool IsAbsent(TapeElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
     private sealed partial class State(AnthropicTarget target)
     {
@@ -78,14 +79,14 @@ public static partial class ResponsesToMessagesRequest
 
         public string RequestedModel { get; private set; } = "";
 
-        public ResponsesRequestTranslation Run(JsonElement request, IBufferWriter<byte> output)
+        public ResponsesRequestTranslation Run(TapeElement request, IBufferWriter<byte> output)
         {
             if (request.ValueKind != JsonValueKind.Object)
             {
                 throw Invalid(null, "The request body must be a JSON object.");
             }
 
-            JsonElement model = default, input = default, instructions = default, stream = default, tools = default,
+            TapeElement model = default, input = default, instructions = default, stream = default, tools = default,
                 toolChoice = default, parallelToolCalls = default, reasoning = default, maxOutputTokens = default,
                 temperature = default, topP = default, text = default, safetyIdentifier = default, user = default,
                 previousResponseId = default;
@@ -142,9 +143,9 @@ public static partial class ResponsesToMessagesRequest
 
             // The deployment's defaults (litellm_params) are in OpenAI Chat terms: each fills a field the client left
             // out, as on the Chat -> Messages path; top_k is Anthropic's own and is written as is (without thinking).
-            var defaultEffort = default(JsonElement);
-            var defaultLimit = default(JsonElement);
-            foreach (var (key, value) in target.DefaultParams)
+            var defaultEffort = default(TapeElement);
+            var defaultLimit = default(TapeElement);
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Dropped(key)) continue;
                 switch (key)
@@ -253,7 +254,7 @@ public static partial class ResponsesToMessagesRequest
                 writer.WriteBoolean("stream"u8, true);
             }
 
-            if (budget is null && target.DefaultParams.TryGetValue("top_k", out var topK) && Claim("top_k"))
+            if (budget is null && DefaultParamTapes.Of(target.DefaultParams).TryGetValue("top_k", out var topK) && Claim("top_k"))
             {
                 writer.WritePropertyName("top_k"u8);
                 topK.WriteTo(writer);
@@ -289,7 +290,7 @@ public static partial class ResponsesToMessagesRequest
         /// <summary>Writing an optional top-level key: not drop-listed and not yet written.</summary>
         private bool Claim(string key) => !Dropped(key) && _written.Add(key);
 
-        private static int? ReadLimit(JsonElement value, string param)
+        private static int? ReadLimit(TapeElement value, string param)
         {
             if (IsAbsent(value))
             {
@@ -309,7 +310,7 @@ public static partial class ResponsesToMessagesRequest
             return limit;
         }
 
-        private static JsonElement ReadEffort(JsonElement reasoning)
+        private static TapeElement ReadEffort(TapeElement reasoning)
         {
             if (IsAbsent(reasoning))
             {
@@ -326,7 +327,7 @@ public static partial class ResponsesToMessagesRequest
         }
 
         /// <summary>An effort -> budget, as <see cref="ChatRequestToMessages"/> maps <c>reasoning_effort</c>.</summary>
-        private static int? ReadThinkingBudget(JsonElement effort, string param)
+        private static int? ReadThinkingBudget(TapeElement effort, string param)
         {
             if (IsAbsent(effort))
             {

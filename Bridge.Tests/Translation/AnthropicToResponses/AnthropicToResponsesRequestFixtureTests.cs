@@ -85,7 +85,7 @@ public class AnthropicToResponsesRequestFixtureTests
         for (var i = 0; i < 20; i++)
         {
             buffer.ResetWrittenCount();
-            AnthropicToResponsesRequest.Translate(anthropic, Gpt5, Key, buffer);
+            AnthropicToResponsesRequest.Translate(TestTapes.Of(anthropic), Gpt5, Key, buffer);
         }
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -93,7 +93,7 @@ public class AnthropicToResponsesRequestFixtureTests
         for (var i = 0; i < runs; i++)
         {
             buffer.ResetWrittenCount();
-            AnthropicToResponsesRequest.Translate(anthropic, Gpt5, Key, buffer);
+            AnthropicToResponsesRequest.Translate(TestTapes.Of(anthropic), Gpt5, Key, buffer);
         }
 
         // Generous bound (shared 2-core box), as for the Chat Completions translator.

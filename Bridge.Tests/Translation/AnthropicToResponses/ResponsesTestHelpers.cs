@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -26,7 +27,7 @@ internal static class ResponsesTestHelpers
     public static (RequestTranslation Result, JsonElement Body) Translate(JsonElement anthropic, OpenAITarget? target = null, byte[]? key = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = AnthropicToResponsesRequest.Translate(anthropic, target ?? Gpt4o, key ?? Key, buffer);
+        var result = AnthropicToResponsesRequest.Translate(TestTapes.Of(anthropic), target ?? Gpt4o, key ?? Key, buffer);
         if (!result.Ok)
         {
             return (result, default);

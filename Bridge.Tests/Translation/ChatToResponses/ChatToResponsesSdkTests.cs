@@ -32,7 +32,7 @@ public class ChatToResponsesSdkTests
     {
         using var document = JsonDocument.Parse(request.Body);
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ChatToResponsesRequest.Translate(document.RootElement, target ?? ChatToResponsesTestHelpers.Gpt5, buffer);
+        var result = ChatToResponsesRequest.Translate(TestTapes.Of(document.RootElement), target ?? ChatToResponsesTestHelpers.Gpt5, buffer);
         Assert.True(result.Ok, result.ErrorMessage);
         responsesBody = JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
         return result;

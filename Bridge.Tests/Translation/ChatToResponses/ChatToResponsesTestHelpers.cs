@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -15,7 +16,7 @@ internal static class ChatToResponsesTestHelpers
     public static (ChatToResponsesRequestTranslation Result, JsonElement Body) Translate(JsonElement chat, OpenAITarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ChatToResponsesRequest.Translate(chat, target ?? Gpt4o, buffer);
+        var result = ChatToResponsesRequest.Translate(TestTapes.Of(chat), target ?? Gpt4o, buffer);
         if (!result.Ok)
         {
             return (result, default);

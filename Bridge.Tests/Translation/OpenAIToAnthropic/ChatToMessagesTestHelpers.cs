@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -15,7 +16,7 @@ internal static class ChatToMessagesTestHelpers
     public static (ChatRequestTranslation Result, JsonElement Body) Translate(JsonElement openAI, AnthropicTarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ChatRequestToMessages.Translate(openAI, target ?? Claude, buffer);
+        var result = ChatRequestToMessages.Translate(TestTapes.Of(openAI), target ?? Claude, buffer);
         if (!result.Ok)
         {
             return (result, default);

@@ -15,7 +15,7 @@ public sealed class ResponsesRequestFilterTests
     {
         using var document = JsonDocument.Parse(body);
         var output = new ArrayBufferWriter<byte>();
-        ResponsesRequestFilter.Apply(document.RootElement, target, gatewayStores, output);
+        ResponsesRequestFilter.Apply(TestTapes.Of(document.RootElement), target, gatewayStores, output);
         return JsonNode.Parse(output.WrittenSpan)!;
     }
 

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -15,7 +16,7 @@ internal static class ResponsesToChatTestHelpers
     public static (ResponsesRequestTranslation Result, JsonElement Body) Translate(JsonElement request, OpenAITarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ResponsesToChatRequest.Translate(request, target ?? Gpt5, buffer);
+        var result = ResponsesToChatRequest.Translate(TestTapes.Of(request), target ?? Gpt5, buffer);
         if (!result.Ok)
         {
             return (result, default);

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -14,7 +15,7 @@ internal static class ResponsesToMessagesTestHelpers
     public static (ResponsesRequestTranslation Result, JsonElement Body) Translate(JsonElement request, AnthropicTarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        var result = ResponsesToMessagesRequest.Translate(request, target ?? Claude, buffer);
+        var result = ResponsesToMessagesRequest.Translate(TestTapes.Of(request), target ?? Claude, buffer);
         if (!result.Ok)
         {
             return (result, default);
