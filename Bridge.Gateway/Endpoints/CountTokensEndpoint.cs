@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Exchanges;
@@ -27,7 +28,7 @@ public static class CountTokensEndpoint
     {
         using var inbound = await InboundRequest.ReadAsync(context, options);
         if (inbound is null) return;
-        if (!inbound.Root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+        if (!inbound.Json.TryGetProperty("messages"u8, out var messages) || messages.ValueKind != JsonValueKind.Array)
         {
             await ErrorResponses.WriteAsync(context, 400, "messages: required, must be an array.");
             return;
@@ -57,7 +58,7 @@ public static class CountTokensEndpoint
                 "count_tokens upstream failed on {DeploymentId} ({Status}); counting locally", deployment.Id, outcome.Error?.StatusCode);
         }
 
-        var count = LocalTokenCounter.CountAnthropicRequest(inbound.Root, deployment?.UpstreamModel ?? inbound.Model);
+        var count = LocalTokenCounter.CountAnthropicRequest(inbound.Json, deployment?.UpstreamModel ?? inbound.Model);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync($$"""{"input_tokens":{{count}}}""", context.RequestAborted);
     }

@@ -10,14 +10,13 @@ namespace Bridge.Gateway.Exchanges;
 
 /// <summary>
 /// A client request body, read into pooled memory and indexed once (<see cref="JsonTape"/>: no document is built, and
-/// strings stay as the client escaped them). Code not yet moved to the tape reads <see cref="Root"/>, which parses
-/// the body into a <see cref="JsonDocument"/> the first time it is asked for.
+/// strings stay as the client escaped them). Validation, routing, sessions, token counting and the translators all
+/// read that one index.
 /// </summary>
 public sealed class InboundRequest : IDisposable
 {
     private PooledBufferWriter _body;
     private JsonTape _tape;
-    private JsonDocument? _document;
 
     private InboundRequest(PooledBufferWriter body, JsonTape tape, string model)
     {
@@ -30,9 +29,6 @@ public sealed class InboundRequest : IDisposable
 
     /// <summary>The body's top-level object, read from the tape.</summary>
     public TapeElement Json => _tape.Root;
-
-    /// <summary>The body as a parsed document (built on first use, for the paths that still read one).</summary>
-    public JsonElement Root => (_document ??= JsonDocument.Parse(_body.WrittenMemory)).RootElement;
 
     /// <summary>The model the client asked for (or the Azure-style path's deployment name).</summary>
     public string Model { get; }
@@ -47,8 +43,6 @@ public sealed class InboundRequest : IDisposable
     internal void ReplaceBody(PooledBufferWriter body)
     {
         var tape = JsonTape.Parse(body.WrittenMemory);
-        _document?.Dispose();
-        _document = null;
         _tape.Dispose();
         _body.Dispose();
         (_body, _tape) = (body, tape);
@@ -84,13 +78,12 @@ public sealed class InboundRequest : IDisposable
         var openAI = surface != ApiSurface.Anthropic;
         string? model = modelOverride;
         string? problem = null, param = null;
-        JsonDocument? document = null;
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
         // Before any string is read: reading one that is not valid text throws. The document that names the field
         // at fault is only built when there is one.
         else if (!Utf8Check.IsText(body.WrittenSpan))
         {
-            document = JsonDocument.Parse(body.WrittenMemory);
+            using var document = JsonDocument.Parse(body.WrittenMemory);
             var text = Utf8Check.Find(body.WrittenSpan, document.RootElement, openAI)!;
             (problem, param) = (text.Message, text.Param);
         }
@@ -103,13 +96,12 @@ public sealed class InboundRequest : IDisposable
 
         if (problem is not null)
         {
-            document?.Dispose();
             tape.Dispose();
             body.Dispose();
             await ErrorResponses.WriteAsync(context, 400, problem, param: param);
             return null;
         }
-        return new InboundRequest(body, tape, model!) { _document = document };
+        return new InboundRequest(body, tape, model!);
     }
 
     /// <summary>The JSON types of the fields Bridge reads, in the protocol of the path the client called.</summary>
@@ -123,7 +115,6 @@ public sealed class InboundRequest : IDisposable
     public void Dispose()
     {
         _tape.Dispose();
-        _document?.Dispose();
         _body.Dispose();
     }
 }

@@ -23,10 +23,13 @@ public sealed class MessagesNativeExchange : IExchange
     public PreparedCall Prepare(HttpContext context, InboundRequest request, ModelDeployment deployment, string pathSuffix)
     {
         var output = new PooledBufferWriter(request.Body.Length + 64);
-        if (UnsignedThinking.MayBePresent(request.Body.Span)) UnsignedThinking.Strip(request.Root, deployment.UpstreamModel, output);
+        if (UnsignedThinking.MayBePresent(request.Body.Span)) UnsignedThinking.Strip(request.Json, deployment.UpstreamModel, output);
         else ModelRewriter.ReplaceModel(request.Body.Span, deployment.UpstreamModel, output);
         // count_tokens takes no sampling parameters.
-        if (pathSuffix.Length == 0 && NativeDefaults.Any(deployment.DefaultParams)) NativeDefaults.Apply(request.Root, deployment.DefaultParams, output);
+        if (pathSuffix.Length == 0 && NativeDefaults.Any(deployment.DefaultParams))
+        {
+            NativeDefaults.Apply(request.Json, Translation.DefaultParamTapes.Of(deployment.DefaultParams), output);
+        }
         var stream = request.Json.TryGetProperty("stream"u8, out var s) && s.ValueKind == System.Text.Json.JsonValueKind.True;
         return new Call(deployment, output, stream, request.Model, pathSuffix);
     }

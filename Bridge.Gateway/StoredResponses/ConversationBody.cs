@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -13,10 +14,10 @@ namespace Bridge.Gateway.StoredResponses;
 public static class ConversationBody
 {
     /// <summary>This request's own input as an item array: a string input becomes one user message.</summary>
-    public static byte[] OwnInput(JsonElement root)
+    public static byte[] OwnInput(TapeElement root)
     {
         if (!root.TryGetProperty("input"u8, out var input) || input.ValueKind == JsonValueKind.Null) return "[]"u8.ToArray();
-        if (input.ValueKind == JsonValueKind.Array) return JsonMarshal.GetRawUtf8Value(input).ToArray();
+        if (input.ValueKind == JsonValueKind.Array) return input.RawUtf8.ToArray();
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
@@ -25,7 +26,7 @@ public static class ConversationBody
             writer.WriteString("type"u8, "message"u8);
             writer.WriteString("role"u8, "user"u8);
             writer.WritePropertyName("content"u8);
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(input), skipInputValidation: true);
+            writer.WriteRawValue(input.RawUtf8, skipInputValidation: true);
             writer.WriteEndObject();
             writer.WriteEndArray();
         }
@@ -33,7 +34,7 @@ public static class ConversationBody
     }
 
     /// <summary>Writes <paramref name="root"/> with <c>input</c> = the stored segments followed by <paramref name="ownInput"/>.</summary>
-    public static void Write(JsonElement root, IReadOnlyList<ReadOnlyMemory<byte>> segments, ReadOnlySpan<byte> ownInput, IBufferWriter<byte> output)
+    public static void Write(TapeElement root, IReadOnlyList<ReadOnlyMemory<byte>> segments, ReadOnlySpan<byte> ownInput, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
@@ -41,7 +42,7 @@ public static class ConversationBody
         {
             if (property.NameEquals("input"u8) || property.NameEquals("previous_response_id"u8)) continue;
             writer.WritePropertyName(property.Name);
-            writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(property.Value), skipInputValidation: true);
+            writer.WriteRawValue(property.Value.RawUtf8, skipInputValidation: true);
         }
         // The items are spliced in as they are: each segment is a JSON array, its brackets dropped.
         var items = new ArrayBufferWriter<byte>(ownInput.Length + 2 + segments.Sum(s => s.Length + 1));

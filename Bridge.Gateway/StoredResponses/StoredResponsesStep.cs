@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Configuration;
@@ -24,7 +25,7 @@ public sealed class StoredResponsesStep(StoredResponseStore store, GatewayOption
     /// </summary>
     public async Task<(bool Ok, ResponseKeeper? Keeper)> PrepareAsync(HttpContext context, InboundRequest inbound)
     {
-        var root = inbound.Root;
+        var root = inbound.Json;
         var storeFlag = root.TryGetProperty("store"u8, out var s) ? s.ValueKind : JsonValueKind.Undefined;
         var previous = root.TryGetProperty("previous_response_id"u8, out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         var keep = storeFlag == JsonValueKind.True || (storeFlag != JsonValueKind.False && options.StoreResponsesByDefault);

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
@@ -42,7 +43,7 @@ namespace Bridge.Gateway.Tokens;
 public static class LocalTokenCounter
 {
     /// <summary>Input tokens for <paramref name="anthropicRequest"/> sent to <paramref name="upstreamModel"/>.</summary>
-    public static int CountAnthropicRequest(JsonElement anthropicRequest, string upstreamModel)
+    public static int CountAnthropicRequest(TapeElement anthropicRequest, string upstreamModel)
     {
         ArgumentNullException.ThrowIfNull(upstreamModel);
         using var counter = new Counter(
@@ -69,7 +70,7 @@ public static class LocalTokenCounter
         private ArrayBufferWriter<byte>? _json;
         private int _systemRole = -1, _userRole = -1, _assistantRole = -1, _toolRole = -1;
 
-        public int CountRequest(JsonElement request)
+        public int CountRequest(TapeElement request)
         {
             if (request.ValueKind != JsonValueKind.Object)
             {
@@ -112,14 +113,14 @@ public static class LocalTokenCounter
 
         private int CountText() => _text.Length == 0 ? 0 : tokenizer.CountTokens(_text.Span);
 
-        private int CountString(JsonElement text)
+        private int CountString(TapeElement text)
         {
             _text.Clear();
             _text.AppendString(text);
             return CountText();
         }
 
-        private int CountTopLevelSystem(JsonElement system)
+        private int CountTopLevelSystem(TapeElement system)
         {
             if (system.ValueKind == JsonValueKind.String)
             {
@@ -136,14 +137,14 @@ public static class LocalTokenCounter
         }
 
         /// <summary>Text blocks joined with a blank line into <see cref="_text"/>.</summary>
-        private void JoinTexts(JsonElement blocks, bool skipBillingHeader)
+        private void JoinTexts(TapeElement blocks, bool skipBillingHeader)
         {
             _text.Clear();
             var index = 0;
             foreach (var block in blocks.EnumerateArray())
             {
                 if (TryGetText(block, out var text)
-                    && !(skipBillingHeader && index == 0 && JsonMarshal.GetRawUtf8Value(text)[1..].StartsWith(BillingHeaderPrefix)))
+                    && !(skipBillingHeader && index == 0 && text.RawUtf8[1..].StartsWith(BillingHeaderPrefix)))
                 {
                     if (_text.Length > 0)
                     {
@@ -157,7 +158,7 @@ public static class LocalTokenCounter
             }
         }
 
-        private int CountMessage(JsonElement message)
+        private int CountMessage(TapeElement message)
         {
             if (message.ValueKind != JsonValueKind.Object
                 || !message.TryGetProperty("role"u8, out var role)
@@ -193,7 +194,7 @@ public static class LocalTokenCounter
             return 0;
         }
 
-        private int CountUser(JsonElement content)
+        private int CountUser(TapeElement content)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -243,7 +244,7 @@ public static class LocalTokenCounter
         }
 
         /// <summary>The tool message; its images/documents are added to <paramref name="userParts"/>.</summary>
-        private int CountToolResult(JsonElement block, ref int userParts, ref bool hasUserMessage)
+        private int CountToolResult(TapeElement block, ref int userParts, ref bool hasUserMessage)
         {
             var attachments = 0;
             _text.Clear();
@@ -313,7 +314,7 @@ public static class LocalTokenCounter
             return tokens;
         }
 
-        private int CountAssistant(JsonElement content)
+        private int CountAssistant(TapeElement content)
         {
             if (content.ValueKind == JsonValueKind.String)
             {
@@ -367,7 +368,7 @@ public static class LocalTokenCounter
             return Message(ref _assistantRole, "assistant", tokens);
         }
 
-        private int CountToolCall(JsonElement block)
+        private int CountToolCall(TapeElement block)
         {
             var tokens = 0;
             if (block.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String)
@@ -394,13 +395,13 @@ public static class LocalTokenCounter
 
         // ---- images and documents -------------------------------------------------------------
 
-        private int CountImage(JsonElement block)
+        private int CountImage(TapeElement block)
         {
             if (block.TryGetProperty("source"u8, out var source) && source.ValueKind == JsonValueKind.Object
                 && source.TryGetProperty("type"u8, out var type) && type.ValueEquals("base64"u8)
                 && source.TryGetProperty("data"u8, out var data) && data.ValueKind == JsonValueKind.String)
             {
-                var raw = JsonMarshal.GetRawUtf8Value(data)[1..^1];
+                var raw = data.RawUtf8[1..^1];
                 bool found;
                 int width, height;
                 if (raw.IndexOf((byte)'\\') < 0)
@@ -422,7 +423,7 @@ public static class LocalTokenCounter
             return images.Count(ImageTokenCost.AssumedWidth, ImageTokenCost.AssumedHeight);
         }
 
-        private int CountDocument(JsonElement block)
+        private int CountDocument(TapeElement block)
         {
             if (!block.TryGetProperty("source"u8, out var source) || source.ValueKind != JsonValueKind.Object
                 || !source.TryGetProperty("type"u8, out var type))
@@ -486,7 +487,7 @@ public static class LocalTokenCounter
 
         // ---- tools ----------------------------------------------------------------------------
 
-        private int CountTools(JsonElement tools)
+        private int CountTools(TapeElement tools)
         {
             var total = 0;
             var functions = 0;
@@ -522,7 +523,7 @@ public static class LocalTokenCounter
         }
 
         /// <summary>The properties of an object schema (and of its items / anyOf branches).</summary>
-        private int CountSchema(JsonElement schema)
+        private int CountSchema(TapeElement schema)
         {
             if (schema.ValueKind != JsonValueKind.Object)
             {
@@ -554,7 +555,7 @@ public static class LocalTokenCounter
             return total;
         }
 
-        private int CountBranches(JsonElement schema, ReadOnlySpan<byte> keyword)
+        private int CountBranches(TapeElement schema, ReadOnlySpan<byte> keyword)
         {
             var total = 0;
             if (schema.TryGetProperty(keyword, out var branches) && branches.ValueKind == JsonValueKind.Array)
@@ -568,7 +569,7 @@ public static class LocalTokenCounter
             return total;
         }
 
-        private int CountProperty(JsonProperty property)
+        private int CountProperty(TapeProperty property)
         {
             var total = costs.PropertyKey;
             var schema = property.Value;
@@ -610,7 +611,7 @@ public static class LocalTokenCounter
                         }
                         else
                         {
-                            _text.AppendRawUtf8(JsonMarshal.GetRawUtf8Value(value));
+                            _text.AppendRawUtf8(value.RawUtf8);
                         }
 
                         total += costs.EnumItem + CountText();
@@ -623,7 +624,7 @@ public static class LocalTokenCounter
             return total;
         }
 
-        private void AppendType(JsonElement type)
+        private void AppendType(TapeElement type)
         {
             if (type.ValueKind == JsonValueKind.String)
             {
@@ -652,7 +653,7 @@ public static class LocalTokenCounter
 
         // ---- helpers --------------------------------------------------------------------------
 
-        private static bool TryGetText(JsonElement block, out JsonElement text)
+        private static bool TryGetText(TapeElement block, out TapeElement text)
         {
             text = default;
             return block.ValueKind == JsonValueKind.Object
@@ -661,7 +662,7 @@ public static class LocalTokenCounter
         }
 
         /// <summary>The block's type for the known types (interned literals: no allocation), else null or "other".</summary>
-        private static string? BlockType(JsonElement block)
+        private static string? BlockType(TapeElement block)
         {
             if (block.ValueKind != JsonValueKind.Object || !block.TryGetProperty("type"u8, out var type)
                 || type.ValueKind != JsonValueKind.String)

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Runtime.InteropServices;
@@ -26,9 +27,9 @@ public static class PdfTokenEstimate
     public const int BytesPerPageFallback = 50_000;
 
     /// <summary>Estimate for a base64 PDF given as a JSON string element.</summary>
-    public static int Count(JsonElement base64Data, ImageTokenCost images)
+    public static int Count(TapeElement base64Data, ImageTokenCost images)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(base64Data)[1..^1];
+        var raw = base64Data.RawUtf8[1..^1];
         byte[]? escaped = null;
         if (raw.IndexOf((byte)'\\') >= 0)
         {

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -31,15 +32,15 @@ internal sealed class TextBuffer : IDisposable
     }
 
     /// <summary>Appends the value of a JSON string element (unescaped).</summary>
-    public void AppendString(JsonElement stringElement)
+    public void AppendString(TapeElement stringElement)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(stringElement);
+        var raw = stringElement.RawUtf8;
         AppendJsonString(raw, quoted: true);
     }
 
     /// <summary>Appends a property's name (unescaped).</summary>
-    public void AppendName(JsonProperty property) =>
-        AppendJsonString(JsonMarshal.GetRawUtf8PropertyName(property), quoted: false);
+    public void AppendName(TapeProperty property) =>
+        AppendJsonString(property.RawName, quoted: false);
 
     /// <summary>Appends the element's JSON text as is (numbers, literals, compact objects).</summary>
     public void AppendRawUtf8(ReadOnlySpan<byte> utf8)

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -21,7 +22,7 @@ public static class UnsignedThinking
     /// Writes the request with <paramref name="model"/> as its model and without unsigned thinking blocks. A message
     /// that would be left with no content keeps its blocks (Anthropic refuses empty content either way).
     /// </summary>
-    public static void Strip(JsonElement root, string model, IBufferWriter<byte> output)
+    public static void Strip(TapeElement root, string model, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();
@@ -45,7 +46,7 @@ public static class UnsignedThinking
         writer.WriteEndObject();
     }
 
-    private static void WriteMessages(Utf8JsonWriter writer, JsonElement messages)
+    private static void WriteMessages(Utf8JsonWriter writer, TapeElement messages)
     {
         writer.WriteStartArray();
         foreach (var message in messages.EnumerateArray())
@@ -79,11 +80,11 @@ public static class UnsignedThinking
         writer.WriteEndArray();
     }
 
-    private static bool IsUnsignedThinking(JsonElement block) =>
+    private static bool IsUnsignedThinking(TapeElement block) =>
         block.ValueKind == JsonValueKind.Object
         && block.TryGetProperty("type"u8, out var type) && type.ValueEquals("thinking"u8)
         && (!block.TryGetProperty("signature"u8, out var signature)
             || (signature.ValueKind == JsonValueKind.String && signature.ValueEquals(""u8)));
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
+    private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 }

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
@@ -14,7 +15,7 @@ public sealed class NativeDefaultsApplyTests
         var defaults = defaultsDocument.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone());
         using var output = new PooledBufferWriter();
         Encoding.UTF8.GetBytes(body, output);
-        NativeDefaults.Apply(client.RootElement, defaults, output);
+        NativeDefaults.Apply(TestTapes.Of(client.RootElement), Gateway.Translation.DefaultParamTapes.Of(defaults), output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 

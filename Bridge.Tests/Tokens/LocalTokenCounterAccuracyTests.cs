@@ -38,7 +38,7 @@ public sealed class LocalTokenCounterAccuracyTests(ITestOutputHelper output)
         foreach (var (name, body) in cases)
         {
             var reference = Reference(body, model);
-            var local = LocalTokenCounter.CountAnthropicRequest(body, model);
+            var local = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), model);
             var error = Math.Abs(local - reference) / (double)reference;
             maxError = Math.Max(maxError, error);
             table.AppendLine(CultureInfo.InvariantCulture, $"{name,-48} {local,8} {reference,10} {error * 100,8:F2}");

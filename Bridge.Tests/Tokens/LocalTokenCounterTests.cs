@@ -24,13 +24,13 @@ public sealed class LocalTokenCounterTests
     public void CountAnthropicRequest_SameBody_SameCountEveryTimeAndOnEveryThread()
     {
         var body = LargestClaudeCodeRequest();
-        var first = LocalTokenCounter.CountAnthropicRequest(body, Model);
+        var first = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model);
         var counts = new int[16];
-        Parallel.For(0, counts.Length, i => counts[i] = LocalTokenCounter.CountAnthropicRequest(body, Model));
+        Parallel.For(0, counts.Length, i => counts[i] = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model));
 
         Assert.True(first > 10_000, $"a Claude Code request is tens of thousands of tokens, got {first}");
         Assert.All(counts, c => Assert.Equal(first, c));
-        Assert.Equal(first, LocalTokenCounter.CountAnthropicRequest(body, Model));
+        Assert.Equal(first, LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model));
     }
 
     [Fact]
@@ -40,10 +40,10 @@ public sealed class LocalTokenCounterTests
         var emptyTools = With(withTools, n => n["tools"] = new JsonArray());
         var noTools = With(withTools, n => n.Remove("tools"));
 
-        var empty = LocalTokenCounter.CountAnthropicRequest(emptyTools, Model);
-        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(noTools, Model), empty);
+        var empty = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(emptyTools), Model);
+        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(noTools), Model), empty);
         Assert.Equal(LocalTokenCounterAccuracyTests.Reference(emptyTools, Model), empty);
-        Assert.True(LocalTokenCounter.CountAnthropicRequest(withTools, Model) > empty + 40, "two tool definitions cost tokens");
+        Assert.True(LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(withTools), Model) > empty + 40, "two tool definitions cost tokens");
     }
 
     [Fact]
@@ -57,12 +57,12 @@ public sealed class LocalTokenCounterTests
         });
         var withSystem = With(body, n => n["system"] = "Be brief.");
 
-        var count = LocalTokenCounter.CountAnthropicRequest(body, Model);
+        var count = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model);
         Assert.Equal(LocalTokenCounterAccuracyTests.Reference(body, Model), count);
         // 3 framing + "user" + "hello there" (2) + 3 priming.
         Assert.Equal(3 + 1 + 2 + 3, count);
         // + 3 framing + "system" + "Be brief." (3).
-        Assert.Equal(count + 3 + 1 + 3, LocalTokenCounter.CountAnthropicRequest(withSystem, Model));
+        Assert.Equal(count + 3 + 1 + 3, LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(withSystem), Model));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class LocalTokenCounterTests
     {
         var (_, body) = Fixtures.AnthropicRequestBodies().First(c => c.Name.Contains("count_tokens", StringComparison.Ordinal));
 
-        Assert.Equal(LocalTokenCounterAccuracyTests.Reference(body, Model), LocalTokenCounter.CountAnthropicRequest(body, Model));
+        Assert.Equal(LocalTokenCounterAccuracyTests.Reference(body, Model), LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class LocalTokenCounterTests
             n["messages"]![1]!["content"]!.AsArray().Insert(0, new JsonObject { ["type"] = "thinking", ["thinking"] = "long hidden reasoning", ["signature"] = "abc" });
         });
 
-        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(plain, Model), LocalTokenCounter.CountAnthropicRequest(decorated, Model));
+        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(plain), Model), LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(decorated), Model));
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class LocalTokenCounterTests
         });
         var withImage = With(textOnly, n => n["messages"]![0]!["content"]!.AsArray().Add(CraftedRequests.Image(TestImages.Png(width, height))));
 
-        var delta = LocalTokenCounter.CountAnthropicRequest(withImage, model) - LocalTokenCounter.CountAnthropicRequest(textOnly, model);
+        var delta = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(withImage), model) - LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(textOnly), model);
 
         Assert.Equal(expected, delta);
     }
@@ -137,7 +137,7 @@ public sealed class LocalTokenCounterTests
         });
 
         // 3 framing + "user" + 765 image + 3 priming.
-        Assert.Equal(3 + 1 + 765 + 3, LocalTokenCounter.CountAnthropicRequest(body, Model));
+        Assert.Equal(3 + 1 + 765 + 3, LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model));
     }
 
     [Fact]
@@ -163,8 +163,8 @@ public sealed class LocalTokenCounterTests
             },
         });
 
-        var one = LocalTokenCounter.CountAnthropicRequest(Pdf(1), Model);
-        var four = LocalTokenCounter.CountAnthropicRequest(Pdf(4), Model);
+        var one = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(Pdf(1)), Model);
+        var four = LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(Pdf(4)), Model);
 
         // A letter page image is 2x2 tiles (765) plus 500 text tokens.
         Assert.Equal(3 * (765 + PdfTokenEstimate.TextTokensPerPage), four - one);
@@ -181,6 +181,6 @@ public sealed class LocalTokenCounterTests
         });
         var noTools = With(body, n => n.Remove("tools"));
 
-        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(noTools, Model), LocalTokenCounter.CountAnthropicRequest(body, Model));
+        Assert.Equal(LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(noTools), Model), LocalTokenCounter.CountAnthropicRequest(TestTapes.Of(body), Model));
     }
 }

@@ -1,3 +1,4 @@
+using Bridge.Tests.Infrastructure;
 using System.Text;
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
@@ -12,7 +13,7 @@ public sealed class UnsignedThinkingTests
         Assert.True(UnsignedThinking.MayBePresent(Encoding.UTF8.GetBytes(body)));
         using var document = JsonDocument.Parse(body);
         using var output = new PooledBufferWriter(1024);
-        UnsignedThinking.Strip(document.RootElement, "claude-up", output);
+        UnsignedThinking.Strip(TestTapes.Of(document.RootElement), "claude-up", output);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 

@@ -1,3 +1,4 @@
+using Bridge.Gateway.Json;
 using System.Text.Json;
 using Bridge.Gateway.Buffers;
 
@@ -17,7 +18,7 @@ public static class NativeDefaults
     public static readonly IReadOnlyList<string> Keys = ["temperature", "top_p", "top_k"];
 
     /// <summary>True when <paramref name="defaults"/> holds anything this class could apply.</summary>
-    public static bool Any(IReadOnlyDictionary<string, JsonElement> defaults)
+    public static bool Any(IReadOnlyDictionary<string, System.Text.Json.JsonElement> defaults)
     {
         foreach (var key in Keys)
         {
@@ -30,7 +31,7 @@ public static class NativeDefaults
     /// Appends the applicable defaults to <paramref name="body"/>, which holds the client's JSON object as it will
     /// be sent (<paramref name="client"/> is the same request, parsed).
     /// </summary>
-    public static void Apply(JsonElement client, IReadOnlyDictionary<string, JsonElement> defaults, PooledBufferWriter body)
+    public static void Apply(TapeElement client, IReadOnlyDictionary<string, TapeElement> defaults, PooledBufferWriter body)
     {
         if (ThinkingOn(client)) return;
         var samplingChosen = client.TryGetProperty("temperature", out _) || client.TryGetProperty("top_p", out _);
@@ -64,10 +65,10 @@ public static class NativeDefaults
     }
 
     /// <summary>The default when it is a number (the config loader refuses other types for these keys).</summary>
-    private static JsonElement? Number(IReadOnlyDictionary<string, JsonElement> defaults, string key) =>
+    private static TapeElement? Number(IReadOnlyDictionary<string, TapeElement> defaults, string key) =>
         defaults.TryGetValue(key, out var value) && value.ValueKind == JsonValueKind.Number ? value : null;
 
-    private static bool ThinkingOn(JsonElement client) =>
+    private static bool ThinkingOn(TapeElement client) =>
         client.TryGetProperty("thinking", out var thinking) && thinking.ValueKind == JsonValueKind.Object
         && thinking.TryGetProperty("type", out var type) && !type.ValueEquals("disabled"u8);
 }
