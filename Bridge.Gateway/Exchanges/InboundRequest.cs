@@ -81,7 +81,7 @@ public sealed class InboundRequest : IDisposable
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
         // Before any string is read: reading one that is not valid text throws. The document that names the field
         // at fault is only built when there is one.
-        else if (!Utf8Check.IsText(body.WrittenSpan))
+        else if (!Utf8Check.IsText(body.WrittenSpan, tape.MayHaveUnicodeEscapes))
         {
             using var document = JsonDocument.Parse(body.WrittenMemory);
             var text = Utf8Check.Find(body.WrittenSpan, document.RootElement, openAI)!;

@@ -25,15 +25,22 @@ public sealed class JsonTape : IDisposable
     private Row[] _rows;
     private int _count;
 
-    private JsonTape(ReadOnlyMemory<byte> utf8, Row[] rows, int count)
+    private JsonTape(ReadOnlyMemory<byte> utf8, Row[] rows, int count, bool mayHaveUnicodeEscapes)
     {
         Utf8 = utf8;
         _rows = rows;
         _count = count;
+        MayHaveUnicodeEscapes = mayHaveUnicodeEscapes;
     }
 
     /// <summary>The JSON text the rows point into.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
+
+    /// <summary>
+    /// False when no string has a <c>\u</c> escape, the only way JSON text can name a lone surrogate (so a check for
+    /// one can be skipped).
+    /// </summary>
+    public bool MayHaveUnicodeEscapes { get; }
 
     /// <summary>The top-level value.</summary>
     public TapeElement Root => new(this, 0);
@@ -46,16 +53,16 @@ public sealed class JsonTape : IDisposable
     public static JsonTape Parse(ReadOnlyMemory<byte> utf8)
     {
         var rows = ArrayPool<Row>.Shared.Rent(Math.Max(16, utf8.Length / 12));
-        if (JsonTapeScanner.TryScan(utf8.Span, ref rows, out var count))
+        if (JsonTapeScanner.TryScan(utf8.Span, ref rows, out var count, out var unicodeEscapes))
         {
-            return new JsonTape(utf8, rows, count);
+            return new JsonTape(utf8, rows, count, unicodeEscapes);
         }
 
         // The scanner refuses anything it is not sure of; the reader decides, and names the fault as it always has.
         try
         {
             count = ReadWithReader(utf8.Span, ref rows);
-            return new JsonTape(utf8, rows, count);
+            return new JsonTape(utf8, rows, count, mayHaveUnicodeEscapes: true);
         }
         catch
         {
@@ -74,7 +81,7 @@ public sealed class JsonTape : IDisposable
         try
         {
             var count = ReadWithReader(utf8.Span, ref rows);
-            return new JsonTape(utf8, rows, count);
+            return new JsonTape(utf8, rows, count, mayHaveUnicodeEscapes: true);
         }
         catch
         {

@@ -16,9 +16,14 @@ namespace Bridge.Gateway.Json;
 /// </summary>
 internal static class JsonTapeScanner
 {
-    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count)
+    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count) => TryScan(json, ref rows, out count, out _);
+
+    /// <param name="unicodeEscapes">Whether any string has a <c>\u</c> escape (only those can escape a lone surrogate).</param>
+    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count, out bool unicodeEscapes)
     {
         count = 0;
+        unicodeEscapes = false;
+        var seen = 0;
         Span<int> open = stackalloc int[JsonTape.MaxDepth];
         var depth = 0;
         var i = SkipWhitespace(json, 0);
@@ -46,7 +51,8 @@ internal static class JsonTapeScanner
 
                 if (kind == JsonValueKind.Object)
                 {
-                    if (!ScanName(json, ref i, ref rows, ref count, open[depth - 1])) return false;
+                    if (!ScanName(json, ref i, ref rows, ref count, open[depth - 1], ref seen)) return false;
+                    unicodeEscapes = (seen & UnicodeEscape) != 0;
                 }
 
                 continue;
@@ -55,10 +61,12 @@ internal static class JsonTapeScanner
             if (depth > 0 && rows[open[depth - 1]].Kind == JsonValueKind.Array) rows[open[depth - 1]].Count++;
             if (b == (byte)'"')
             {
-                var escaped = false;
-                var end = FindStringEnd(json, i + 1, ref escaped);
+                var escapes = 0;
+                var end = FindStringEnd(json, i + 1, ref escapes);
                 if (end < 0) return false;
-                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escaped });
+                seen |= escapes;
+                unicodeEscapes = (seen & UnicodeEscape) != 0;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escapes != 0 });
                 i = end + 1;
             }
             else if (b == (byte)'-' || (uint)(b - '0') <= 9)
@@ -95,7 +103,8 @@ internal static class JsonTapeScanner
                 if (json[i] == (byte)',')
                 {
                     i = SkipWhitespace(json, i + 1);
-                    if (isObject && !ScanName(json, ref i, ref rows, ref count, container)) return false;
+                    if (isObject && !ScanName(json, ref i, ref rows, ref count, container, ref seen)) return false;
+                    unicodeEscapes = (seen & UnicodeEscape) != 0;
                     break;
                 }
 
@@ -115,14 +124,15 @@ internal static class JsonTapeScanner
     }
 
     /// <summary>A property name and its colon at <paramref name="i"/>; leaves <paramref name="i"/> at the value.</summary>
-    private static bool ScanName(ReadOnlySpan<byte> json, ref int i, ref JsonTape.Row[] rows, ref int count, int container)
+    private static bool ScanName(ReadOnlySpan<byte> json, ref int i, ref JsonTape.Row[] rows, ref int count, int container, ref int seen)
     {
         if (i >= json.Length || json[i] != (byte)'"') return false;
-        var escaped = false;
-        var end = FindStringEnd(json, i + 1, ref escaped);
+        var escapes = 0;
+        var end = FindStringEnd(json, i + 1, ref escapes);
         if (end < 0) return false;
+        seen |= escapes;
         rows[container].Count++;
-        JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escaped, IsName = true });
+        JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escapes != 0, IsName = true });
         i = SkipWhitespace(json, end + 1);
         if (i >= json.Length || json[i] != (byte)':') return false;
         i = SkipWhitespace(json, i + 1);
@@ -170,12 +180,15 @@ internal static class JsonTapeScanner
         return i > start;
     }
 
+    private const int AnyEscape = 1;
+    private const int UnicodeEscape = 2;
+
     /// <summary>
     /// The index of the quote closing the string whose content starts at <paramref name="i"/>, or -1 for a string
-    /// that does not end, holds a control character or a malformed escape. Sets <paramref name="escaped"/> when the
-    /// string has an escape.
+    /// that does not end, holds a control character or a malformed escape. Adds to <paramref name="escapes"/>
+    /// <see cref="AnyEscape"/> when the string has an escape and <see cref="UnicodeEscape"/> when one is <c>\u</c>.
     /// </summary>
-    internal static int FindStringEnd(ReadOnlySpan<byte> json, int i, ref bool escaped)
+    internal static int FindStringEnd(ReadOnlySpan<byte> json, int i, ref int escapes)
     {
         if (Vector256.IsHardwareAccelerated)
         {
@@ -195,8 +208,7 @@ internal static class JsonTapeScanner
                     var b = json[at];
                     if (b == (byte)'"') return at;
                     if (b != (byte)'\\') return -1; // a raw control character
-                    escaped = true;
-                    var after = EscapeEnd(json, at);
+                    var after = EscapeEnd(json, at, ref escapes);
                     if (after < 0) return -1;
                     var skip = after - i;
                     if (skip >= Vector256<byte>.Count)
@@ -219,8 +231,7 @@ internal static class JsonTapeScanner
             if (b < 0x20) return -1;
             if (b == (byte)'\\')
             {
-                escaped = true;
-                i = EscapeEnd(json, i);
+                i = EscapeEnd(json, i, ref escapes);
                 if (i < 0) return -1;
             }
             else
@@ -233,23 +244,28 @@ internal static class JsonTapeScanner
     }
 
     /// <summary>The index after the escape whose backslash is at <paramref name="at"/>, or -1 when it is malformed.</summary>
-    private static int EscapeEnd(ReadOnlySpan<byte> json, int at)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EscapeEnd(ReadOnlySpan<byte> json, int at, ref int escapes)
     {
+        escapes |= AnyEscape;
         if (at + 1 >= json.Length) return -1;
-        switch (json[at + 1])
-        {
-            case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
-                return at + 2;
-            case (byte)'u':
-                if (at + 6 > json.Length) return -1;
-                for (var k = at + 2; k < at + 6; k++)
-                {
-                    if (!char.IsAsciiHexDigit((char)json[k])) return -1;
-                }
+        var e = json[at + 1];
+        // The common ones first, without leaving the caller's loop.
+        if (e is (byte)'n' or (byte)'"' or (byte)'\\' or (byte)'t' or (byte)'r' or (byte)'/' or (byte)'b' or (byte)'f') return at + 2;
+        if (e != (byte)'u') return -1;
+        escapes |= UnicodeEscape;
+        return UnicodeEscapeEnd(json, at);
+    }
 
-                return at + 6;
-            default:
-                return -1;
+    /// <summary>The index after the <c>\uXXXX</c> escape at <paramref name="at"/>, or -1 without four hex digits.</summary>
+    private static int UnicodeEscapeEnd(ReadOnlySpan<byte> json, int at)
+    {
+        if (at + 6 > json.Length) return -1;
+        for (var k = at + 2; k < at + 6; k++)
+        {
+            if (!char.IsAsciiHexDigit((char)json[k])) return -1;
         }
+
+        return at + 6;
     }
 }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Json;
@@ -171,11 +172,49 @@ public readonly struct TapeElement
         return new ArrayEnumerator(_tape!, _row);
     }
 
-    /// <summary>Writes the value as <see cref="JsonElement.WriteTo"/> would: re-serialized by the writer, not copied.</summary>
+    /// <summary>
+    /// Writes the value as <see cref="JsonElement.WriteTo"/> would: re-serialized by the writer (whitespace dropped,
+    /// strings unescaped and escaped again by the writer's encoder). Text that would come out the same (compact,
+    /// printable ASCII, only the escapes the relaxed encoder writes the same way) is copied as it is.
+    /// </summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
+        var raw = RawUtf8;
+        if (ReferenceEquals(writer.Options.Encoder, JavaScriptEncoder.UnsafeRelaxedJsonEscaping) && !writer.Options.Indented && IsWrittenAsIs(raw))
+        {
+            writer.WriteRawValue(raw, skipInputValidation: true);
+            return;
+        }
+
         using var document = JsonDocument.Parse(RawMemory);
         document.RootElement.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Whether re-serializing <paramref name="raw"/> (valid JSON) gives it back unchanged: no whitespace between
+    /// tokens, nothing outside printable ASCII, and no escapes but <c>\"</c>, <c>\\</c>, <c>\n</c>, <c>\r</c>,
+    /// <c>\t</c>, <c>\b</c> and <c>\f</c> (a writer writes <c>/</c> and <c>\u</c> escapes its own way).
+    /// </summary>
+    internal static bool IsWrittenAsIs(ReadOnlySpan<byte> raw)
+    {
+        var inString = false;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            var b = raw[i];
+            if (b is < 0x20 or > 0x7E) return false;
+            if (inString)
+            {
+                if (b == (byte)'"') inString = false;
+                else if (b == (byte)'\\')
+                {
+                    if (raw[++i] is not ((byte)'"' or (byte)'\\' or (byte)'n' or (byte)'r' or (byte)'t' or (byte)'b' or (byte)'f')) return false;
+                }
+            }
+            else if (b == (byte)'"') inString = true;
+            else if (b == (byte)' ') return false;
+        }
+
+        return true;
     }
 
     public override string ToString() => ValueKind switch
@@ -223,7 +262,15 @@ public readonly struct TapeElement
     {
         var raw = text.Slice(row.Start, row.Length);
         if (row.Escaped) return Decode(text, row) == value;
-        // Without escapes the bytes are the text: compare as UTF-8 without allocating for the usual short names.
+        // Without escapes the bytes are the text. ASCII names (nearly all) compare byte to char; others as UTF-8.
+        if (raw.Length == value.Length)
+        {
+            var i = 0;
+            while (i < raw.Length && raw[i] < 0x80 && raw[i] == value[i]) i++;
+            if (i == raw.Length) return true;
+            if (raw[i] < 0x80 && value[i] < 0x80) return false;
+        }
+
         if (raw.Length < value.Length || raw.Length > value.Length * 3) return false;
         Span<byte> buffer = value.Length <= 128 ? stackalloc byte[value.Length * 3] : new byte[value.Length * 3];
         return Encoding.UTF8.TryGetBytes(value, buffer, out var written) && raw.SequenceEqual(buffer[..written]);

@@ -8,11 +8,11 @@ namespace Bridge.Gateway.Translation;
 /// Builds one JSON string value out of pieces of other JSON strings without decoding them: the
 /// pieces' raw (still escaped) UTF-8 is copied between quotes and written with
 /// <see cref="Utf8JsonWriter.WriteRawValue(ReadOnlySpan{byte}, bool)"/>. Used to join large prompt
-/// text (system blocks, tool results, data URLs) without UTF-16 copies.
+/// text (system blocks, tool results, data URLs) without UTF-16 copies. Its buffer is pooled: dispose it.
 /// </summary>
-internal sealed class RawJsonStringBuilder
+internal sealed class RawJsonStringBuilder : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Buffers.PooledBufferWriter _buffer = new(4096);
     private int _contentStart;
 
     /// <summary>Number of content bytes appended since <see cref="Begin"/>.</summary>
@@ -20,7 +20,7 @@ internal sealed class RawJsonStringBuilder
 
     public void Begin()
     {
-        _buffer.ResetWrittenCount();
+        _buffer.Clear();
         _buffer.Write("\""u8);
         _contentStart = _buffer.WrittenCount;
     }
@@ -51,4 +51,6 @@ internal sealed class RawJsonStringBuilder
         _buffer.Write("\""u8);
         writer.WriteRawValue(_buffer.WrittenSpan, skipInputValidation: true);
     }
+
+    public void Dispose() => _buffer.Dispose();
 }

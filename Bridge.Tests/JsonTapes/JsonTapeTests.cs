@@ -218,17 +218,38 @@ public sealed class JsonTapeTests
     {
         using var reference = JsonTape.ParseWithReader(body);
         var rows = new JsonTape.Row[16];
-        var fast = JsonTapeScanner.TryScan(body, ref rows, out var count);
+        var fast = JsonTapeScanner.TryScan(body, ref rows, out var count, out var unicodeEscapes);
         if (expectFastPath) Assert.True(fast, "the scanner refused valid JSON");
         if (!fast) return;
+        Assert.Equal(HasUnicodeEscape(body), unicodeEscapes);
         Assert.Equal(reference.RowCount, count);
         for (var i = 0; i < count; i++) Assert.Equal(reference.RowAt(i), rows[i]);
+    }
+
+    /// <summary>Whether a string or name of the (valid) text has a <c>\u</c> escape, read with Utf8JsonReader.</summary>
+    private static bool HasUnicodeEscape(byte[] body)
+    {
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+            var raw = reader.ValueSpan;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                if (raw[i] != (byte)'\\') continue;
+                if (raw[i + 1] == (byte)'u') return true;
+                i++;
+            }
+        }
+
+        return false;
     }
 
     internal static void AssertSameTree(JsonElement expected, TapeElement actual, string path)
     {
         Assert.True(expected.ValueKind == actual.ValueKind, $"{path}: {expected.ValueKind} vs {actual.ValueKind}");
         Assert.Equal(JsonMarshalRaw(expected), actual.RawUtf8.ToArray());
+        if (actual.RawUtf8.Length < 4096) AssertSameWriteTo(expected, actual, path);
         switch (expected.ValueKind)
         {
             case JsonValueKind.String:
@@ -285,6 +306,48 @@ public sealed class JsonTapeTests
                 Assert.False(actual.TryGetProperty("\u0001no such property", out _));
                 break;
         }
+    }
+
+    /// <summary>Re-serialized by a writer (the relaxed encoder the translators use, and the default one), as JsonElement writes itself.</summary>
+    private static void AssertSameWriteTo(JsonElement expected, TapeElement actual, string path)
+    {
+        foreach (var options in new[] { Gateway.Translation.TranslationJson.WriterOptions, new JsonWriterOptions(), new JsonWriterOptions { Indented = true } })
+        {
+            var a = new System.Buffers.ArrayBufferWriter<byte>();
+            try
+            {
+                using var writer = new Utf8JsonWriter(a, options);
+                expected.WriteTo(writer);
+            }
+            catch (InvalidOperationException)
+            {
+                // A lone surrogate escape: JsonElement cannot write it, neither can the tape.
+                Assert.Throws<InvalidOperationException>(() => actual.WriteTo(new Utf8JsonWriter(new System.Buffers.ArrayBufferWriter<byte>(), options)));
+                continue;
+            }
+
+            var b = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(b, options)) actual.WriteTo(writer);
+            Assert.True(a.WrittenSpan.SequenceEqual(b.WrittenSpan), $"{path}: WriteTo differs: {Encoding.UTF8.GetString(a.WrittenSpan)} vs {Encoding.UTF8.GetString(b.WrittenSpan)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"a\":\"x\\/y\"}")]
+    [InlineData("{\"a\":\"\\u0041\\u00e9\"}")]
+    [InlineData("{\"a\":\"<b>&'+`\"}")]
+    [InlineData("{\"a\":\"caf\u00e9 😀\"}")]
+    [InlineData("{ \"a\" : [ 1 , 2 ] }")]
+    [InlineData("{\"a\":\"q\\\"b\\\\n\\n\\r\\t\\b\\f\"}")]
+    [InlineData("{\"a\":\"\\u001b\\u007f\"}")]
+    [InlineData("[1.0,-0,1e5,1E+5,true,null]")]
+    [InlineData("{\"k\\u0041\":{}}")]
+    public void WriteTo_WritesWhatJsonElementWrites(string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        using var document = JsonDocument.Parse(body);
+        using var tape = JsonTape.Parse(body);
+        AssertSameTree(document.RootElement, tape.Root, "$");
     }
 
     private static byte[] JsonMarshalRaw(JsonElement element) => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(element).ToArray();

@@ -42,7 +42,7 @@ public static partial class AnthropicToOpenAIRequest
         var requestedModel = "";
         try
         {
-            var state = new State(target);
+            using var state = new State(target);
             var result = state.Run(anthropicRequest, output, out requestedModel);
             return result;
         }
@@ -75,8 +75,10 @@ public static partial class AnthropicToOpenAIRequest
     // Keys a deployment's defaults may never set: the translator owns them.
     private static readonly string[] ReservedKeys = ["model", "messages", "stream", "stream_options"];
 
-    private sealed partial class State(OpenAITarget target)
+    private sealed partial class State(OpenAITarget target) : IDisposable
     {
+        public void Dispose() => _join.Dispose();
+
         private readonly ToolNameMap _names = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly List<string> _pendingToolIds = [];

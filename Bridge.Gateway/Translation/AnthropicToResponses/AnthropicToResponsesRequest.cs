@@ -51,7 +51,8 @@ public static partial class AnthropicToResponsesRequest
         var requestedModel = "";
         try
         {
-            return new State(target, signatureKey).Run(anthropicRequest, output, out requestedModel);
+            using var state = new State(target, signatureKey);
+            return state.Run(anthropicRequest, output, out requestedModel);
         }
         catch (InvalidRequestException e)
         {
@@ -85,8 +86,10 @@ public static partial class AnthropicToResponsesRequest
         "max_tokens", "max_completion_tokens", "max_output_tokens", "reasoning_effort", "stop", "response_format",
     ];
 
-    private sealed partial class State(OpenAITarget target, byte[] signatureKey)
+    private sealed partial class State(OpenAITarget target, byte[] signatureKey) : IDisposable
     {
+        public void Dispose() => _join.Dispose();
+
         private readonly ToolNameMap _names = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly List<string> _pendingToolIds = [];

@@ -59,7 +59,7 @@ public static partial class ChatToResponsesRequest
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
-        var state = new State(target, requestedModel);
+        using var state = new State(target, requestedModel);
         try
         {
             return state.Run(chatRequest, output);
@@ -84,8 +84,10 @@ public static partial class ChatToResponsesRequest
 
     private static bool IsAbsent(TapeElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null;
 
-    private sealed partial class State(OpenAITarget target, string? requestedModel)
+    private sealed partial class State(OpenAITarget target, string? requestedModel) : IDisposable
     {
+        public void Dispose() => _join.Dispose();
+
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly RawJsonStringBuilder _join = new();
         private List<string>? _dropped;

@@ -42,7 +42,7 @@ public static class ResponsesResponseToChat
         }
 
         ResponsesUsage.TryRead(response, out var usage);
-        var join = new RawJsonStringBuilder();
+        using var join = new RawJsonStringBuilder();
 
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();

@@ -63,7 +63,7 @@ public static partial class ChatRequestToMessages
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(output);
-        var state = new State(target, requestedModel);
+        using var state = new State(target, requestedModel);
         try
         {
             return state.Run(openAIRequest, output);
@@ -95,8 +95,10 @@ public static partial class ChatRequestToMessages
         Assistant,
     }
 
-    private sealed partial class State(AnthropicTarget target, string? requestedModel)
+    private sealed partial class State(AnthropicTarget target, string? requestedModel) : IDisposable
     {
+        public void Dispose() => _raw.Dispose();
+
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly HashSet<string> _pendingToolIds = new(StringComparer.Ordinal);
         private readonly RawJsonStringBuilder _raw = new();

@@ -48,7 +48,7 @@ public static class MessagesResponseToChat
         }
 
         var finishReason = FinishReasons.FromStopReason(StringOrNull(anthropicMessage, "stop_reason"u8));
-        var join = new RawJsonStringBuilder();
+        using var join = new RawJsonStringBuilder();
 
         using var writer = new Utf8JsonWriter(output, TranslationJson.WriterOptions);
         writer.WriteStartObject();

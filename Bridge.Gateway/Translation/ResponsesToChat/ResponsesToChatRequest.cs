@@ -33,7 +33,8 @@ public static partial class ResponsesToChatRequest
         var requestedModel = "";
         try
         {
-            return new State(target).Run(responsesRequest, output, out requestedModel);
+            using var state = new State(target);
+            return state.Run(responsesRequest, output, out requestedModel);
         }
         catch (InvalidRequestException e)
         {
@@ -73,8 +74,10 @@ public static partial class ResponsesToChatRequest
     // Keys a deployment's defaults may never set: the translator owns them.
     private static readonly string[] ReservedKeys = ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens"];
 
-    private sealed partial class State(OpenAITarget target)
+    private sealed partial class State(OpenAITarget target) : IDisposable
     {
+        public void Dispose() => _join.Dispose();
+
         private readonly ToolNameMap _names = new();
         private readonly HashSet<string> _written = new(StringComparer.Ordinal);
         private readonly RawJsonStringBuilder _join = new();
