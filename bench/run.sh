@@ -8,12 +8,16 @@
 #   bench/run.sh --smoke    dry job; 1 s per load target (checks that everything runs, numbers meaningless)
 #   bench/run.sh --soak     also the 10-minute streaming soak (Bridge RSS sampled every 10 s)
 #   bench/run.sh --macro-only / --micro-only
+#   bench/run.sh --before <dir of another build's Bridge.Gateway.dll>   also measures that build first (before/after, same run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mode=full soak=0 micro=1 macro=1
-for arg in "$@"; do
+mode=full soak=0 micro=1 macro=1 before=""
+args=("$@")
+for ((n = 0; n < ${#args[@]}; n++)); do
+  arg=${args[n]}
   case "$arg" in
+    --before) n=$((n + 1)); before=$(cd "${args[n]}" && pwd) ;;
     --quick) mode=quick ;;
     --smoke) mode=smoke ;;
     --soak) soak=1 ;;
@@ -62,6 +66,11 @@ if [[ $micro == 1 ]]; then
       echo
     done
   } >> "$results/latest.md.tmp"
+fi
+
+if [[ $macro == 1 && -n $before ]]; then
+  dotnet bench/Bridge.LoadTest/bin/Release/net10.0/Bridge.LoadTest.dll macro "${load[@]}" --gateway "$before/Bridge.Gateway.dll" --out "$results/macro-before.md"
+  { echo "## Macro, before: the build in $before, same harness and session"; echo; cat "$results/macro-before.md"; echo; } >> "$results/latest.md.tmp"
 fi
 
 if [[ $macro == 1 ]]; then

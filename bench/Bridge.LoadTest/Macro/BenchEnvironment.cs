@@ -35,7 +35,7 @@ public sealed class BenchEnvironment : IDisposable
     public ChildProcess Forwarder { get; }
     public int ForwarderPort { get; }
 
-    public static async Task<BenchEnvironment> StartAsync(string workDir, int streamChunks)
+    public static async Task<BenchEnvironment> StartAsync(string workDir, int streamChunks, string? gatewayDll = null)
     {
         Directory.CreateDirectory(workDir);
         var fakePort = FreePort();
@@ -59,7 +59,7 @@ public sealed class BenchEnvironment : IDisposable
               master_key: {MasterKey}
             """);
         var gateway = ChildProcess.Start("dotnet",
-            [Path.Combine(baseDir, "Bridge.Gateway.dll"), "--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}"],
+            [gatewayDll ?? Path.Combine(baseDir, "Bridge.Gateway.dll"), "--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}"],
             Path.Combine(workDir, "gateway.log"), environment);
         await gateway.WaitForPortAsync(gatewayPort);
 

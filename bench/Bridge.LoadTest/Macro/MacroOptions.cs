@@ -17,6 +17,11 @@ public sealed record MacroOptions
     public TimeSpan SoakSampleEvery { get; init; } = TimeSpan.FromSeconds(10);
     public int SoakConnections { get; init; } = 32;
     public string SoakScenario { get; init; } = "small-stream";
+    /// <summary>
+    /// The gateway to measure (default: the Bridge.Gateway.dll built beside the load generator). Another build's
+    /// dll measures an earlier commit with the same harness, in the same session: a before/after pair.
+    /// </summary>
+    public string? GatewayDll { get; init; }
 
     public static MacroOptions Parse(IReadOnlyList<string> args)
     {
@@ -38,6 +43,7 @@ public sealed record MacroOptions
                 "--soak-sample-seconds" => options with { SoakSampleEvery = TimeSpan.FromSeconds(Seconds()) },
                 "--soak-connections" => options with { SoakConnections = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--soak-scenario" => options with { SoakScenario = Next() },
+                "--gateway" => options with { GatewayDll = Path.GetFullPath(Next()) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -12,6 +12,7 @@ public static class MacroReport
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine(inv, $"Run: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {options.Duration.TotalSeconds:0.#} s measured per target after {options.Warmup.TotalSeconds:0.#} s warm-up; "
             + $"{options.StreamChunks} chunks per streamed answer; load average before `{loadBefore}`, after `{loadAfter}`.");
+        if (options.GatewayDll is not null) md.AppendLine(inv, $"Gateway measured: `{options.GatewayDll}`.");
         md.AppendLine();
 
         md.AppendLine("Latency (ms; client-observed, send to last byte; first token = first byte of the first streamed token)");

@@ -10,7 +10,8 @@ public static class MacroRun
     {
         var workDir = Path.Combine(Path.GetTempPath(), $"bridge-bench-{Environment.ProcessId}");
         var loadBefore = ProcStats.LoadAverage();
-        using var environment = await BenchEnvironment.StartAsync(workDir, options.StreamChunks);
+        using var environment = await BenchEnvironment.StartAsync(workDir, options.StreamChunks, options.GatewayDll);
+        if (options.GatewayDll is not null) Console.WriteLine($"gateway: {options.GatewayDll}");
         Console.WriteLine($"fake upstream pid {environment.Fake.Pid} on :{environment.FakePort}, gateway pid {environment.Gateway.Pid} on :{environment.GatewayPort}; logs in {workDir}");
         // Bring every code path to steady state first (tier-1 JIT with dynamic PGO takes several seconds of
         // traffic); a gateway in production runs for days, so a cold JIT would only measure the benchmark.
