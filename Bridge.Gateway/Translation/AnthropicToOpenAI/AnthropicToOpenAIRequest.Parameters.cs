@@ -337,7 +337,7 @@ public static partial class AnthropicToOpenAIRequest
 
         private void WriteDefaults(Utf8JsonWriter writer)
         {
-            foreach (var (key, value) in target.DefaultParams)
+            foreach (var (key, value) in DefaultParamTapes.Of(target.DefaultParams))
             {
                 if (Array.IndexOf(ReservedKeys, key) >= 0)
                 {

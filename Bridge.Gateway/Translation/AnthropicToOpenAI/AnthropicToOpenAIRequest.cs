@@ -58,8 +58,6 @@ public static partial class AnthropicToOpenAIRequest
 
     private static void WriteRaw(Utf8JsonWriter writer, TapeElement value) => TranslationJson.WriteRaw(writer, value);
 
-    private static void WriteRaw(Utf8JsonWriter writer, JsonElement value) => TranslationJson.WriteRaw(writer, value);
-
     private static readonly string[] AnthropicOnlyParams =
     [
         "top_k", "thinking", "output_config", "context_management", "cache_control", "betas",
@@ -254,7 +252,7 @@ public static partial class AnthropicToOpenAIRequest
             return true;
         }
 
-        private bool AcceptedByDeployment(string key, bool isOne)
+        private bool AcceptedByDeployment(string key, TapeElement value)
         {
             if (!target.IsReasoningModel)
             {
@@ -263,26 +261,16 @@ public static partial class AnthropicToOpenAIRequest
 
             if (key == "temperature")
             {
-                return isOne;
+                return value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0;
             }
 
             return Array.IndexOf(ReasoningRejectedParams, key) < 0;
         }
 
-        /// <summary>A client parameter, copied as it came.</summary>
+        /// <summary>A client parameter or a deployment default, copied as it came.</summary>
         private void Emit(Utf8JsonWriter writer, string key, TapeElement value)
         {
-            if (Allowed(key) && AcceptedByDeployment(key, value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0) && _written.Add(key))
-            {
-                writer.WritePropertyName(key);
-                WriteRaw(writer, value);
-            }
-        }
-
-        /// <summary>A deployment default (from the configuration).</summary>
-        private void Emit(Utf8JsonWriter writer, string key, JsonElement value)
-        {
-            if (Allowed(key) && AcceptedByDeployment(key, value.ValueKind == JsonValueKind.Number && value.GetDouble() == 1.0) && _written.Add(key))
+            if (Allowed(key) && AcceptedByDeployment(key, value) && _written.Add(key))
             {
                 writer.WritePropertyName(key);
                 WriteRaw(writer, value);
