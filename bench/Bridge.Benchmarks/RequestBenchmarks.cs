@@ -63,6 +63,22 @@ public class RequestBenchmarks
         return _output.WrittenCount;
     }
 
+    /// <summary>What the gateway did with the body before issue 15: a JsonDocument (still used for answers).</summary>
+    [Benchmark]
+    public int Parse_JsonDocument_ClaudeCode150KB()
+    {
+        using var document = JsonDocument.Parse(_claudeCodeMessages);
+        return document.RootElement.GetPropertyCount();
+    }
+
+    /// <summary>What it does now: the token index, strings left escaped.</summary>
+    [Benchmark]
+    public int Parse_JsonTape_ClaudeCode150KB()
+    {
+        using var tape = JsonTape.Parse(_claudeCodeMessages);
+        return tape.Root.GetPropertyCount();
+    }
+
     [Benchmark]
     public int ChatToMessages_Small() => ChatToMessages(_smallChat);
 
@@ -80,8 +96,8 @@ public class RequestBenchmarks
     private int ChatToMessages(byte[] body)
     {
         _output.Clear();
-        using var document = JsonDocument.Parse(body);
-        ChatRequestToMessages.Translate(document.RootElement, Anthropic, _output);
+        using var tape = JsonTape.Parse(body);
+        ChatRequestToMessages.Translate(tape.Root, Anthropic, _output);
         return _output.WrittenCount;
     }
 }
