@@ -52,7 +52,7 @@ public sealed class JsonTape : IDisposable
     /// <summary>Indexes <paramref name="utf8"/>; throws <see cref="JsonException"/> when it is not one JSON value.</summary>
     public static JsonTape Parse(ReadOnlyMemory<byte> utf8)
     {
-        var rows = ArrayPool<Row>.Shared.Rent(Math.Max(16, utf8.Length / 12));
+        var rows = ArrayPool<Row>.Shared.Rent(InitialRows(utf8.Length));
         if (JsonTapeScanner.TryScan(utf8.Span, ref rows, out var count, out var unicodeEscapes))
         {
             return new JsonTape(utf8, rows, count, unicodeEscapes);
@@ -77,7 +77,7 @@ public sealed class JsonTape : IDisposable
     /// </summary>
     internal static JsonTape ParseWithReader(ReadOnlyMemory<byte> utf8)
     {
-        var rows = ArrayPool<Row>.Shared.Rent(Math.Max(16, utf8.Length / 12));
+        var rows = ArrayPool<Row>.Shared.Rent(InitialRows(utf8.Length));
         try
         {
             var count = ReadWithReader(utf8.Span, ref rows);
@@ -137,6 +137,12 @@ public sealed class JsonTape : IDisposable
 
         return count;
     }
+
+    /// <summary>
+    /// Rows to rent first. Claude Code and Codex requests run 65-105 bytes per token (long strings), small SDK
+    /// requests 8-10; a 150 KB request needs about 1,500 rows. Too few only costs a doubling copy.
+    /// </summary>
+    private static int InitialRows(int length) => Math.Max(32, length / 64);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Append(ref Row[] rows, ref int count, in Row row)

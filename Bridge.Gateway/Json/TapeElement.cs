@@ -55,6 +55,9 @@ public readonly struct TapeElement
         }
     }
 
+    /// <summary>Whether a string is <c>""</c> (read from its length in the text, without decoding it).</summary>
+    public bool IsEmptyString => Require(JsonValueKind.String).Length == 0;
+
     /// <summary>Whether a string has escapes (when not, <see cref="RawStringContent"/> is its text).</summary>
     public bool IsEscaped => Require(JsonValueKind.String).Escaped;
 

@@ -265,6 +265,7 @@ public sealed class JsonTapeTests
                 }
 
                 Assert.Equal(text, actual.GetString());
+                Assert.Equal(text!.Length == 0, actual.IsEmptyString);
                 Assert.True(actual.ValueEquals(text!), path);
                 Assert.True(actual.ValueEquals(Encoding.UTF8.GetBytes(text!)), path);
                 Assert.False(actual.ValueEquals(text + "x"), path);

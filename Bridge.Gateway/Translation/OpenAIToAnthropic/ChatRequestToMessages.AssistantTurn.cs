@@ -33,7 +33,7 @@ public static partial class ChatRequestToMessages
                         case JsonValueKind.Null:
                             break;
                         case JsonValueKind.String:
-                            if (content.GetString()!.Length > 0)
+                            if (!content.IsEmptyString)
                             {
                                 WriteTextBlock(writer, content, ControlFor(i, -1));
                             }
@@ -86,7 +86,7 @@ public static partial class ChatRequestToMessages
                         throw WrongType($"{partPath}.refusal", "a string");
                     }
 
-                    if (refusal.GetString()!.Length > 0)
+                    if (!refusal.IsEmptyString)
                     {
                         WriteTextBlock(writer, refusal, ControlFor(message, j - 1, part));
                     }
@@ -95,7 +95,7 @@ public static partial class ChatRequestToMessages
                 }
 
                 var text = RequireTextPart(part, partPath);
-                if (text.GetString()!.Length > 0)
+                if (!text.IsEmptyString)
                 {
                     WriteTextBlock(writer, text, ControlFor(message, j - 1, part));
                 }
@@ -125,7 +125,7 @@ public static partial class ChatRequestToMessages
                 throw WrongType($"{path}.function", "an object");
             }
 
-            if (!function.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
+            if (!function.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.IsEmptyString)
             {
                 throw WrongType($"{path}.function.name", "a non-empty string");
             }

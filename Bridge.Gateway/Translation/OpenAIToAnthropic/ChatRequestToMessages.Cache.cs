@@ -82,7 +82,7 @@ public static partial class ChatRequestToMessages
                 if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type"u8, out var type)
                     && (!(type.ValueEquals("text"u8) || type.ValueEquals("refusal"u8))
                         || (part.TryGetProperty(type.ValueEquals("text"u8) ? "text"u8 : "refusal"u8, out var text)
-                            && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0)))
+                            && text.ValueKind == JsonValueKind.String && !text.IsEmptyString)))
                 {
                     last = j;
                 }

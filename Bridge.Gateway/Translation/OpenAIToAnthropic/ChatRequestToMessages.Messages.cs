@@ -71,7 +71,7 @@ public static partial class ChatRequestToMessages
             switch (content.ValueKind)
             {
                 case JsonValueKind.String:
-                    return content.GetString()!.Length == 0;
+                    return content.IsEmptyString;
                 case JsonValueKind.Array:
                     foreach (var part in content.EnumerateArray())
                     {
@@ -80,7 +80,7 @@ public static partial class ChatRequestToMessages
                             || !(type.ValueEquals("text"u8) || type.ValueEquals("refusal"u8))
                             || !part.TryGetProperty(type.ValueEquals("text"u8) ? "text"u8 : "refusal"u8, out var text)
                             || text.ValueKind != JsonValueKind.String
-                            || text.GetString()!.Length > 0)
+                            || !text.IsEmptyString)
                         {
                             return false; // malformed parts are reported when the turn is written
                         }
@@ -110,7 +110,7 @@ public static partial class ChatRequestToMessages
 
                 if (content.ValueKind == JsonValueKind.String)
                 {
-                    if (content.GetString()!.Length > 0)
+                    if (!content.IsEmptyString)
                     {
                         StartSystem(writer, ref started);
                         WriteTextBlock(writer, content, ControlFor(i, -1));
@@ -128,7 +128,7 @@ public static partial class ChatRequestToMessages
                 foreach (var part in content.EnumerateArray())
                 {
                     var text = RequireTextPart(part, $"{path}[{j++}]");
-                    if (text.GetString()!.Length > 0)
+                    if (!text.IsEmptyString)
                     {
                         StartSystem(writer, ref started);
                         WriteTextBlock(writer, text, ControlFor(i, j - 1, part));

@@ -64,7 +64,7 @@ public static partial class ChatRequestToMessages
 
             if (stop.ValueKind == JsonValueKind.String)
             {
-                if (stop.GetString()!.Length > 0 && Claim("stop_sequences"))
+                if (!stop.IsEmptyString && Claim("stop_sequences"))
                 {
                     writer.WriteStartArray("stop_sequences"u8);
                     WriteRaw(writer, stop);
@@ -89,7 +89,7 @@ public static partial class ChatRequestToMessages
                 }
 
                 j++;
-                if (item.GetString()!.Length == 0)
+                if (item.IsEmptyString)
                 {
                     continue;
                 }
@@ -145,7 +145,7 @@ public static partial class ChatRequestToMessages
                         throw WrongType($"{path}.function", "an object");
                     }
 
-                    if (!function.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
+                    if (!function.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.IsEmptyString)
                     {
                         throw WrongType($"{path}.function.name", "a non-empty string");
                     }
@@ -327,7 +327,7 @@ public static partial class ChatRequestToMessages
                 throw WrongType(param, "a string");
             }
 
-            if (user.GetString()!.Length == 0 || !Claim("metadata"))
+            if (user.IsEmptyString || !Claim("metadata"))
             {
                 return;
             }

@@ -82,7 +82,7 @@ public static partial class ChatRequestToMessages
                 case JsonValueKind.Undefined or JsonValueKind.Null:
                     break;
                 case JsonValueKind.String:
-                    if (content.GetString()!.Length > 0)
+                    if (!content.IsEmptyString)
                     {
                         writer.WritePropertyName("content"u8);
                         WriteRaw(writer, content);
@@ -95,7 +95,7 @@ public static partial class ChatRequestToMessages
                     foreach (var part in content.EnumerateArray())
                     {
                         var text = RequireTextPart(part, $"{path}[{j++}]");
-                        if (text.GetString()!.Length == 0)
+                        if (text.IsEmptyString)
                         {
                             continue;
                         }
@@ -133,7 +133,7 @@ public static partial class ChatRequestToMessages
 
             if (content.ValueKind == JsonValueKind.String)
             {
-                if (content.GetString()!.Length == 0)
+                if (content.IsEmptyString)
                 {
                     return 0;
                 }
@@ -165,7 +165,7 @@ public static partial class ChatRequestToMessages
                 if (type.ValueEquals("text"u8))
                 {
                     var text = RequireTextPart(part, partPath);
-                    if (text.GetString()!.Length > 0)
+                    if (!text.IsEmptyString)
                     {
                         WriteTextBlock(writer, text, ControlFor(index, j - 1, part));
                         blocks++;

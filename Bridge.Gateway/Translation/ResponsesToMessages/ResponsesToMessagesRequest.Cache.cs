@@ -110,7 +110,7 @@ public static partial class ResponsesToMessagesRequest
                 if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("type"u8, out var type) && type.ValueKind == JsonValueKind.String
                     && (type.ValueEquals("input_image"u8)
                         || (part.TryGetProperty(type.ValueEquals("refusal"u8) ? "refusal"u8 : "text"u8, out var text)
-                            && text.ValueKind == JsonValueKind.String && text.GetString()!.Length > 0)))
+                            && text.ValueKind == JsonValueKind.String && !text.IsEmptyString)))
                 {
                     last = j;
                 }

@@ -135,7 +135,7 @@ public static partial class ResponsesToMessagesRequest
 
         private void WriteSystemText(Utf8JsonWriter writer, TapeElement text, TapeElement cacheControl)
         {
-            if (text.GetString()!.Length == 0)
+            if (text.IsEmptyString)
             {
                 return; // Anthropic rejects empty text blocks.
             }
@@ -179,7 +179,7 @@ public static partial class ResponsesToMessagesRequest
                 writer.WriteStartObject();
                 writer.WriteString("role"u8, "user"u8);
                 writer.WriteStartArray("content"u8);
-                if (input.GetString()!.Length > 0)
+                if (!input.IsEmptyString)
                 {
                     WriteTextBlock(writer, input, ControlFor(0, -1));
                 }
@@ -279,7 +279,7 @@ public static partial class ResponsesToMessagesRequest
 
         private static TapeElement CallId(TapeElement item, string path)
         {
-            if (!item.TryGetProperty("call_id"u8, out var callId) || callId.ValueKind != JsonValueKind.String || callId.GetString()!.Length == 0)
+            if (!item.TryGetProperty("call_id"u8, out var callId) || callId.ValueKind != JsonValueKind.String || callId.IsEmptyString)
             {
                 throw WrongType($"{path}.call_id", "a non-empty string");
             }
@@ -307,7 +307,7 @@ public static partial class ResponsesToMessagesRequest
                 {
                     if (output.ValueKind == JsonValueKind.String)
                     {
-                        if (output.GetString()!.Length > 0)
+                        if (!output.IsEmptyString)
                         {
                             writer.WritePropertyName("content"u8);
                             WriteRaw(writer, output);
@@ -425,7 +425,7 @@ public static partial class ResponsesToMessagesRequest
         private void WriteToolUse(Utf8JsonWriter writer, TapeElement item, string path, bool custom, TapeElement cacheControl)
         {
             var callId = CallId(item, path);
-            if (!item.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0)
+            if (!item.TryGetProperty("name"u8, out var name) || name.ValueKind != JsonValueKind.String || name.IsEmptyString)
             {
                 throw WrongType($"{path}.name", "a non-empty string");
             }
@@ -499,7 +499,7 @@ public static partial class ResponsesToMessagesRequest
 
             if (content.ValueKind == JsonValueKind.String)
             {
-                if (content.GetString()!.Length == 0)
+                if (content.IsEmptyString)
                 {
                     return 0;
                 }
@@ -541,7 +541,7 @@ public static partial class ResponsesToMessagesRequest
                         throw WrongType($"{path}.{(type.ValueEquals("refusal"u8) ? "refusal" : "text")}", "a string");
                     }
 
-                    if (text.GetString()!.Length == 0)
+                    if (text.IsEmptyString)
                     {
                         return 0;
                     }

@@ -75,7 +75,7 @@ public static partial class ResponsesToMessagesRequest
 
                     var kind = type.GetString()!;
                     var name = tool.TryGetProperty("name"u8, out var n) && n.ValueKind == JsonValueKind.String ? n : default;
-                    if (kind is "function" or "custom" && (name.ValueKind != JsonValueKind.String || name.GetString()!.Length == 0))
+                    if (kind is "function" or "custom" && (name.ValueKind != JsonValueKind.String || name.IsEmptyString))
                     {
                         throw WrongType($"{path}.name", "a non-empty string");
                     }
@@ -332,7 +332,7 @@ public static partial class ResponsesToMessagesRequest
                 throw WrongType(param, "a string");
             }
 
-            if (user.GetString()!.Length == 0 || !Claim("metadata"))
+            if (user.IsEmptyString || !Claim("metadata"))
             {
                 return;
             }
