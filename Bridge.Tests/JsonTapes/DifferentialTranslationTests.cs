@@ -41,14 +41,27 @@ public sealed class DifferentialTranslationTests
         };
     }
 
-    public static IEnumerable<object[]> Cases()
+    public static IEnumerable<object[]> Cases() => FrozenCases("anthropic-request-translations.json");
+
+    /// <summary>(pair, request, target, bytes, sha256) of each case in a file of frozen hashes.</summary>
+    internal static IEnumerable<object[]> FrozenCases(string fileName)
     {
-        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "differential", "anthropic-request-translations.json")));
+        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "differential", fileName)));
         foreach (var c in file.RootElement.GetProperty("cases").EnumerateArray())
         {
             yield return [c.GetProperty("pair").GetString()!, c.GetProperty("request").GetString()!, c.GetProperty("target").GetString()!,
                 c.GetProperty("bytes").GetInt32(), c.GetProperty("sha256").GetString()!];
         }
+    }
+
+    /// <summary>Asserts <paramref name="output"/> and the result's fields hash to a frozen case.</summary>
+    internal static void AssertFrozen(PooledBufferWriter output, string fields, int bytes, string sha256)
+    {
+        Assert.Equal(bytes, output.WrittenCount);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(output.WrittenSpan);
+        hash.AppendData(Encoding.UTF8.GetBytes("\n" + fields));
+        Assert.Equal(sha256, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     [Fact]
@@ -83,11 +96,7 @@ public sealed class DifferentialTranslationTests
             fields = Describe(r.Ok, r.ErrorMessage, r.Stream, r.RequestedModel, r.DroppedTools, r.DroppedParams, r.StopSequences);
         }
 
-        Assert.Equal(bytes, output.WrittenCount);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(output.WrittenSpan);
-        hash.AppendData(Encoding.UTF8.GetBytes("\n" + fields));
-        Assert.Equal(sha256, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        AssertFrozen(output, fields, bytes, sha256);
     }
 
     private static byte[] Body(string request)
@@ -127,15 +136,7 @@ public sealed class DifferentialOpenAITranslationTests
 
     private static readonly Lazy<Dictionary<string, byte[]>> Inputs = new(LoadInputs);
 
-    public static IEnumerable<object[]> Cases()
-    {
-        using var file = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "differential", "openai-request-translations.json")));
-        foreach (var c in file.RootElement.GetProperty("cases").EnumerateArray())
-        {
-            yield return [c.GetProperty("pair").GetString()!, c.GetProperty("request").GetString()!, c.GetProperty("target").GetString()!,
-                c.GetProperty("bytes").GetInt32(), c.GetProperty("sha256").GetString()!];
-        }
-    }
+    public static IEnumerable<object[]> Cases() => DifferentialTranslationTests.FrozenCases("openai-request-translations.json");
 
     [Fact]
     public void EveryRecordedRequest_IsCovered()
@@ -167,11 +168,7 @@ public sealed class DifferentialOpenAITranslationTests
             _ => throw new ArgumentException(pair),
         };
 
-        Assert.Equal(bytes, output.WrittenCount);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(output.WrittenSpan);
-        hash.AppendData(Encoding.UTF8.GetBytes("\n" + Describe(result)));
-        Assert.Equal(sha256, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        DifferentialTranslationTests.AssertFrozen(output, Describe(result), bytes, sha256);
     }
 
     private static object? Filter(TapeElement root, OpenAITarget target, bool gatewayStores, PooledBufferWriter output)

@@ -51,25 +51,8 @@ public static class MacroRun
     private static async Task<ScenarioResult> MeasureAsync(
         BenchEnvironment environment, Scenario scenario, int connections, Target direct, Target forwarder, Target bridge, MacroOptions options)
     {
-        LoadResult directResult;
-        double upstreamCpuDirect;
-        using (var load = new LoadClient(direct, connections))
-        {
-            await load.RunAsync(options.Warmup);
-            var fakeCpu = environment.Fake.CpuTime();
-            directResult = await load.RunAsync(options.Duration);
-            upstreamCpuDirect = PerRequestMicros(environment.Fake.CpuTime() - fakeCpu, directResult.Requests);
-        }
-
-        LoadResult forwarderResult;
-        double forwarderCpu;
-        using (var load = new LoadClient(forwarder, connections))
-        {
-            await load.RunAsync(options.Warmup);
-            var cpu = environment.Forwarder.CpuTime();
-            forwarderResult = await load.RunAsync(options.Duration);
-            forwarderCpu = PerRequestMicros(environment.Forwarder.CpuTime() - cpu, forwarderResult.Requests);
-        }
+        var (directResult, upstreamCpuDirect) = await MeasureTargetAsync(direct, connections, environment.Fake, options);
+        var (forwarderResult, forwarderCpu) = await MeasureTargetAsync(forwarder, connections, environment.Forwarder, options);
 
         using (var load = new LoadClient(bridge, connections))
         {
@@ -87,6 +70,17 @@ public static class MacroRun
                 ForwarderCpuMicrosPerRequest = forwarderCpu,
             };
         }
+    }
+
+    /// <summary>One target at one connection count, with the CPU one process spent per request meanwhile.</summary>
+    private static async Task<(LoadResult Result, double CpuMicrosPerRequest)> MeasureTargetAsync(
+        Target target, int connections, ChildProcess process, MacroOptions options)
+    {
+        using var load = new LoadClient(target, connections);
+        await load.RunAsync(options.Warmup);
+        var cpu = process.CpuTime();
+        var result = await load.RunAsync(options.Duration);
+        return (result, PerRequestMicros(process.CpuTime() - cpu, result.Requests));
     }
 
     private static double PerRequestMicros(TimeSpan cpu, int requests) => requests == 0 ? double.NaN : cpu.TotalMicroseconds / requests;
