@@ -15,7 +15,8 @@ namespace Bridge.Tests.JsonTapes;
 /// fail translation, and the benchmark's 150 KB request) through the request translators, for four Chat Completions
 /// targets and two Responses targets, must give the output the JsonDocument-based translators gave before they read
 /// <see cref="JsonTape"/>. Those outputs were hashed once, by running the translators of commit 670714e
-/// (<c>Fixtures/differential/anthropic-request-translations.json</c>); the hash covers the body and the result's
+/// (<c>Fixtures/differential/anthropic-request-translations.json</c>, written by
+/// <c>scripts/freeze-translation-hashes</c> built against that commit); the hash covers the body and the result's
 /// fields (ok, error, stream, model, dropped tools and parameters, stop sequences).
 /// </summary>
 public sealed class DifferentialTranslationTests
