@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Bridge.Gateway.Json;
 using Bridge.Gateway.Protocols.Anthropic;
 
 namespace Bridge.Gateway.Translation.AnthropicToOpenAI;
@@ -41,6 +42,7 @@ public sealed class OpenAIToAnthropicStream
     private readonly IReadOnlyList<string> _stopSequences;
     private readonly int _estimatedInputTokens;
     private readonly List<ToolBlock> _tools = [];
+    private byte[] _chunk = new byte[512];
     private readonly AnthropicBlockWriter _blocks = new();
     private OpenAIUsage _usage;
     private string? _upstreamStop;
@@ -160,11 +162,13 @@ public sealed class OpenAIToAnthropicStream
             return true;
         }
 
-        JsonDocument document;
+        // Read with the tape, over a copy kept for the stream's chunks (the caller's span does not outlive the call).
+        if (_chunk.Length < chunkJson.Length) _chunk = new byte[Math.Max(chunkJson.Length, _chunk.Length * 2)];
+        chunkJson.CopyTo(_chunk);
+        JsonTape tape;
         try
         {
-            var reader = new Utf8JsonReader(chunkJson);
-            document = JsonDocument.ParseValue(ref reader);
+            tape = JsonTape.Parse(_chunk.AsMemory(0, chunkJson.Length));
         }
         catch (JsonException)
         {
@@ -172,9 +176,9 @@ public sealed class OpenAIToAnthropicStream
             return false;
         }
 
-        using (document)
+        using (tape)
         {
-            var root = document.RootElement;
+            var root = tape.Root;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 UpstreamError = "upstream sent a stream chunk that is not a JSON object";
@@ -183,19 +187,27 @@ public sealed class OpenAIToAnthropicStream
 
             if (root.TryGetProperty("error"u8, out var error) && error.ValueKind is JsonValueKind.Object or JsonValueKind.String)
             {
-                UpstreamError = error.ValueKind == JsonValueKind.String
-                    ? error.GetString()
-                    : OpenAIToAnthropicResponse.StringOrNull(error, "message"u8) ?? "upstream returned an error";
-                if (error.ValueKind == JsonValueKind.Object) UpstreamErrorStatus = OpenAIErrorStatus.Of(error);
+                // Rare: read the error with the helpers every OpenAI-format answer shares.
+                using var document = JsonDocument.Parse(error.RawMemory);
+                var parsed = document.RootElement;
+                UpstreamError = parsed.ValueKind == JsonValueKind.String
+                    ? parsed.GetString()
+                    : OpenAIToAnthropicResponse.StringOrNull(parsed, "message"u8) ?? "upstream returned an error";
+                if (parsed.ValueKind == JsonValueKind.Object) UpstreamErrorStatus = OpenAIErrorStatus.Of(parsed);
                 return false;
             }
 
             WriteStart(output);
 
-            if (OpenAIUsage.TryRead(root, out var usage))
+            // Usage comes once, in the last chunk: read it with the shared helper.
+            if (root.TryGetProperty("usage"u8, out var usageElement) && usageElement.ValueKind == JsonValueKind.Object)
             {
-                _usage = usage;
-                UsageReported = true;
+                using var document = JsonDocument.Parse(root.RawMemory);
+                if (OpenAIUsage.TryRead(document.RootElement, out var usage))
+                {
+                    _usage = usage;
+                    UsageReported = true;
+                }
             }
 
             if (root.TryGetProperty("choices"u8, out var choices) && choices.ValueKind == JsonValueKind.Array)
@@ -215,10 +227,10 @@ public sealed class OpenAIToAnthropicStream
                         OnDelta(delta, output);
                     }
 
-                    if (OpenAIToAnthropicResponse.StringOrNull(choice, "finish_reason"u8) is { } finish)
+                    if (StringOrNull(choice, "finish_reason"u8) is { } finish)
                     {
                         FinishReason = finish;
-                        _upstreamStop = OpenAIToAnthropicResponse.StringOrNull(choice, "stop_reason"u8);
+                        _upstreamStop = StringOrNull(choice, "stop_reason"u8);
                     }
                 }
             }
@@ -305,7 +317,7 @@ public sealed class OpenAIToAnthropicStream
         Completed = true;
     }
 
-    private void OnDelta(JsonElement delta, IBufferWriter<byte> output)
+    private void OnDelta(TapeElement delta, IBufferWriter<byte> output)
     {
         if (delta.TryGetProperty("reasoning_content"u8, out var reasoning) || delta.TryGetProperty("reasoning"u8, out reasoning))
         {
@@ -345,7 +357,7 @@ public sealed class OpenAIToAnthropicStream
         }
     }
 
-    private void OnToolCallDelta(JsonElement call, int position, IBufferWriter<byte> output)
+    private void OnToolCallDelta(TapeElement call, int position, IBufferWriter<byte> output)
     {
         var openAIIndex = call.TryGetProperty("index"u8, out var i) && i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out var n) ? n : position;
         ToolBlock? tool = null;
@@ -364,7 +376,7 @@ public sealed class OpenAIToAnthropicStream
             _tools.Add(tool);
         }
 
-        if (tool.UpstreamId is null && OpenAIToAnthropicResponse.StringOrNull(call, "id"u8) is { Length: > 0 } id)
+        if (tool.UpstreamId is null && StringOrNull(call, "id"u8) is { Length: > 0 } id)
         {
             tool.UpstreamId = id;
         }
@@ -372,12 +384,12 @@ public sealed class OpenAIToAnthropicStream
         string? arguments = null;
         if (call.TryGetProperty("function"u8, out var function) && function.ValueKind == JsonValueKind.Object)
         {
-            if (tool.Name is null && OpenAIToAnthropicResponse.StringOrNull(function, "name"u8) is { Length: > 0 } name)
+            if (tool.Name is null && StringOrNull(function, "name"u8) is { Length: > 0 } name)
             {
                 tool.Name = name;
             }
 
-            arguments = OpenAIToAnthropicResponse.StringOrNull(function, "arguments"u8);
+            arguments = StringOrNull(function, "arguments"u8);
         }
 
         if (tool.BlockIndex < 0 && tool.Name is not null)
@@ -465,4 +477,7 @@ public sealed class OpenAIToAnthropicStream
     private Utf8JsonWriter Begin(IBufferWriter<byte> output, string eventType) => _blocks.Begin(output, eventType);
 
     private void End(IBufferWriter<byte> output) => _blocks.End(output);
+
+    private static string? StringOrNull(TapeElement obj, ReadOnlySpan<byte> name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
