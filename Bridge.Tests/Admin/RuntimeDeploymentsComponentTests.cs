@@ -50,7 +50,10 @@ public sealed class RuntimeDeploymentsComponentTests(GarnetFixture fixture) : IC
         var before = (await store.ListAsync()).Count;
         var section = context.Render<RuntimeDeployments>();
 
-        // The list loads from Redis asynchronously, and so does the form that opens from it.
+        // The list loads from Redis asynchronously. Its render replaces the form's inputs (and their event handlers),
+        // so the form is opened only after it: an input found before that render could not take a change (a race a
+        // clean-clone CI run hit).
+        section.WaitForAssertion(() => Assert.Empty(section.FindAll(".admin-loading")));
         section.WaitForElement("#model-add").Click();
         section.WaitForElement("#model-name").Change("bunit-model");
         section.Find("#model-upstream").Change("nosuch/model-x");
