@@ -51,25 +51,26 @@ public sealed class RuntimeDeploymentsComponentTests(GarnetFixture fixture) : IC
         var section = context.Render<RuntimeDeployments>();
 
         // The list loads from Redis asynchronously. Its render replaces the form's inputs (and their event handlers),
-        // so the form is opened only after it: an input found before that render could not take a change (a race a
-        // clean-clone CI run hit).
-        section.WaitForAssertion(() => Assert.Empty(section.FindAll(".admin-loading")));
-        section.WaitForElement("#model-add").Click();
-        section.WaitForElement("#model-name").Change("bunit-model");
-        section.Find("#model-upstream").Change("nosuch/model-x");
-        section.Find("#model-api-key").Change("sk-bunit-typed");
-        section.Find("#model-save").Click();
+        // so the form is opened only after it, and every find-and-act runs inside the renderer (InvokeAsync): an input
+        // found before a render could not take a change (UnknownEventHandlerIdException, once in a clean-clone CI run).
+        section.WaitForAssertion(() => Assert.Empty(section.FindAll(".admin-loading")), TimeSpan.FromSeconds(10));
+        await section.InvokeAsync(() => section.Find("#model-add").Click());
+        await section.InvokeAsync(() => section.Find("#model-name").Change("bunit-model"));
+        await section.InvokeAsync(() => section.Find("#model-upstream").Change("nosuch/model-x"));
+        await section.InvokeAsync(() => section.Find("#model-api-key").Change("sk-bunit-typed"));
+        await section.InvokeAsync(() => section.Find("#model-save").Click());
         section.WaitForAssertion(() => Assert.Contains("unknown provider 'nosuch'", section.Find("#model-form-error").TextContent));
         Assert.Equal(before, (await store.ListAsync()).Count);
 
-        section.Find("#model-upstream").Change("openai/model-x");
-        section.Find("#model-rpm").Change("many");
-        section.Find("#model-save").Click();
+        // A render still finishing the failed save can put an old value back: change until the new one holds.
+        ChangeUntilItHolds(section, "#model-upstream", "openai/model-x");
+        ChangeUntilItHolds(section, "#model-rpm", "many");
+        await section.InvokeAsync(() => section.Find("#model-save").Click());
         section.WaitForAssertion(() => Assert.Contains("litellm_params.rpm", section.Find("#model-form-error").TextContent));
 
-        section.Find("#model-rpm").Change("60");
-        section.Find("#model-save").Click();
-        section.WaitForAssertion(() => Assert.Contains("Added", section.Find("#models-message").TextContent));
+        ChangeUntilItHolds(section, "#model-rpm", "60");
+        await section.InvokeAsync(() => section.Find("#model-save").Click());
+        section.WaitForAssertion(() => Assert.Contains("Added", section.Find("#models-message").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(section.FindAll("#model-editor"));
         Assert.DoesNotContain("sk-bunit-typed", section.Markup);
         var saved = (await store.ListAsync()).Single(m => m.ModelName == "bunit-model");
@@ -77,4 +78,11 @@ public sealed class RuntimeDeploymentsComponentTests(GarnetFixture fixture) : IC
         Assert.True(ModelSecrets.IsSealed((string)saved.LitellmParams["api_key"]!));
         await store.DeleteAsync(saved.Id);
     }
+
+    private static void ChangeUntilItHolds(IRenderedComponent<RuntimeDeployments> section, string selector, string value) =>
+        section.WaitForAssertion(() =>
+        {
+            section.Find(selector).Change(value);
+            Assert.Equal(value, section.Find(selector).GetAttribute("value"));
+        }, TimeSpan.FromSeconds(5));
 }
