@@ -59,25 +59,17 @@ public sealed class JsonTape : IDisposable
         }
 
         // The scanner refuses anything it is not sure of; the reader decides, and names the fault as it always has.
-        try
-        {
-            count = ReadWithReader(utf8.Span, ref rows);
-            return new JsonTape(utf8, rows, count, mayHaveUnicodeEscapes: true);
-        }
-        catch
-        {
-            ArrayPool<Row>.Shared.Return(rows);
-            throw;
-        }
+        return FromReader(utf8, rows);
     }
 
     /// <summary>
     /// Builds the rows with <see cref="Utf8JsonReader"/>: the reference the scanner is tested against, and the path
     /// for input the scanner refuses.
     /// </summary>
-    internal static JsonTape ParseWithReader(ReadOnlyMemory<byte> utf8)
+    internal static JsonTape ParseWithReader(ReadOnlyMemory<byte> utf8) => FromReader(utf8, ArrayPool<Row>.Shared.Rent(InitialRows(utf8.Length)));
+
+    private static JsonTape FromReader(ReadOnlyMemory<byte> utf8, Row[] rows)
     {
-        var rows = ArrayPool<Row>.Shared.Rent(InitialRows(utf8.Length));
         try
         {
             var count = ReadWithReader(utf8.Span, ref rows);

@@ -16,8 +16,6 @@ namespace Bridge.Gateway.Json;
 /// </summary>
 internal static class JsonTapeScanner
 {
-    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count) => TryScan(json, ref rows, out count, out _);
-
     /// <param name="unicodeEscapes">Whether any string has a <c>\u</c> escape (only those can escape a lone surrogate).</param>
     public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count, out bool unicodeEscapes)
     {

@@ -123,15 +123,13 @@ public readonly struct TapeElement
     public bool TryGetProperty(string name, out TapeElement value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        Require(JsonValueKind.Object);
         value = default;
         var found = false;
-        var text = _tape!.Utf8.Span;
-        foreach (var (nameRow, valueRow) in Members())
+        foreach (var property in EnumerateObject())
         {
-            if (TextEquals(text, _tape.RowAt(nameRow), name))
+            if (property.NameEquals(name))
             {
-                value = new TapeElement(_tape, valueRow);
+                value = property.Value;
                 found = true;
             }
         }
@@ -141,15 +139,13 @@ public readonly struct TapeElement
 
     public bool TryGetProperty(ReadOnlySpan<byte> utf8Name, out TapeElement value)
     {
-        Require(JsonValueKind.Object);
         value = default;
         var found = false;
-        var text = _tape!.Utf8.Span;
-        foreach (var (nameRow, valueRow) in Members())
+        foreach (var property in EnumerateObject())
         {
-            if (Utf8Equals(text, _tape.RowAt(nameRow), utf8Name))
+            if (property.NameEquals(utf8Name))
             {
-                value = new TapeElement(_tape, valueRow);
+                value = property.Value;
                 found = true;
             }
         }
@@ -227,8 +223,6 @@ public readonly struct TapeElement
         _ => GetRawText(),
     };
 
-    private MemberWalk Members() => new(_tape!, _row);
-
     private ReadOnlySpan<byte> NumberBytes()
     {
         ref readonly var row = ref Require(JsonValueKind.Number);
@@ -286,28 +280,6 @@ public readonly struct TapeElement
         var reader = new Utf8JsonReader(text.Slice(row.Start - 1, row.Length + 2));
         reader.Read();
         return reader.ValueTextEquals(value);
-    }
-
-    /// <summary>(name row, value row) of each property of the object at a row.</summary>
-    private readonly struct MemberWalk(JsonTape tape, int objectRow)
-    {
-        public Enumerator GetEnumerator() => new(tape, objectRow);
-
-        public struct Enumerator(JsonTape tape, int objectRow)
-        {
-            private readonly int _end = objectRow + tape.RowAt(objectRow).Span;
-            private int _next = objectRow + 1;
-
-            public (int Name, int Value) Current { get; private set; }
-
-            public bool MoveNext()
-            {
-                if (_next >= _end) return false;
-                Current = (_next, _next + 1);
-                _next += 1 + tape.RowAt(_next + 1).Span;
-                return true;
-            }
-        }
     }
 
     public struct ObjectEnumerator : IEnumerable<TapeProperty>, IEnumerator<TapeProperty>

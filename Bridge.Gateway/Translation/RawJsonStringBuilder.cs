@@ -39,10 +39,6 @@ internal sealed class RawJsonStringBuilder : IDisposable
     public void AppendEscaped(ReadOnlySpan<byte> escapedUtf8) => _buffer.Write(escapedUtf8);
 
     /// <summary>True when the element's text starts with <paramref name="asciiPrefix"/> (a prefix without characters JSON escapes).</summary>
-    public static bool StartsWith(JsonElement stringElement, ReadOnlySpan<byte> asciiPrefix) =>
-        JsonMarshal.GetRawUtf8Value(stringElement)[1..].StartsWith(asciiPrefix);
-
-    /// <inheritdoc cref="StartsWith(JsonElement, ReadOnlySpan{byte})"/>
     public static bool StartsWith(Json.TapeElement stringElement, ReadOnlySpan<byte> asciiPrefix) =>
         stringElement.RawStringContent.StartsWith(asciiPrefix);
 

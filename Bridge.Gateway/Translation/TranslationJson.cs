@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -22,10 +21,6 @@ internal static class TranslationJson
     /// Copies a value of the (already parsed, hence valid) client JSON byte for byte: no
     /// unescaping and re-escaping of the large prompt strings and schemas.
     /// </summary>
-    public static void WriteRaw(Utf8JsonWriter writer, JsonElement value) =>
-        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
-
-    /// <inheritdoc cref="WriteRaw(Utf8JsonWriter, JsonElement)"/>
     public static void WriteRaw(Utf8JsonWriter writer, Json.TapeElement value) =>
         writer.WriteRawValue(value.RawUtf8, skipInputValidation: true);
 }
