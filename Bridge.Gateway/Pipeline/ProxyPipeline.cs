@@ -446,15 +446,17 @@ public sealed class ProxyPipeline(
             telemetry.TokenUsage.Record(tokens.OutputTokens, output);
             // gen_ai.token.type knows only input and output (the cache parts are inside input): the cache has its own counter.
             var cacheTags = new TagList { { "gen_ai.request.model", group.Name }, { "gen_ai.provider.name", provider }, { "bridge.deployment", deployment?.Id ?? "none" } };
-            var read = cacheTags;
-            read.Add("bridge.cache.token.type", "read");
-            telemetry.CacheTokens.Add(tokens.CachedTokens, read);
-            var creation = cacheTags;
-            creation.Add("bridge.cache.token.type", "creation");
-            telemetry.CacheTokens.Add(tokens.CacheWriteTokens, creation);
-            var uncached = cacheTags;
-            uncached.Add("bridge.cache.token.type", "uncached");
-            telemetry.CacheTokens.Add(tokens.InputTokens, uncached);
+            CountCacheTokens(tokens.CachedTokens, "read");
+            CountCacheTokens(tokens.CacheWriteTokens, "creation");
+            CountCacheTokens(tokens.InputTokens, "uncached");
+
+            // TagList is a struct: each count gets its own copy with its type added.
+            void CountCacheTokens(long count, string type)
+            {
+                var typed = cacheTags;
+                typed.Add("bridge.cache.token.type", type);
+                telemetry.CacheTokens.Add(count, typed);
+            }
         }
         telemetry.Requests.Add(1, new KeyValuePair<string, object?>("http.response.status_code", status),
             new KeyValuePair<string, object?>("bridge.deployment", deployment?.Id ?? "none"));
