@@ -61,15 +61,7 @@ public sealed class CacheUsageTests
         using var garnet = new GarnetInstance();
         await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
         await RecordAsync(redis);
-        using var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFluentUIComponents();
-        context.Services.AddSingleton(redis);
-        context.Services.AddSingleton(new UsageReader(redis));
-        context.Services.AddSingleton(new VirtualKeyStore(redis, TimeProvider.System));
-        context.Services.AddSingleton(TimeProvider.System);
-        context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        using var context = UsagePageContext.Create(redis);
 
         var page = context.Render<Usage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#usage-by-model")), TimeSpan.FromSeconds(10));

@@ -148,15 +148,7 @@ public sealed class SessionUsageTests
         await UsageScript.ApplyAsync(db, Record("a1", "aaaaaaaaaaaaaaaa", Now.AddMinutes(-30), written: 5000, cost: 19_000), null);
         await UsageScript.ApplyAsync(db, Record("a2", "aaaaaaaaaaaaaaaa", Now.AddMinutes(-20), cached: 5000, written: 300, cost: 3000, saved: 13_500), null);
         await UsageScript.ApplyAsync(db, Record("b1", "bbbbbbbbbbbbbbbb", Now, written: 1000, cached: 2000, cost: 4725, saved: 5400), null);
-        using var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFluentUIComponents();
-        context.Services.AddSingleton(redis);
-        context.Services.AddSingleton(new UsageReader(redis));
-        context.Services.AddSingleton(new VirtualKeyStore(redis, TimeProvider.System));
-        context.Services.AddSingleton(TimeProvider.System);
-        context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        using var context = UsagePageContext.Create(redis);
 
         var page = context.Render<Usage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#usage-sessions")), TimeSpan.FromSeconds(10));
@@ -181,15 +173,7 @@ public sealed class SessionUsageTests
     {
         using var garnet = new GarnetInstance();
         await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
-        using var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFluentUIComponents();
-        context.Services.AddSingleton(redis);
-        context.Services.AddSingleton(new UsageReader(redis));
-        context.Services.AddSingleton(new VirtualKeyStore(redis, TimeProvider.System));
-        context.Services.AddSingleton(TimeProvider.System);
-        context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        using var context = UsagePageContext.Create(redis);
 
         var page = context.Render<Usage>();
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("#sessions-empty")), TimeSpan.FromSeconds(10));

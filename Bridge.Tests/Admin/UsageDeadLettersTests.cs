@@ -23,7 +23,7 @@ public sealed class UsageDeadLettersTests
         using var garnet = new GarnetInstance();
         await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
         var reader = new UsageReader(redis);
-        using var context = NewContext(redis, reader);
+        using var context = UsagePageContext.Create(redis, reader);
         var time = DateTimeOffset.UtcNow;
 
         var before = context.Render<Usage>();
@@ -58,19 +58,5 @@ public sealed class UsageDeadLettersTests
         Assert.Contains("model-poisoned", grid);
         Assert.Contains("WRONGTYPE", page.Find(".dead-letter-reason").TextContent);
         Assert.Contains($"{UsageWriter.MaxRefusals} tries", grid);
-    }
-
-    private static BunitContext NewContext(RedisConnection redis, UsageReader reader)
-    {
-        var context = new BunitContext();
-        context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Services.AddFluentUIComponents();
-        context.Services.AddSingleton(redis);
-        context.Services.AddSingleton(reader);
-        context.Services.AddSingleton(new VirtualKeyStore(redis, TimeProvider.System));
-        context.Services.AddSingleton(TimeProvider.System);
-        context.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        context.Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        return context;
     }
 }
