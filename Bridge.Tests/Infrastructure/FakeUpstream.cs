@@ -71,6 +71,19 @@ public static class OpenAIResponses
          "service_tier":"default"}
         """;
 
+    /// <summary>
+    /// One text answer, streamed (content, stop, usage chunks) when the request asked for a stream and whole otherwise.
+    /// </summary>
+    public static Task WriteTextAnswerAsync(HttpContext ctx, RecordedRequest request, string text, int promptTokens, int completionTokens) =>
+        System.Text.Json.Nodes.JsonNode.Parse(request.Body)!["stream"]?.GetValue<bool>() == true
+            ? WriteSseAsync(ctx,
+            [
+                Chunk($$"""{"role":"assistant","content":{{System.Text.Json.JsonSerializer.Serialize(text)}}}"""),
+                Chunk("{}", "stop"),
+                UsageChunk(promptTokens, completionTokens),
+            ])
+            : WriteJsonAsync(ctx, TextCompletion(text, promptTokens: promptTokens, completionTokens: completionTokens));
+
     public static string Chunk(string deltaJson, string? finishReason = null) =>
         """{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":"""
         + deltaJson + ""","logprobs":null,"finish_reason":""" + (finishReason is null ? "null" : "\"" + finishReason + "\"") + "}]}";

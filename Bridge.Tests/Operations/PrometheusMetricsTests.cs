@@ -79,14 +79,7 @@ public sealed class PrometheusMetricsTests : IAsyncLifetime
     }
 
     private static Task Answer(HttpContext ctx, RecordedRequest request) =>
-        JsonNode.Parse(request.Body)!["stream"]?.GetValue<bool>() == true
-            ? OpenAIResponses.WriteSseAsync(ctx,
-            [
-                OpenAIResponses.Chunk("""{"role":"assistant","content":"hi"}"""),
-                OpenAIResponses.Chunk("{}", "stop"),
-                OpenAIResponses.UsageChunk(100, 20),
-            ])
-            : OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("hi", promptTokens: 100, completionTokens: 20));
+        OpenAIResponses.WriteTextAnswerAsync(ctx, request, "hi", promptTokens: 100, completionTokens: 20);
 
     private static async Task<HttpStatusCode> Send(GatewayHost gateway, string model, bool stream = false)
     {
