@@ -79,9 +79,9 @@ public sealed class InboundRequest : IDisposable
         string? model = modelOverride;
         string? problem = null, param = null;
         if (root.ValueKind != JsonValueKind.Object) problem = "Request body must be a JSON object.";
-        // Before any string is read: reading one that is not valid text throws. The document that names the field
-        // at fault is only built when there is one.
-        else if (!Utf8Check.IsText(body.WrittenSpan, tape.MayHaveUnicodeEscapes))
+        // Before any string is read: reading one that is not valid text throws. The scanner has already looked (else
+        // the whole body is checked here); the document that names the field at fault is only built when there is one.
+        else if (!(tape.IsText ?? Utf8Check.IsText(body.WrittenSpan)))
         {
             using var document = JsonDocument.Parse(body.WrittenMemory);
             var text = Utf8Check.Find(body.WrittenSpan, document.RootElement, openAI)!;

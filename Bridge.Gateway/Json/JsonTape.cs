@@ -25,22 +25,23 @@ public sealed class JsonTape : IDisposable
     private Row[] _rows;
     private int _count;
 
-    private JsonTape(ReadOnlyMemory<byte> utf8, Row[] rows, int count, bool mayHaveUnicodeEscapes)
+    private JsonTape(ReadOnlyMemory<byte> utf8, Row[] rows, int count, bool? isText)
     {
         Utf8 = utf8;
         _rows = rows;
         _count = count;
-        MayHaveUnicodeEscapes = mayHaveUnicodeEscapes;
+        IsText = isText;
     }
 
     /// <summary>The JSON text the rows point into.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
 
     /// <summary>
-    /// False when no string has a <c>\u</c> escape, the only way JSON text can name a lone surrogate (so a check for
-    /// one can be skipped).
+    /// Whether every string and property name is valid UTF-8 and escapes no lone surrogate, as the scanner found on
+    /// its way (what <c>Utf8Check.IsText</c> answers for the whole text); null when the reader built the rows and
+    /// nobody looked.
     /// </summary>
-    public bool MayHaveUnicodeEscapes { get; }
+    public bool? IsText { get; }
 
     /// <summary>The top-level value.</summary>
     public TapeElement Root => new(this, 0);
@@ -53,9 +54,9 @@ public sealed class JsonTape : IDisposable
     public static JsonTape Parse(ReadOnlyMemory<byte> utf8)
     {
         var rows = ArrayPool<Row>.Shared.Rent(InitialRows(utf8.Length));
-        if (JsonTapeScanner.TryScan(utf8.Span, ref rows, out var count, out var unicodeEscapes))
+        if (JsonTapeScanner.TryScan(utf8.Span, ref rows, out var count, out var isText))
         {
-            return new JsonTape(utf8, rows, count, unicodeEscapes);
+            return new JsonTape(utf8, rows, count, isText);
         }
 
         // The scanner refuses anything it is not sure of; the reader decides, and names the fault as it always has.
@@ -73,7 +74,7 @@ public sealed class JsonTape : IDisposable
         try
         {
             var count = ReadWithReader(utf8.Span, ref rows);
-            return new JsonTape(utf8, rows, count, mayHaveUnicodeEscapes: true);
+            return new JsonTape(utf8, rows, count, isText: null);
         }
         catch
         {

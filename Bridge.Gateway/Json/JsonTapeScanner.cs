@@ -11,16 +11,18 @@ namespace Bridge.Gateway.Json;
 /// <see cref="Utf8JsonReader"/> applies it with default options) and records each token's position. Inside strings it
 /// looks 32 bytes at a time for the three things that matter there (a quote, a backslash, a control character) and
 /// steps over escapes without decoding them. It refuses anything it does not accept for certain (then the reader
-/// decides), so it never accepts what System.Text.Json would refuse. UTF-8 validity inside strings is checked
-/// afterwards over the whole body (<c>Utf8Check</c>), as before.
+/// decides), so it never accepts what System.Text.Json would refuse. On the way it answers what <c>Utf8Check</c>
+/// asks of a body (valid UTF-8, no escaped lone surrogate) while each string is still in the cache: the UTF-8
+/// validator runs only on strings that have a byte above ASCII (outside strings the grammar admits none), and each
+/// <c>\u</c> escape of a surrogate is checked for its partner.
 /// </summary>
 internal static class JsonTapeScanner
 {
-    /// <param name="unicodeEscapes">Whether any string has a <c>\u</c> escape (only those can escape a lone surrogate).</param>
-    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count, out bool unicodeEscapes)
+    /// <param name="isText">Whether every string and property name is valid UTF-8 and escapes no lone surrogate.</param>
+    public static bool TryScan(ReadOnlySpan<byte> json, ref JsonTape.Row[] rows, out int count, out bool isText)
     {
         count = 0;
-        unicodeEscapes = false;
+        isText = true;
         var seen = 0;
         Span<int> open = stackalloc int[JsonTape.MaxDepth];
         var depth = 0;
@@ -50,7 +52,7 @@ internal static class JsonTapeScanner
                 if (kind == JsonValueKind.Object)
                 {
                     if (!ScanName(json, ref i, ref rows, ref count, open[depth - 1], ref seen)) return false;
-                    unicodeEscapes = (seen & UnicodeEscape) != 0;
+                    isText = (seen & NotText) == 0;
                 }
 
                 continue;
@@ -63,8 +65,8 @@ internal static class JsonTapeScanner
                 var end = FindStringEnd(json, i + 1, ref escapes);
                 if (end < 0) return false;
                 seen |= escapes;
-                unicodeEscapes = (seen & UnicodeEscape) != 0;
-                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escapes != 0 });
+                isText = (seen & NotText) == 0;
+                JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = (escapes & AnyEscape) != 0 });
                 i = end + 1;
             }
             else if (b == (byte)'-' || (uint)(b - '0') <= 9)
@@ -102,7 +104,7 @@ internal static class JsonTapeScanner
                 {
                     i = SkipWhitespace(json, i + 1);
                     if (isObject && !ScanName(json, ref i, ref rows, ref count, container, ref seen)) return false;
-                    unicodeEscapes = (seen & UnicodeEscape) != 0;
+                    isText = (seen & NotText) == 0;
                     break;
                 }
 
@@ -130,7 +132,7 @@ internal static class JsonTapeScanner
         if (end < 0) return false;
         seen |= escapes;
         rows[container].Count++;
-        JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = escapes != 0, IsName = true });
+        JsonTape.Append(ref rows, ref count, new JsonTape.Row(i + 1, end - i - 1, JsonValueKind.String) { Escaped = (escapes & AnyEscape) != 0, IsName = true });
         i = SkipWhitespace(json, end + 1);
         if (i >= json.Length || json[i] != (byte)':') return false;
         i = SkipWhitespace(json, i + 1);
@@ -179,24 +181,31 @@ internal static class JsonTapeScanner
     }
 
     private const int AnyEscape = 1;
-    private const int UnicodeEscape = 2;
+    /// <summary>Not valid UTF-8, or a <c>\u</c> escape of half a surrogate pair without the other half.</summary>
+    private const int NotText = 2;
 
     /// <summary>
     /// The index of the quote closing the string whose content starts at <paramref name="i"/>, or -1 for a string
     /// that does not end, holds a control character or a malformed escape. Adds to <paramref name="escapes"/>
-    /// <see cref="AnyEscape"/> when the string has an escape and <see cref="UnicodeEscape"/> when one is <c>\u</c>.
+    /// <see cref="AnyEscape"/> when the string has an escape and <see cref="NotText"/> when it is not valid text.
     /// </summary>
     internal static int FindStringEnd(ReadOnlySpan<byte> json, int i, ref int escapes)
     {
+        var start = i;
+        var high = false; // a byte above ASCII seen
         if (Vector256.IsHardwareAccelerated)
         {
             ref var first = ref MemoryMarshal.GetReference(json);
             var quote = Vector256.Create((byte)'"');
             var backslash = Vector256.Create((byte)'\\');
             var space = Vector256.Create((byte)0x20);
+            // The blocks' bytes ORed: a high bit left means a byte above ASCII (here or just past the string's end,
+            // which only costs validating a string that needed none).
+            var seen = Vector256<byte>.Zero;
             while (i + Vector256<byte>.Count <= json.Length)
             {
                 var block = Vector256.LoadUnsafe(ref first, (nuint)i);
+                seen |= block;
                 var hits = (Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space))
                     .ExtractMostSignificantBits();
                 var next = i + Vector256<byte>.Count;
@@ -204,7 +213,11 @@ internal static class JsonTapeScanner
                 {
                     var at = i + BitOperations.TrailingZeroCount(hits);
                     var b = json[at];
-                    if (b == (byte)'"') return at;
+                    if (b == (byte)'"')
+                    {
+                        if (seen.ExtractMostSignificantBits() != 0) escapes |= Validate(json[start..at]);
+                        return at;
+                    }
                     if (b != (byte)'\\') return -1; // a raw control character
                     var after = EscapeEnd(json, at, ref escapes);
                     if (after < 0) return -1;
@@ -220,13 +233,20 @@ internal static class JsonTapeScanner
 
                 i = next;
             }
+
+            high = seen.ExtractMostSignificantBits() != 0;
         }
 
         while (i < json.Length)
         {
             var b = json[i];
-            if (b == (byte)'"') return i;
+            if (b == (byte)'"')
+            {
+                if (high) escapes |= Validate(json[start..i]);
+                return i;
+            }
             if (b < 0x20) return -1;
+            high |= b >= 0x80;
             if (b == (byte)'\\')
             {
                 i = EscapeEnd(json, i, ref escapes);
@@ -241,6 +261,8 @@ internal static class JsonTapeScanner
         return -1;
     }
 
+    private static int Validate(ReadOnlySpan<byte> content) => System.Text.Unicode.Utf8.IsValid(content) ? 0 : NotText;
+
     /// <summary>The index after the escape whose backslash is at <paramref name="at"/>, or -1 when it is malformed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int EscapeEnd(ReadOnlySpan<byte> json, int at, ref int escapes)
@@ -251,19 +273,49 @@ internal static class JsonTapeScanner
         // The common ones first, without leaving the caller's loop.
         if (e is (byte)'n' or (byte)'"' or (byte)'\\' or (byte)'t' or (byte)'r' or (byte)'/' or (byte)'b' or (byte)'f') return at + 2;
         if (e != (byte)'u') return -1;
-        escapes |= UnicodeEscape;
-        return UnicodeEscapeEnd(json, at);
+        return UnicodeEscapeEnd(json, at, ref escapes);
     }
 
-    /// <summary>The index after the <c>\uXXXX</c> escape at <paramref name="at"/>, or -1 without four hex digits.</summary>
-    private static int UnicodeEscapeEnd(ReadOnlySpan<byte> json, int at)
+    /// <summary>
+    /// The index after the <c>\uXXXX</c> escape at <paramref name="at"/> (after both, for a surrogate pair), or -1
+    /// without four hex digits. Half a surrogate pair without the other half is valid JSON but not text:
+    /// <see cref="NotText"/>.
+    /// </summary>
+    private static int UnicodeEscapeEnd(ReadOnlySpan<byte> json, int at, ref int escapes)
     {
-        if (at + 6 > json.Length) return -1;
-        for (var k = at + 2; k < at + 6; k++)
+        var unit = Hex4(json, at + 2);
+        if (unit < 0) return -1;
+        if (unit is < 0xD800 or > 0xDFFF) return at + 6;
+        if (unit < 0xDC00 && at + 12 <= json.Length && json[at + 6] == (byte)'\\' && json[at + 7] == (byte)'u'
+            && Hex4(json, at + 8) is >= 0xDC00 and <= 0xDFFF)
         {
-            if (!char.IsAsciiHexDigit((char)json[k])) return -1;
+            return at + 12;
         }
 
+        escapes |= NotText;
         return at + 6;
     }
+
+    /// <summary>The four hex digits at <paramref name="from"/> as a number, or -1.</summary>
+    private static int Hex4(ReadOnlySpan<byte> json, int from)
+    {
+        if (from + 4 > json.Length) return -1;
+        var value = 0;
+        for (var k = from; k < from + 4; k++)
+        {
+            var digit = HexValue(json[k]);
+            if (digit < 0) return -1;
+            value = (value << 4) | digit;
+        }
+
+        return value;
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
 }

@@ -105,8 +105,4 @@ public static class Utf8Check
     /// surrogate: then <see cref="Find"/> is null.
     /// </summary>
     public static bool IsText(ReadOnlySpan<byte> raw) => Utf8.IsValid(raw) && FindLoneSurrogateEscape(raw) < 0;
-
-    /// <summary>As <see cref="IsText(ReadOnlySpan{byte})"/> for a body whose scanner saw whether it has <c>\u</c> escapes.</summary>
-    public static bool IsText(ReadOnlySpan<byte> body, bool mayHaveUnicodeEscapes) =>
-        Utf8.IsValid(body) && (!mayHaveUnicodeEscapes || FindLoneSurrogateEscape(body) < 0);
 }

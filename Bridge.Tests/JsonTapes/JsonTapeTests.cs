@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Bridge.Gateway.Json;
+using Bridge.Gateway.Validation;
 using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.JsonTapes;
@@ -148,6 +149,54 @@ public sealed class JsonTapeTests
     }
 
     [Fact]
+    public void TextCheck_OnTheWay_AnswersAsUtf8Check_AtEveryOffsetOfTheVectorBlock()
+    {
+        // What the scanner finds about the text (valid UTF-8, no escaped lone surrogate) is what the whole-body check
+        // finds, for each fault (and its valid neighbours) at 70 offsets, in a value and in a property name, with
+        // valid text above ASCII before it in the same block.
+        var pieces = new (string Name, byte[] Bytes)[]
+        {
+            ("pair", "\\uD83D\\uDE00"u8.ToArray()),
+            ("lone high", "\\uD800x"u8.ToArray()),
+            ("lone high at the end", "\\uDBFF"u8.ToArray()),
+            ("high then high", "\\uD800\\uD800"u8.ToArray()),
+            ("high then a non-surrogate", "\\uD800\\u0041"u8.ToArray()),
+            ("lone low", "\\uDC00"u8.ToArray()),
+            ("low then high", "\\uDFFF\\uD800"u8.ToArray()),
+            ("escaped backslash, then u", "\\\\uD800"u8.ToArray()),
+            ("BMP escape", "\\u00e9\\uFFFF"u8.ToArray()),
+            ("two-byte", "\u00e9"u8.ToArray()),
+            ("four-byte", "\U0001F600"u8.ToArray()),
+            ("invalid byte", [0xFF]),
+            ("lone continuation", [0x80]),
+            ("truncated two-byte", [0xC3]),
+            ("truncated three-byte", [0xE2, 0x9C]),
+            ("overlong", [0xC0, 0xAF]),
+            ("encoded surrogate", [0xED, 0xA0, 0x80]),
+            ("past U+10FFFF", [0xF4, 0x90, 0x80, 0x80]),
+        };
+        foreach (var (name, piece) in pieces)
+        {
+            for (var offset = 0; offset < 70; offset++)
+            {
+                foreach (var asName in new[] { false, true })
+                {
+                    var text = new List<byte>("[\"é\",{\""u8.ToArray());
+                    if (!asName) text.AddRange("k\":\""u8.ToArray());
+                    text.AddRange(Enumerable.Repeat((byte)'a', offset));
+                    text.AddRange(piece);
+                    text.AddRange(Enumerable.Repeat((byte)'b', offset % 7));
+                    text.AddRange(asName ? "\":1}]"u8.ToArray() : "\"}]"u8.ToArray());
+                    var body = text.ToArray();
+                    using var tape = JsonTape.Parse(body);
+                    Assert.True(tape.IsText is not null, $"{name} at {offset}: the scanner refused it");
+                    Assert.True(Utf8Check.IsText(body) == tape.IsText, $"{name} at {offset}{(asName ? " in a name" : "")}: expected {Utf8Check.IsText(body)}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void MutatedRecordedBodies_AreAcceptedAndRefusedExactlyAsByTheReader()
     {
         // Deterministic mutations of small and mid-sized real bodies: truncations, a byte replaced by one of the
@@ -218,31 +267,12 @@ public sealed class JsonTapeTests
     {
         using var reference = JsonTape.ParseWithReader(body);
         var rows = new JsonTape.Row[16];
-        var fast = JsonTapeScanner.TryScan(body, ref rows, out var count, out var unicodeEscapes);
+        var fast = JsonTapeScanner.TryScan(body, ref rows, out var count, out var isText);
         if (expectFastPath) Assert.True(fast, "the scanner refused valid JSON");
         if (!fast) return;
-        Assert.Equal(HasUnicodeEscape(body), unicodeEscapes);
+        Assert.Equal(Utf8Check.IsText(body), isText);
         Assert.Equal(reference.RowCount, count);
         for (var i = 0; i < count; i++) Assert.Equal(reference.RowAt(i), rows[i]);
-    }
-
-    /// <summary>Whether a string or name of the (valid) text has a <c>\u</c> escape, read with Utf8JsonReader.</summary>
-    private static bool HasUnicodeEscape(byte[] body)
-    {
-        var reader = new Utf8JsonReader(body);
-        while (reader.Read())
-        {
-            if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
-            var raw = reader.ValueSpan;
-            for (var i = 0; i < raw.Length; i++)
-            {
-                if (raw[i] != (byte)'\\') continue;
-                if (raw[i + 1] == (byte)'u') return true;
-                i++;
-            }
-        }
-
-        return false;
     }
 
     internal static void AssertSameTree(JsonElement expected, TapeElement actual, string path)
