@@ -1,3 +1,4 @@
+using System.Buffers;
 using Bridge.Gateway.Buffers;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +13,6 @@ public static class RequestBody
 {
     /// <summary>First buffer for a body: enough for most requests, small enough that idle connections hold little.</summary>
     private const int InitialCapacity = 64 * 1024;
-    private const int ReadSize = 16 * 1024;
 
     /// <summary>Returns the body, or null after writing a 413 (too large) or 503 (budget used up) in the client's envelope.</summary>
     public static async Task<PooledBufferWriter?> ReadAsync(HttpContext context, long maxBytes, MemoryBudget budget)
@@ -30,24 +30,41 @@ public static class RequestBody
         // Without a declared length, one byte past the limit is enough to know the body is too large.
         var cap = (int)Math.Min(declared ?? maxBytes + 1, int.MaxValue);
         PooledBufferWriter? buffer = null;
+        var reader = request.BodyReader;
         try
         {
             buffer = new PooledBufferWriter((int)Math.Min(cap, InitialCapacity), budget);
             while (true)
             {
-                var want = declared is { } d ? (int)Math.Clamp(d - buffer.WrittenCount, 1, ReadSize) : ReadSize;
-                var memory = buffer.GetMemory(want, cap);
-                var read = await request.Body.ReadAsync(memory, context.RequestAborted);
-                if (read == 0) break;
-                buffer.Advance(read);
-                // Kestrel enforces Content-Length, so once it is reached the body is complete: no need for one more read.
-                if (buffer.WrittenCount == declared) break;
+                // The pipe hands over everything that has arrived, so a body that is already here is copied once, and
+                // the buffer grows straight to what arrived (at least doubling) instead of one doubling per read.
+                var result = await reader.ReadAsync(context.RequestAborted);
+                var arrived = result.Buffer;
+                var take = (int)Math.Min(arrived.Length, cap - buffer.WrittenCount);
+                var consumed = arrived.Start;
+                try
+                {
+                    if (take > 0)
+                    {
+                        var memory = buffer.GetMemory(take, cap);
+                        arrived.Slice(0, take).CopyTo(memory.Span);
+                        buffer.Advance(take);
+                        consumed = arrived.GetPosition(take);
+                    }
+                }
+                finally
+                {
+                    // Also when the budget refuses to grow: a read left open would keep Kestrel from draining the body.
+                    reader.AdvanceTo(consumed);
+                }
                 if (buffer.WrittenCount > maxBytes)
                 {
                     buffer.Dispose();
                     await ErrorResponses.WriteAsync(context, 413, $"Request body exceeds {maxBytes} bytes.");
                     return null;
                 }
+                // Kestrel enforces Content-Length, so once it is reached the body is complete: no need for one more read.
+                if (result.IsCompleted || buffer.WrittenCount == declared) break;
             }
             return buffer;
         }

@@ -282,6 +282,60 @@ public sealed class MessagesEndToEndTests(GatewayFixture fixture) : IClassFixtur
         Assert.Equal("request_too_large", (string)JsonNode.Parse(text)!["error"]!["type"]!);
     }
 
+    [Fact]
+    public async Task BodyWithoutLength_ArrivingInPieces_IsReadWhole_AndPastTheLimit_Is413()
+    {
+        string? received = null;
+        fixture.OpenAI.Handler = (ctx, request) =>
+        {
+            received = request.Body;
+            return OpenAIResponses.WriteJsonAsync(ctx, OpenAIResponses.TextCompletion("ok"));
+        };
+        // 300 KB sent chunked (no Content-Length) in seven pieces with pauses: read as the pieces arrive, the buffer
+        // growing past its first 64 KB, and every byte reaches the upstream.
+        var text = string.Concat(Enumerable.Range(0, 30_000).Select(i => (i % 10_000).ToString("D10", System.Globalization.CultureInfo.InvariantCulture)));
+        var body = Encoding.UTF8.GetBytes($$"""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"{{text}}"}]}""");
+        using var response = await fixture.Gateway.CreateClient().PostAsync("/v1/messages", new PiecewiseContent(body, pieces: 7));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"\"content\":\"{text}\"", received);
+
+        // Past the limit without a declared length: a 413 in the Anthropic envelope once the limit is crossed.
+        var big = Encoding.UTF8.GetBytes($$"""{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"{{new string('a', 1_100_000)}}"}]}""");
+        using var tooLarge = await fixture.Gateway.CreateClient().PostAsync("/v1/messages", new PiecewiseContent(big, pieces: 3));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("request_too_large", (string)JsonNode.Parse(await tooLarge.Content.ReadAsStringAsync())!["error"]!["type"]!);
+    }
+
+    /// <summary>A JSON body sent chunked, in pieces with a pause after each.</summary>
+    private sealed class PiecewiseContent : HttpContent
+    {
+        private readonly byte[] _bytes;
+        private readonly int _pieces;
+
+        public PiecewiseContent(byte[] bytes, int pieces)
+        {
+            (_bytes, _pieces) = (bytes, pieces);
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            var size = (_bytes.Length + _pieces - 1) / _pieces;
+            for (var at = 0; at < _bytes.Length; at += size)
+            {
+                await stream.WriteAsync(_bytes.AsMemory(at, Math.Min(size, _bytes.Length - at)));
+                await stream.FlushAsync();
+                await Task.Delay(20);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     [Theory]
     [InlineData(null, HttpStatusCode.Unauthorized)]
     [InlineData("wrong-key", HttpStatusCode.Unauthorized)]
