@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Bridge.Bench;
 using Bridge.Gateway.Buffers;
 using Bridge.Gateway.Json;
+using Bridge.Gateway.Validation;
 using Bridge.Gateway.Translation;
 using Bridge.Gateway.Translation.AnthropicToOpenAI;
 using Bridge.Gateway.Translation.OpenAIToAnthropic;
@@ -71,13 +72,17 @@ public class RequestBenchmarks
         return document.RootElement.GetPropertyCount();
     }
 
-    /// <summary>What it does now: the token index, strings left escaped.</summary>
+    /// <summary>What it does now: the token index, strings left escaped, and the text check (UTF-8, lone surrogates) on the way.</summary>
     [Benchmark]
     public int Parse_JsonTape_ClaudeCode150KB()
     {
         using var tape = JsonTape.Parse(_claudeCodeMessages);
-        return tape.Root.GetPropertyCount();
+        return tape.IsText == true ? tape.Root.GetPropertyCount() : -1;
     }
+
+    /// <summary>The whole-body text check that ran after every parse before the scanner took it over (still the path for reader-built tapes).</summary>
+    [Benchmark]
+    public bool TextCheck_WholeBody_ClaudeCode150KB() => Utf8Check.IsText(_claudeCodeMessages);
 
     [Benchmark]
     public int ChatToMessages_Small() => ChatToMessages(_smallChat);
