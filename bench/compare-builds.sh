@@ -18,15 +18,9 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; sleep 1; kill -9 "${pids[@]}" 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 
-dotnet $B/Bridge.LoadTest.dll fake --port $FAKE --chunks 20 > "$W/fake.log" 2>&1 & FAKE_PID=$!; pids+=($!)
-dotnet $B/Bridge.LoadTest.dll forwarder --port $FWD --upstream http://127.0.0.1:$FAKE/v1/chat/completions > "$W/fwd.log" 2>&1 & FWD_PID=$!; pids+=($!)
-cat > "$W/config.yaml" <<YAML
-model_list:
-  - model_name: claude-sonnet-4-5-20250929
-    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:$FAKE/v1", api_key: sk-fake }
-general_settings:
-  master_key: sk-bench
-YAML
+. bench/wrk-common.sh
+start_upstream_and_forwarder
+pids+=("$FAKE_PID" "$FWD_PID")
 gw_pids=() ports=()
 for n in "${!dirs[@]}"; do
   port=$((18970 + n)); ports+=($port)
@@ -40,11 +34,7 @@ dotnet $B/Bridge.LoadTest.dll bodies "$W" > /dev/null
 for t in bridge-cc direct-cc; do
   python3 -c "import json,sys; d=json.load(open('$W/$t.json')); d['stream']=True; open('$W/${t}s.json','w').write(json.dumps(d,separators=(',',':')))"
 done
-for t in bridge-cc bridge-ccs direct-cc direct-ccs; do
-  { printf "local f = io.open('%s/%s.json'); wrk.body = f:read('*a'); f:close()\n" "$W" "$t"
-    printf "wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n"
-    [[ $t == bridge-* ]] && printf "wrk.headers['x-api-key'] = 'sk-bench'\n"; } > "$W/$t.lua"
-done
+write_lua bridge-cc bridge-ccs direct-cc direct-ccs
 
 # Warm-up (the JIT's tiers), then the rounds.
 for port in "${ports[@]}"; do

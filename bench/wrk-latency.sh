@@ -12,28 +12,15 @@ FAKE=18911 GW=18912 FWD=18913
 cleanup() { kill "$FAKE_PID" "$GW_PID" "$FWD_PID" 2>/dev/null || true; sleep 1; kill -9 "$FAKE_PID" "$GW_PID" "$FWD_PID" 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 
-dotnet $B/Bridge.LoadTest.dll fake --port $FAKE --chunks 20 > "$W/fake.log" 2>&1 & FAKE_PID=$!
-dotnet $B/Bridge.LoadTest.dll forwarder --port $FWD --upstream http://127.0.0.1:$FAKE/v1/chat/completions > "$W/fwd.log" 2>&1 & FWD_PID=$!
-cat > "$W/config.yaml" <<YAML
-model_list:
-  - model_name: claude-sonnet-4-5-20250929
-    litellm_params: { model: openai/gpt-4o, api_base: "http://127.0.0.1:$FAKE/v1", api_key: sk-fake }
-general_settings:
-  master_key: sk-bench
-YAML
+. bench/wrk-common.sh
+start_upstream_and_forwarder
 OTEL_EXPORTER_OTLP_ENDPOINT= ASPNETCORE_ENVIRONMENT=Production dotnet $B/Bridge.Gateway.dll --config "$W/config.yaml" \
   --urls http://127.0.0.1:$GW > "$W/gw.log" 2>&1 & GW_PID=$!
 for _ in $(seq 1 50); do curl -sf -o /dev/null http://127.0.0.1:$GW/ && break; sleep 0.2; done
 
 # The non-streaming bodies: Bridge's (Anthropic) and the OpenAI body Bridge sends upstream (for the direct runs).
 dotnet $B/Bridge.LoadTest.dll bodies "$W"
-for t in bridge-small bridge-cc direct-small direct-cc; do
-  {
-    printf "local f = io.open('%s/%s.json'); wrk.body = f:read('*a'); f:close()\n" "$W" "$t"
-    printf "wrk.method = 'POST'\nwrk.headers['Content-Type'] = 'application/json'\n"
-    [[ $t == bridge-* ]] && printf "wrk.headers['x-api-key'] = 'sk-bench'\n"
-  } > "$W/$t.lua"
-done
+write_lua bridge-small bridge-cc direct-small direct-cc
 
 p50() { wrk -t1 -c1 -d"$2" --latency -s "$W/$1.lua" "$3" | awk '/ 50%/ {print $2}'; }
 # Warm up the JIT on every path.

@@ -297,7 +297,7 @@ internal static class JsonTapeScanner
     }
 
     /// <summary>The four hex digits at <paramref name="from"/> as a number, or -1.</summary>
-    private static int Hex4(ReadOnlySpan<byte> json, int from)
+    internal static int Hex4(ReadOnlySpan<byte> json, int from)
     {
         if (from + 4 > json.Length) return -1;
         var value = 0;

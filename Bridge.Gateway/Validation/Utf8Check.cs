@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Unicode;
+using Bridge.Gateway.Json;
 
 namespace Bridge.Gateway.Validation;
 
@@ -46,24 +47,9 @@ public static class Utf8Check
 
     private static bool TryHex(ReadOnlySpan<byte> body, int start, out int value)
     {
-        value = 0;
-        if (body.Length < start + 4) return false;
-        for (var i = start; i < start + 4; i++)
-        {
-            var digit = HexDigit(body[i]);
-            if (digit < 0) return false;
-            value = value * 16 + digit;
-        }
-        return true;
+        value = JsonTapeScanner.Hex4(body, start);
+        return value >= 0;
     }
-
-    private static int HexDigit(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        _ => -1,
-    };
 
     /// <summary>The first string or property name that is not valid text, by its path (cold path: builds strings).</summary>
     private static RequestProblem? Locate(JsonElement element, string path, bool openAI)
