@@ -192,10 +192,11 @@ public sealed class AttemptRelay(
         var writer = client.BodyWriter;
         var translator = call.Keeper is { } keeper ? keeper.Wrap(call.CreateStreamTranslator()) : call.CreateStreamTranslator();
         using var kept = translator as KeptEndingStream;
-        // Until the first chunk worth sending, the translation goes to a side buffer: if the upstream fails before
-        // it, nothing was sent and the request can still go to another deployment.
-        using var first = new PooledBufferWriter(1024);
-        IBufferWriter<byte> output = first;
+        // Each item is translated into a side buffer. Until the first chunk worth sending, it stays there: if the
+        // upstream fails before it, nothing was sent and the request can still go to another deployment. From then
+        // on each item's bytes go to the response in one write (the response pipe takes a lock for every GetSpan and
+        // Advance, and an event is written in several pieces).
+        using var pending = new PooledBufferWriter(1024);
         var committed = false;
         var errorBeforeCommit = false;
         var endedByError = false;
@@ -206,6 +207,13 @@ public sealed class AttemptRelay(
         AttemptOutcome Outcome(bool sent) =>
             new(sent, sent ? broken : null, null, translator.Usage, translator.UsageFinal, translator.FinishReason, items, ttfb);
 
+        void Send()
+        {
+            if (pending.WrittenCount == 0) return;
+            writer.Write(pending.WrittenSpan);
+            pending.Clear();
+        }
+
         UpstreamStreamPump.PumpEnd end;
         try
         {
@@ -215,7 +223,7 @@ public sealed class AttemptRelay(
                 (eventType, data) =>
                 {
                     items++;
-                    var step = translator.OnItem(eventType, data, output);
+                    var step = translator.OnItem(eventType, data, pending);
                     if (step == StreamStep.UpstreamError)
                     {
                         if (!committed)
@@ -223,9 +231,10 @@ public sealed class AttemptRelay(
                             errorBeforeCommit = true;
                             return UpstreamStreamPump.ItemResult.Done;
                         }
-                        translator.WriteError(RelayFailures.ForStatus(translator.ErrorStatus), $"{id}: {translator.ErrorMessage}", output);
+                        translator.WriteError(RelayFailures.ForStatus(translator.ErrorStatus), $"{id}: {translator.ErrorMessage}", pending);
                         broken = RelayFailures.ErrorInside200(translator.ErrorStatus, "").Failure;
                         endedByError = true;
+                        Send();
                         return UpstreamStreamPump.ItemResult.Done;
                     }
                     if (!committed && translator.ReadyToCommit)
@@ -235,9 +244,8 @@ public sealed class AttemptRelay(
                         call.OnCommit(client);
                         RoutingHeaders.WriteAtCommit(context, position, null);
                         SseResponse.Begin(client);
-                        writer.Write(first.WrittenSpan);
-                        output = writer;
                     }
+                    if (committed) Send();
                     return step == StreamStep.Done ? UpstreamStreamPump.ItemResult.Done : UpstreamStreamPump.ItemResult.Continue;
                 },
                 // A flush starts the response: only once committed, so another deployment can still take over before.
