@@ -1,6 +1,5 @@
 using Bridge.Gateway.Json;
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Bridge.Gateway.Translation;
@@ -144,7 +143,7 @@ public static class LocalTokenCounter
             foreach (var block in blocks.EnumerateArray())
             {
                 if (TryGetText(block, out var text)
-                    && !(skipBillingHeader && index == 0 && text.RawUtf8[1..].StartsWith(BillingHeaderPrefix)))
+                    && !(skipBillingHeader && index == 0 && text.RawStringContent.StartsWith(BillingHeaderPrefix)))
                 {
                     if (_text.Length > 0)
                     {
@@ -401,7 +400,7 @@ public static class LocalTokenCounter
                 && source.TryGetProperty("type"u8, out var type) && type.ValueEquals("base64"u8)
                 && source.TryGetProperty("data"u8, out var data) && data.ValueKind == JsonValueKind.String)
             {
-                var raw = data.RawUtf8[1..^1];
+                var raw = data.RawStringContent;
                 bool found;
                 int width, height;
                 if (raw.IndexOf((byte)'\\') < 0)

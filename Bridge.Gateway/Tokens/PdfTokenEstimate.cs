@@ -1,7 +1,6 @@
 using Bridge.Gateway.Json;
 using System.Buffers;
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Tokens;
@@ -29,7 +28,7 @@ public static class PdfTokenEstimate
     /// <summary>Estimate for a base64 PDF given as a JSON string element.</summary>
     public static int Count(TapeElement base64Data, ImageTokenCost images)
     {
-        var raw = base64Data.RawUtf8[1..^1];
+        var raw = base64Data.RawStringContent;
         byte[]? escaped = null;
         if (raw.IndexOf((byte)'\\') >= 0)
         {
