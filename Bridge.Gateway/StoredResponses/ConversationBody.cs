@@ -1,6 +1,5 @@
 using Bridge.Gateway.Json;
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Bridge.Gateway.StoredResponses;

@@ -1,6 +1,5 @@
 using Bridge.Gateway.Json;
 using System.Buffers.Text;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Validation;

@@ -4,10 +4,7 @@ using Bridge.Gateway.State;
 using Bridge.Gateway.Usage;
 using Bridge.Tests.Infrastructure;
 using Bunit;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Bridge.Tests.Admin;
 

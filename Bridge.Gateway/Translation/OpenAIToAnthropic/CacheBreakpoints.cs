@@ -28,7 +28,7 @@ internal static class CacheBreakpoints
     /// <summary>Anthropic refuses a request with more blocks marked than this.</summary>
     public const int AnthropicLimit = 4;
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CacheControlInjectionPoint, StrongBox<TapeElement>> Controls = new();
+    private static readonly ConditionalWeakTable<CacheControlInjectionPoint, StrongBox<TapeElement>> Controls = new();
 
     /// <summary>A configured point's <c>cache_control</c> value as the translators read it (parsed once per point).</summary>
     private static TapeElement ControlOf(CacheControlInjectionPoint point) =>

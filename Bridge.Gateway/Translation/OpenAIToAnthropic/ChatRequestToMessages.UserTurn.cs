@@ -1,5 +1,4 @@
 using Bridge.Gateway.Json;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Bridge.Gateway.Translation.OpenAIToAnthropic;
