@@ -1,10 +1,12 @@
 using Bridge.Admin.Components.Charts;
 using Bridge.Admin.Components.Keys;
 using Bridge.Admin.Components.Pages;
+using Bridge.Admin.Redis;
 using Bridge.Admin.Stores;
 using Bridge.Gateway.State;
 using Bridge.Tests.Infrastructure;
 using Bunit;
+using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,7 +72,9 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
     [Fact]
     public async Task KeysPage_CreateShowsTheValueOnce_ErrorsStayInTheForm_RevokeNeedsConfirmation()
     {
-        await using var redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        // The admin's own command timeout: with the gateway's 2 s a loaded CI machine timed a revoke out once.
+        await using var redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance,
+            defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var store = new VirtualKeyStore(redis, TimeProvider.System);
         using var context = NewContext(redis, store);
         var page = context.Render<Keys>();
@@ -106,8 +110,10 @@ public sealed class ComponentTests(GarnetFixture fixture) : IClassFixture<Garnet
 
         await page.InvokeAsync(() => page.Find($"[data-key='{stored.Id}'] [data-action=revoke]").Click());
         Assert.NotNull(await store.GetAsync(stored.Id)); // one click only asks
-        await page.InvokeAsync(() => page.Find($"[data-key='{stored.Id}'] [data-action=confirm-revoke]").Click());
-        page.WaitForAssertion(() => Assert.Contains("Revoked", page.Find("#keys-message").TextContent), TimeSpan.FromSeconds(10));
+        // Awaiting the click awaits the handler, so the store call is over; a failure says what the page showed instead.
+        await page.InvokeAsync(() => page.Find($"[data-key='{stored.Id}'] [data-action=confirm-revoke]").ClickAsync(new MouseEventArgs()));
+        page.WaitForAssertion(() => Assert.True(page.FindAll("#keys-message").FirstOrDefault()?.TextContent.Contains("Revoked") == true,
+            page.FindAll("#keys-error").FirstOrDefault()?.TextContent ?? "no message"), TimeSpan.FromSeconds(10));
         Assert.Null(await store.GetAsync(stored.Id));
     }
 

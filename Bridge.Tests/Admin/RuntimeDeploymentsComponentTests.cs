@@ -1,5 +1,6 @@
 using Bridge.Admin.Components.Models;
 using Bridge.Admin.Hosting;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.Models.Stored;
 using Bridge.Gateway.State;
 using Bridge.Tests.Infrastructure;
@@ -44,7 +45,8 @@ public sealed class RuntimeDeploymentsComponentTests(GarnetFixture fixture) : IC
     [Fact]
     public async Task TheForm_ShowsTheLoadersMessage_AndSavesNothingUntilTheEntryLoads()
     {
-        await using var redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance,
+            defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs); // the admin's timeout, not the hot path's 2 s
         using var context = Context(redis);
         var store = context.Services.GetRequiredService<StoredModelStore>();
         var before = (await store.ListAsync()).Count;
