@@ -199,13 +199,15 @@ internal static class JsonTapeScanner
             var quote = Vector256.Create((byte)'"');
             var backslash = Vector256.Create((byte)'\\');
             var space = Vector256.Create((byte)0x20);
-            // The blocks' bytes ORed: a high bit left means a byte above ASCII (here or just past the string's end,
-            // which only costs validating a string that needed none).
-            var seen = Vector256<byte>.Zero;
+            // The blocks' high bits ORed: one left means a byte above ASCII (here or just past the string's end,
+            // which only costs validating a string that needed none). A scalar mask, not a vector of the blocks ORed:
+            // the JIT kept such a vector on the stack (the loop's slow paths call out) and each block waited on a
+            // store and a load; the scan of the 150 KB request took 5% longer.
+            var highBits = 0u;
             while (i + Vector256<byte>.Count <= json.Length)
             {
                 var block = Vector256.LoadUnsafe(ref first, (nuint)i);
-                seen |= block;
+                highBits |= block.ExtractMostSignificantBits();
                 var hits = (Vector256.Equals(block, quote) | Vector256.Equals(block, backslash) | Vector256.LessThan(block, space))
                     .ExtractMostSignificantBits();
                 var next = i + Vector256<byte>.Count;
@@ -215,7 +217,7 @@ internal static class JsonTapeScanner
                     var b = json[at];
                     if (b == (byte)'"')
                     {
-                        if (seen.ExtractMostSignificantBits() != 0) escapes |= Validate(json[start..at]);
+                        if (highBits != 0) escapes |= Validate(json[start..at]);
                         return at;
                     }
                     if (b != (byte)'\\') return -1; // a raw control character
@@ -234,7 +236,7 @@ internal static class JsonTapeScanner
                 i = next;
             }
 
-            high = seen.ExtractMostSignificantBits() != 0;
+            high = highBits != 0;
         }
 
         while (i < json.Length)
