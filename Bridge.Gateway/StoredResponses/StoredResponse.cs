@@ -11,3 +11,6 @@ public sealed record StoredResponse(
     ReadOnlyMemory<byte> InputItems,
     ReadOnlyMemory<byte> OutputItems,
     ReadOnlyMemory<byte> Response);
+
+/// <summary>One turn's stored input or output items: a JSON array, as kept in Redis.</summary>
+public sealed record StoredItems(string Turn, bool IsOutput, ReadOnlyMemory<byte> Json);

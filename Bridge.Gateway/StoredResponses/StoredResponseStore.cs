@@ -61,41 +61,67 @@ public sealed class StoredResponseStore(RedisConnection redis, GatewayOptions op
         {
             var db = await redis.DatabaseAsync();
             if (db is null) return ConversationLookup.Failed(LookupStatus.Unavailable);
-            var head = await db.HashGetAsync(RedisKeys.StoredResponse(previousId), HeadFields);
-            if (!OwnedBy(head[0], owner)) return ConversationLookup.Failed(LookupStatus.NotFound, previousId);
-
-            var chain = (string?)head[1] ?? "";
-            var earlier = chain.Length == 0 ? [] : chain.Split(' ');
-            var links = new Task<RedisValue[]>[earlier.Length];
-            var batch = db.CreateBatch();
-            for (var i = 0; i < earlier.Length; i++) links[i] = batch.HashGetAsync(RedisKeys.StoredResponse(earlier[i]), LinkFields);
-            batch.Execute();
-            await Task.WhenAll(links);
-
-            var segments = new List<ReadOnlyMemory<byte>>(2 * earlier.Length + 2);
-            long total = 0;
-            for (var i = 0; i < earlier.Length; i++)
-            {
-                var link = links[i].Result;
-                if (!OwnedBy(link[0], owner)) return ConversationLookup.Failed(LookupStatus.NotFound, earlier[i]);
-                total += Add(segments, link[1]) + Add(segments, link[2]);
-            }
-            total += Add(segments, head[2]) + Add(segments, head[3]);
-            if (total > maxBytes) return ConversationLookup.Failed(LookupStatus.TooLarge);
+            var read = await ReadConversationAsync(db, owner, previousId, withOwnOutput: true);
+            if (read.Missing is { } missing) return ConversationLookup.Failed(LookupStatus.NotFound, missing);
+            var segments = read.Items.Select(items => items.Json).ToList();
+            if (segments.Sum(segment => (long)segment.Length) > maxBytes) return ConversationLookup.Failed(LookupStatus.TooLarge);
 
             // Continuing a conversation keeps every turn of it as long as the new answer.
             var refresh = db.CreateBatch();
-            foreach (var id in earlier.Append(previousId))
+            foreach (var id in read.Earlier.Append(previousId))
             {
                 _ = refresh.KeyExpireAsync(RedisKeys.StoredResponse(id), options.StoredResponseTtl, flags: CommandFlags.FireAndForget);
             }
             refresh.Execute();
-            return new ConversationLookup(LookupStatus.Found, segments, chain.Length == 0 ? previousId : chain + " " + previousId);
+            return new ConversationLookup(LookupStatus.Found, segments, read.Chain.Length == 0 ? previousId : read.Chain + " " + previousId);
         }
         catch (RedisException)
         {
             return ConversationLookup.Failed(LookupStatus.Unavailable);
         }
+    }
+
+    /// <summary>
+    /// What the answer <paramref name="id"/> was generated from (<c>GET /v1/responses/{id}/input_items</c>): each earlier
+    /// turn's input and output items, then its own input, oldest first. Null when this caller has no such answer, or an
+    /// earlier turn of it is gone. Reading does not extend the answer's life. Throws <see cref="RedisException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredItems>?> GetInputItemsAsync(string owner, string id)
+    {
+        if (id.Length is 0 or > MaxIdLength) return null;
+        var read = await ReadConversationAsync(await DatabaseAsync(), owner, id, withOwnOutput: false);
+        return read.Missing is null ? read.Items : null;
+    }
+
+    /// <summary>
+    /// The stored item arrays of the conversation ending with <paramref name="id"/>, oldest first, in two round trips;
+    /// <c>Missing</c> names the first answer this caller does not have (<paramref name="id"/> itself or an earlier turn).
+    /// </summary>
+    private static async Task<(string? Missing, string Chain, string[] Earlier, List<StoredItems> Items)> ReadConversationAsync(
+        IDatabase db, string owner, string id, bool withOwnOutput)
+    {
+        var head = await db.HashGetAsync(RedisKeys.StoredResponse(id), HeadFields);
+        if (!OwnedBy(head[0], owner)) return (id, "", [], []);
+
+        var chain = (string?)head[1] ?? "";
+        var earlier = chain.Length == 0 ? [] : chain.Split(' ');
+        var links = new Task<RedisValue[]>[earlier.Length];
+        var batch = db.CreateBatch();
+        for (var i = 0; i < earlier.Length; i++) links[i] = batch.HashGetAsync(RedisKeys.StoredResponse(earlier[i]), LinkFields);
+        batch.Execute();
+        await Task.WhenAll(links);
+
+        var items = new List<StoredItems>(2 * earlier.Length + 2);
+        for (var i = 0; i < earlier.Length; i++)
+        {
+            var link = links[i].Result;
+            if (!OwnedBy(link[0], owner)) return (earlier[i], chain, earlier, []);
+            Add(items, earlier[i], isOutput: false, link[1]);
+            Add(items, earlier[i], isOutput: true, link[2]);
+        }
+        Add(items, id, isOutput: false, head[2]);
+        if (withOwnOutput) Add(items, id, isOutput: true, head[3]);
+        return (null, chain, earlier, items);
     }
 
     /// <summary>The stored response object, or null when this caller has none by that id. Throws <see cref="RedisException"/>.</summary>
@@ -120,12 +146,9 @@ public sealed class StoredResponseStore(RedisConnection redis, GatewayOptions op
     private async Task<IDatabase> DatabaseAsync() =>
         await redis.DatabaseAsync() ?? throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, CommandFlags.None, "no Redis configured");
 
-    private static long Add(List<ReadOnlyMemory<byte>> segments, RedisValue items)
+    private static void Add(List<StoredItems> items, string turn, bool isOutput, RedisValue json)
     {
-        if (items.IsNullOrEmpty) return 0;
-        ReadOnlyMemory<byte> bytes = (byte[])items!;
-        segments.Add(bytes);
-        return bytes.Length;
+        if (!json.IsNullOrEmpty) items.Add(new StoredItems(turn, isOutput, (byte[])json!));
     }
 
     private static bool OwnedBy(RedisValue stored, string owner)

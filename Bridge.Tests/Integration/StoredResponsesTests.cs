@@ -167,6 +167,77 @@ public sealed class StoredResponsesTests : IAsyncLifetime
         Assert.Contains(first.Id, (string?)error["message"]);
     }
 
+    [Theory]
+    [InlineData("chat-model")]
+    [InlineData("responses-model")]
+    public async Task Sdk_ListsTheInputItems_OfAConversation_PageByPage(string model)
+    {
+        var sdk = Sdk();
+        Answer("Hello Ada, nice to meet you.");
+        var first = await SendAsync(sdk, Ask(model, "My name is Ada.", stream: false));
+        Answer("Your name is Ada.");
+        var second = await SendAsync(sdk, Ask(model, "What is my name?", stream: true, previous: first.Id));
+        Answer("Not asked yet.");
+        var third = await SendAsync(sdk, Ask(model, "What did I just ask?", stream: false, previous: second.Id));
+
+        // The SDK follows the pages (two items each) through has_more and last_id; newest first by default.
+        var items = new List<ResponseItem>();
+        await foreach (var item in sdk.GetResponseInputItemsAsync(new ResponseItemCollectionOptions(third.Id) { PageSizeLimit = 2 })) items.Add(item);
+
+        var texts = items.Select(item => Assert.IsAssignableFrom<MessageResponseItem>(item).Content.Single().Text).ToArray();
+        Assert.Equal(["What did I just ask?", "Your name is Ada.", "What is my name?", "Hello Ada, nice to meet you.", "My name is Ada."], texts);
+        Assert.Equal(texts.Length, items.Select(item => item.Id).Distinct().Count());
+        Assert.All(items, item => Assert.False(string.IsNullOrEmpty(item.Id)));
+        // What the third answer said is not among what it was generated from.
+        Assert.DoesNotContain("Not asked yet.", texts);
+    }
+
+    [Fact]
+    public async Task InputItems_OrderCursorsAndLimits_AsOpenAIDocumentsThem()
+    {
+        using var client = _gateway.CreateClient();
+        Answer("One answered.");
+        var first = JsonNode.Parse(await (await client.PostAsync("/v1/responses",
+            Json("""{"model":"chat-model","input":[{"role":"user","content":"Un café, s'il vous plaît."},{"type":"message","role":"user","content":[{"type":"input_text","text":"Two"}]}]}"""))).Content.ReadAsStringAsync())!;
+        Answer("Three answered.");
+        var second = JsonNode.Parse(await (await client.PostAsync("/v1/responses",
+            Json($$"""{"model":"chat-model","input":"Three","previous_response_id":"{{first["id"]}}"}"""))).Content.ReadAsStringAsync())!;
+        var path = $"/v1/responses/{second["id"]}/input_items";
+
+        var all = JsonNode.Parse(await client.GetStringAsync(path + "?order=asc"))!;
+        Assert.Equal("list", (string?)all["object"]);
+        var data = all["data"]!.AsArray();
+        Assert.Equal(4, data.Count); // first's two inputs, its answer, then second's own input
+        // The short form a client may send comes back as OpenAI lists it: a typed message with content parts.
+        Assert.Equal("""{"type":"message","role":"user","content":[{"type":"input_text","text":"Un café, s'il vous plaît."}]}""",
+            new JsonObject(data[0]!.AsObject().Where(p => p.Key != "id").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        Assert.Equal("Two", (string?)data[1]!["content"]![0]!["text"]);
+        Assert.Equal("One answered.", (string?)data[2]!["content"]![0]!["text"]);
+        Assert.Equal("Three", (string?)data[3]!["content"]![0]!["text"]);
+        Assert.Contains("Un café", await client.GetStringAsync(path)); // the text as kept, not re-escaped
+        var ids = data.Select(item => (string)item!["id"]!).ToArray();
+        Assert.Equal((string?)all["first_id"], ids[0]);
+        Assert.Equal((string?)all["last_id"], ids[3]);
+        Assert.False((bool)all["has_more"]!);
+        // The same ids on every read, newest first by default.
+        Assert.Equal(ids.Reverse(), JsonNode.Parse(await client.GetStringAsync(path))!["data"]!.AsArray().Select(item => (string)item!["id"]!));
+
+        var page = JsonNode.Parse(await client.GetStringAsync($"{path}?order=asc&limit=2&after={ids[0]}"))!;
+        Assert.Equal(ids[1..3], page["data"]!.AsArray().Select(item => (string)item!["id"]!));
+        Assert.True((bool)page["has_more"]!);
+        var before = JsonNode.Parse(await client.GetStringAsync($"{path}?order=asc&before={ids[2]}&after={ids[0]}"))!;
+        Assert.Equal([ids[1]], before["data"]!.AsArray().Select(item => (string)item!["id"]!));
+        Assert.False((bool)before["has_more"]!);
+
+        foreach (var (query, param) in new[] { ("limit=0", "limit"), ("limit=101", "limit"), ("limit=x", "limit"), ("order=up", "order"), ("after=item_nope", "after") })
+        {
+            using var bad = await client.GetAsync($"{path}?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Equal(param, (string?)JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["error"]!["param"]);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/responses/resp_missing/input_items")).StatusCode);
+    }
+
     [Fact]
     public async Task AnotherKey_NeitherReadsNorContinuesNorDeletes()
     {
@@ -179,6 +250,7 @@ public sealed class StoredResponsesTests : IAsyncLifetime
 
         using var client = _gateway.CreateClient(stranger);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1/responses/" + first.Id)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/v1/responses/{first.Id}/input_items")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/v1/responses/" + first.Id)).StatusCode);
         using var continued = await client.PostAsync("/v1/responses", Json($$"""{"model":"chat-model","input":"More?","previous_response_id":"{{first.Id}}"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, continued.StatusCode);
@@ -232,6 +304,8 @@ public sealed class StoredResponsesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, continued.StatusCode);
         Assert.NotNull(continued.Headers.RetryAfter);
         Assert.Equal("error", JsonNode.Parse(await continued.Content.ReadAsStringAsync())!.AsObject().Single().Key);
+        using var listed = await client.GetAsync($"/v1/responses/{first["id"]}/input_items");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, listed.StatusCode);
 
         // A new conversation is still answered; it just cannot be stored.
         using var fresh = await client.PostAsync("/v1/responses", Json("""{"model":"chat-model","input":"Fresh"}"""));
