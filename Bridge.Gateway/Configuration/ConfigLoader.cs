@@ -329,7 +329,9 @@ public static class ConfigLoader
             unavailable = $"environment variable {string.Join(" or ", spec.ApiKeyEnv)} is not set and {pp}.api_key is missing";
         }
 
-        var (host, hostUnavailable) = HostedClaudeConfig.Create(provider, upstreamModel, ResolveSecret, apiBase, env, TimeProvider.System, warnings, pp);
+        var extraBetas = StringList(p, "bedrock_betas", $"{pp}.bedrock_betas")
+            .SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        var (host, hostUnavailable) = HostedClaudeConfig.Create(provider, upstreamModel, ResolveSecret, apiBase, env, TimeProvider.System, warnings, pp, extraBetas);
         unavailable ??= hostUnavailable;
 
         if (apiBase is not null && !Uri.TryCreate(apiBase, UriKind.Absolute, out _))

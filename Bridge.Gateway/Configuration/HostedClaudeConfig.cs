@@ -17,7 +17,7 @@ internal static class HostedClaudeConfig
     public static readonly string[] Keys =
     [
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_region_name", "aws_profile_name",
-        "aws_bedrock_runtime_endpoint", "vertex_project", "vertex_location", "vertex_credentials",
+        "aws_bedrock_runtime_endpoint", "bedrock_betas", "vertex_project", "vertex_location", "vertex_credentials",
         // LiteLLM's older spellings.
         "vertex_ai_project", "vertex_ai_location", "vertex_ai_credentials",
     ];
@@ -28,9 +28,15 @@ internal static class HostedClaudeConfig
         : rest.StartsWith("converse/", StringComparison.Ordinal) ? rest["converse/".Length..]
         : rest;
 
+    /// <param name="extraBetas">
+    /// <c>bedrock_betas</c> (Bridge's own key): <c>anthropic-beta</c> values this Bedrock deployment accepts beyond
+    /// <see cref="BedrockHost.AcceptedBetas"/>, for a beta AWS supports before Bridge's list knows it.
+    /// </param>
     public static (AnthropicHost? Host, string? Unavailable) Create(
-        ProviderKind provider, string upstreamModel, Func<string, string?> setting, string? apiBase, EnvironmentSource env, TimeProvider time, List<string> warnings, string path)
+        ProviderKind provider, string upstreamModel, Func<string, string?> setting, string? apiBase, EnvironmentSource env, TimeProvider time, List<string> warnings, string path,
+        IReadOnlyList<string>? extraBetas = null)
     {
+        if (extraBetas is { Count: > 0 } && provider != ProviderKind.Bedrock) warnings.Add($"{path}.bedrock_betas: only Bedrock deployments use it, ignored");
         if (provider == ProviderKind.Bedrock)
         {
             // "anthropic.claude-...", "us.anthropic.claude-..." (inference profiles), or an inference-profile ARN.
@@ -46,7 +52,7 @@ internal static class HostedClaudeConfig
             var profile = setting("aws_profile_name");
             if ((accessKey is null) != (secretKey is null))
                 return (null, $"{path}: aws_access_key_id and aws_secret_access_key go together");
-            return (new BedrockHost(upstreamModel, region, runtime, () => Credentials(accessKey, secretKey, sessionToken, profile), time), null);
+            return (new BedrockHost(upstreamModel, region, runtime, () => Credentials(accessKey, secretKey, sessionToken, profile), time, extraBetas), null);
         }
 
         if (provider == ProviderKind.VertexAi)

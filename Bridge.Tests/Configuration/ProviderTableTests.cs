@@ -128,6 +128,34 @@ public sealed class ProviderTableTests
     }
 
     [Fact]
+    public void BedrockBetas_WidenWhatABedrockDeploymentSends_AndAreAWarningElsewhere()
+    {
+        var config = ConfigLoader.Parse("""
+            model_list:
+              - model_name: plain
+                litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-v1:0, aws_region_name: us-east-1, aws_access_key_id: a, aws_secret_access_key: b }
+              - model_name: wider
+                litellm_params: { model: bedrock/anthropic.claude-sonnet-4-5-v1:0, aws_region_name: us-east-1, aws_access_key_id: a, aws_secret_access_key: b,
+                                  bedrock_betas: "mcp-servers-2025-12-04, files-api-2025-04-14" }
+              - model_name: openai
+                litellm_params: { model: openai/gpt-4o, api_key: k, bedrock_betas: [mcp-servers-2025-12-04] }
+            """, Env());
+        var body = """{"model":"m","anthropic_beta":["mcp-servers-2025-12-04","files-api-2025-04-14","interleaved-thinking-2025-05-14","nope-2025"],"messages":[]}"""u8.ToArray();
+
+        string[] Sent(int deployment)
+        {
+            var output = new System.Buffers.ArrayBufferWriter<byte>();
+            config.Deployments[deployment].Host!.WriteBody(body, [], output);
+            return System.Text.Json.Nodes.JsonNode.Parse(output.WrittenSpan)!["anthropic_beta"]!.AsArray().Select(x => (string)x!).ToArray();
+        }
+
+        Assert.Equal(["interleaved-thinking-2025-05-14"], Sent(0));
+        Assert.Equal(["mcp-servers-2025-12-04", "files-api-2025-04-14", "interleaved-thinking-2025-05-14"], Sent(1));
+        Assert.Contains("model_list[2].litellm_params.bedrock_betas: only Bedrock deployments use it, ignored", config.Warnings);
+        Assert.DoesNotContain(config.Warnings, w => w.Contains("model_list[1]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PrefixLiteLLMDoesNotKnowEither_IsATypo_AndStopsStartup()
     {
         var ex = Assert.Throws<ConfigException>(() => Load("groqq/llama-3.3-70b-versatile", Env()));

@@ -53,6 +53,14 @@ public sealed class HostedClaudeTests : IAsyncLifetime
                   aws_secret_access_key: {{SecretKey}}
                   aws_region_name: us-east-1
                   aws_bedrock_runtime_endpoint: {{_upstream.BaseUrl}}
+              - model_name: claude-bedrock-newer-betas
+                litellm_params:
+                  model: bedrock/{{BedrockModel}}
+                  aws_access_key_id: {{AccessKey}}
+                  aws_secret_access_key: {{SecretKey}}
+                  aws_region_name: us-east-1
+                  aws_bedrock_runtime_endpoint: {{_upstream.BaseUrl}}
+                  bedrock_betas: [mcp-servers-2025-12-04]
               - model_name: claude-bedrock-invoke
                 litellm_params:
                   model: bedrock/invoke/{{BedrockModel}}
@@ -196,6 +204,16 @@ public sealed class HostedClaudeTests : IAsyncLifetime
         // Only the betas Bedrock accepts: Claude Code's own and the MCP one would be "invalid beta flag".
         Assert.Equal(["interleaved-thinking-2025-05-14"], sent["anthropic_beta"]!.AsArray().Select(x => (string)x!).ToArray());
         Assert.Equal("Say hello.", (string?)sent["messages"]![0]!["content"]);
+    }
+
+    [Fact]
+    public async Task BedrockDeployment_AcceptsTheBetasItsConfigAdds_AndStillDropsTheRest()
+    {
+        var (status, body) = await PostAsync("/v1/messages", Messages("claude-bedrock-newer-betas", stream: false),
+            beta: "claude-code-20250219,interleaved-thinking-2025-05-14,mcp-servers-2025-12-04");
+        Assert.True(status == HttpStatusCode.OK, body + string.Join(",", _signatureProblems));
+        var sent = JsonNode.Parse(_upstream.LastRequest.Body)!.AsObject();
+        Assert.Equal(["interleaved-thinking-2025-05-14", "mcp-servers-2025-12-04"], sent["anthropic_beta"]!.AsArray().Select(x => (string)x!).ToArray());
     }
 
     [Fact]

@@ -13,13 +13,15 @@ namespace Bridge.Gateway.Upstream.Hosts;
 /// deployment (<c>aws_access_key_id</c>, ...), a named profile, or AWS's standard chain (environment, profile, web
 /// identity, instance metadata), resolved on first use and refreshed by the SDK.
 /// </summary>
-public sealed class BedrockHost(string modelId, string region, Uri runtime, Func<AWSCredentials> credentials, TimeProvider time) : AnthropicHost
+public sealed class BedrockHost(string modelId, string region, Uri runtime, Func<AWSCredentials> credentials, TimeProvider time,
+    IReadOnlyCollection<string>? extraBetas = null) : AnthropicHost
 {
     public const string AnthropicVersion = "bedrock-2023-05-31";
 
     /// <summary>
     /// The <c>anthropic-beta</c> values Bedrock's InvokeModel accepts (AWS's Claude parameter documentation); any other
-    /// makes it answer 400 "invalid beta flag", which Claude Code's newer betas trigger.
+    /// makes it answer 400 "invalid beta flag", which Claude Code's newer betas trigger. A deployment adds to it with
+    /// <c>bedrock_betas</c>.
     /// </summary>
     public static readonly IReadOnlySet<string> AcceptedBetas = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -29,6 +31,9 @@ public sealed class BedrockHost(string modelId, string region, Uri runtime, Func
     };
 
     private readonly Lazy<AWSCredentials> _credentials = new(credentials);
+    private readonly IReadOnlySet<string> _accepted = extraBetas is { Count: > 0 }
+        ? new HashSet<string>(AcceptedBetas.Concat(extraBetas), StringComparer.Ordinal)
+        : AcceptedBetas;
 
     public override string Name => "bedrock";
 
@@ -40,7 +45,7 @@ public sealed class BedrockHost(string modelId, string region, Uri runtime, Func
     public override void WriteBody(ReadOnlySpan<byte> body, IReadOnlyList<string> betas, IBufferWriter<byte> output)
     {
         var accepted = AnthropicBodyRewriter.StringArray(body, "anthropic_beta").Concat(betas)
-            .Where(AcceptedBetas.Contains).Distinct(StringComparer.Ordinal).ToArray();
+            .Where(_accepted.Contains).Distinct(StringComparer.Ordinal).ToArray();
         AnthropicBodyRewriter.Rewrite(body, name => name is "model" or "stream" or "anthropic_version" or "anthropic_beta", writer =>
         {
             writer.WriteString("anthropic_version"u8, AnthropicVersion);
