@@ -66,6 +66,57 @@ public class OpenAIToAnthropicStreamTests
             .Where(d => d.GetProperty("index").GetInt32() == index)
             .Select(d => d.GetProperty("delta").GetProperty(field).GetString()));
 
+    /// <summary>
+    /// Text deltas are copied as the upstream encoded them (no decode and re-encode): for escapes, raw UTF-8, a
+    /// surrogate pair and characters a writer would escape, the event says the same text as the writer's event, and
+    /// its bytes are the writer's wherever the upstream used no escape. A chunk that is not text (a lone surrogate)
+    /// still goes through the writer.
+    /// </summary>
+    [Theory]
+    [InlineData("plain words", true)]
+    [InlineData("line\\nbreak and \\\"quotes\\\" and a tab\\t", false)]
+    [InlineData("caf\\u00e9 and \\ud83d\\ude00", false)]
+    [InlineData("raw ü é <b>&amp;</b> 'single'", true)]
+    [InlineData("raw 😀 (the writer escapes characters past the BMP)", false)]
+    [InlineData("slash \\/ and controls \\u0001\\b", false)]
+    public void TextDelta_CopiedAsEncoded_SaysWhatTheWritersEventSays(string encoded, bool sameBytes)
+    {
+        var run = new Run().Start().Feed([Chunk("{\"content\":\"x\"}")]);
+        var before = run.Output.WrittenCount;
+        run.Feed([Chunk("{\"content\":\"" + encoded + "\"}")]);
+        var copied = Encoding.UTF8.GetString(run.Output.WrittenSpan[before..]);
+
+        var text = JsonSerializer.Deserialize<string>("\"" + encoded + "\"")!;
+        var reference = new Run().Start().Feed([Chunk("{\"content\":\"x\"}")]);
+        var blocks = (Bridge.Gateway.Protocols.Anthropic.AnthropicBlockWriter)typeof(OpenAIToAnthropicStream)
+            .GetField("_blocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(reference.Stream)!;
+        var written = new ArrayBufferWriter<byte>();
+        blocks.Delta(written, "text_delta"u8, "text"u8, text);
+        var expected = Encoding.UTF8.GetString(written.WrittenSpan);
+
+        var events = ParseSse(Encoding.UTF8.GetBytes(copied));
+        Assert.Equal("content_block_delta", Assert.Single(events).EventType);
+        Assert.Equal(text, Data(events[0]).GetProperty("delta").GetProperty("text").GetString());
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(ParseSse(written.WrittenSpan).Single().Data),
+            System.Text.Json.Nodes.JsonNode.Parse(events[0].Data)), copied);
+        if (sameBytes) Assert.Equal(expected, copied);
+    }
+
+    [Fact]
+    public void ChunkThatIsNotText_LoneSurrogatesAndBrokenUtf8_BecomeReplacementCharacters_InsteadOfFailingTheStream()
+    {
+        var run = new Run().Start().Feed([Chunk("{\"content\":\"x\"}")]);
+        var before = run.Output.WrittenCount;
+        var chunk = Encoding.UTF8.GetBytes(Chunk("{\"content\":\"half \\ud800 pair, \\ud83d\\ude00 whole, \\n escaped, BROKEN\"}"));
+        var broken = chunk.AsSpan().IndexOf("BROKEN"u8);
+        chunk[broken] = 0xC3; // a lead byte without its continuation
+        Assert.True(run.Stream.OnChunk(chunk, run.Output), run.Stream.UpstreamError);
+
+        var written = run.Output.WrittenSpan[before..];
+        Assert.Equal("half \uFFFD pair, 😀 whole, \n escaped, \uFFFDROKEN", Texts(ParseSse(written), 0, "text"));
+        Assert.DoesNotContain("\\ud800", Encoding.UTF8.GetString(written), StringComparison.OrdinalIgnoreCase); // not passed on as it came
+    }
+
     [Fact]
     public void Stream_RecordedTextAnswer_EmitsOneTextBlock()
     {

@@ -105,6 +105,27 @@ internal sealed class AnthropicBlockWriter
         End(output);
     }
 
+    /// <summary>
+    /// A <c>content_block_delta</c> on the open block whose value is a JSON string already encoded
+    /// (<paramref name="quotedJson"/>, quotes included, checked text): the bytes the writer would frame, copied, without
+    /// decoding the string to re-encode it. The common event of a stream, so it skips the writer too.
+    /// </summary>
+    public void Delta(IBufferWriter<byte> output, ReadOnlySpan<byte> deltaType, ReadOnlySpan<byte> field, ReadOnlySpan<byte> quotedJson)
+    {
+        output.Write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":"u8);
+        var digits = output.GetSpan(11);
+        OpenIndex.TryFormat(digits, out var written, default, System.Globalization.CultureInfo.InvariantCulture);
+        output.Advance(written);
+        output.Write(",\"delta\":{\"type\":\""u8);
+        output.Write(deltaType);
+        output.Write("\",\""u8);
+        output.Write(field);
+        output.Write("\":"u8);
+        output.Write(quotedJson);
+        output.Write("}}"u8);
+        AnthropicSse.WriteFrameEnd(output);
+    }
+
     /// <summary>An <c>input_json_delta</c> on tool block <paramref name="index"/>.</summary>
     public void ToolArguments(int index, string fragment, IBufferWriter<byte> output)
     {

@@ -224,7 +224,7 @@ public sealed class OpenAIToAnthropicStream
 
                     if (choice.TryGetProperty("delta"u8, out var delta) && delta.ValueKind == JsonValueKind.Object)
                     {
-                        OnDelta(delta, output);
+                        OnDelta(delta, tape.IsText == true, output);
                     }
 
                     if (StringOrNull(choice, "finish_reason"u8) is { } finish)
@@ -317,26 +317,27 @@ public sealed class OpenAIToAnthropicStream
         Completed = true;
     }
 
-    private void OnDelta(TapeElement delta, IBufferWriter<byte> output)
+    /// <param name="isText">The chunk's strings are checked text (valid UTF-8, no lone surrogate), so they can be copied as they came.</param>
+    private void OnDelta(TapeElement delta, bool isText, IBufferWriter<byte> output)
     {
         if (delta.TryGetProperty("reasoning_content"u8, out var reasoning) || delta.TryGetProperty("reasoning"u8, out reasoning))
         {
-            if (reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thinking)
+            if (reasoning.ValueKind == JsonValueKind.String && Text(reasoning, isText) is { Length: > 0 } thinking)
             {
                 EnsureOpen(AnthropicBlockKind.Thinking, output);
                 WriteDelta(output, "thinking_delta"u8, "thinking"u8, thinking);
             }
         }
 
-        if (delta.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String
-            && content.GetString() is { Length: > 0 } text)
+        if (delta.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String && content.RawUtf8.Length > 2)
         {
             EnsureOpen(AnthropicBlockKind.Text, output);
-            WriteDelta(output, "text_delta"u8, "text"u8, text);
+            if (isText) _blocks.Delta(output, "text_delta"u8, "text"u8, content.RawUtf8);
+            else WriteDelta(output, "text_delta"u8, "text"u8, Text(content, isText));
         }
 
         if (delta.TryGetProperty("refusal"u8, out var refusal) && refusal.ValueKind == JsonValueKind.String
-            && refusal.GetString() is { Length: > 0 } refusalText)
+            && Text(refusal, isText) is { Length: > 0 } refusalText)
         {
             EnsureOpen(AnthropicBlockKind.Text, output);
             WriteDelta(output, "text_delta"u8, "text"u8, refusalText);
@@ -479,5 +480,8 @@ public sealed class OpenAIToAnthropicStream
     private void End(IBufferWriter<byte> output) => _blocks.End(output);
 
     private static string? StringOrNull(TapeElement obj, ReadOnlySpan<byte> name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetStringReplacingInvalid() : null;
+
+    /// <summary>A string of the chunk; in a chunk that is not all text, what is not text becomes U+FFFD instead of failing the stream.</summary>
+    private static string Text(TapeElement value, bool isText) => isText ? value.GetString()! : value.GetStringReplacingInvalid();
 }
