@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Several gateway builds side by side, for a VM whose speed drifts over the hour: one fake upstream, the bare
 # forwarder and every build run at once (idle while another is measured), and each round measures the forwarder
-# and then each build in turn, on the 150 KB Claude Code request: 32 connections, 32 connections streaming, and
+# and then each build in turn (in reverse order every other round), on the 150 KB Claude Code request: 32 connections, 32 connections streaming, and
 # 1 connection. A slow phase of the machine then hits every build alike.
 #   bench/compare-builds.sh [--rounds N] DIR...   (each DIR holds a Release build's Bridge.Gateway.dll)
 # Needs: wrk (apt-get install wrk), a Release build of bench/Bridge.LoadTest (bench/run.sh builds it).
@@ -56,6 +56,9 @@ for r in $(seq 1 "$rounds"); do
   for s in "cc 32" "ccs 32" "cc 1"; do
     set -- $s
     run "$r, $1, $2, forwarder" $FWD_PID http://127.0.0.1:$FWD/ "direct-$1" "$2"
-    for n in "${!dirs[@]}"; do run "$r, $1, $2, ${dirs[n]}" "${gw_pids[n]}" "http://127.0.0.1:${ports[n]}/v1/messages" "bridge-$1" "$2"; done
+    # The build measured later in a round came out 5-20 us lower whichever it was: even rounds go in reverse order.
+    order=("${!dirs[@]}")
+    if (( r % 2 == 0 )); then order=($(printf '%s\n' "${order[@]}" | tac)); fi
+    for n in "${order[@]}"; do run "$r, $1, $2, ${dirs[n]}" "${gw_pids[n]}" "http://127.0.0.1:${ports[n]}/v1/messages" "bridge-$1" "$2"; done
   done
 done
