@@ -72,58 +72,10 @@ public readonly struct TapeElement
 
     /// <summary>
     /// A string's text as a lenient decoder reads it: what is not text (bytes that are not UTF-8, an escaped half of a
-    /// surrogate pair without the other half) becomes U+FFFD, where <see cref="GetString"/> throws. For an upstream's
-    /// answer, which Bridge passes on rather than refuses.
+    /// surrogate pair without the other half) becomes U+FFFD, where <see cref="GetString"/> throws
+    /// (<see cref="JsonStrings"/>).
     /// </summary>
-    public string GetStringReplacingInvalid()
-    {
-        var raw = RawStringContent; // the scanner or the reader accepted its escapes
-        if (!IsEscaped) return Encoding.UTF8.GetString(raw);
-        var text = new StringBuilder(raw.Length);
-        var run = 0;
-        var i = 0;
-        while (i < raw.Length)
-        {
-            if (raw[i] != (byte)'\\')
-            {
-                i++;
-                continue;
-            }
-            text.Append(Encoding.UTF8.GetString(raw[run..i])); // runs end at a backslash: no character is split
-            var escaped = raw[i + 1];
-            if (escaped == (byte)'u')
-            {
-                var unit = JsonTapeScanner.Hex4(raw, i + 2);
-                i += 6;
-                if (unit is >= 0xD800 and < 0xDC00 && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
-                    && JsonTapeScanner.Hex4(raw, i + 2) is var low and >= 0xDC00 and <= 0xDFFF)
-                {
-                    text.Append((char)unit).Append((char)low);
-                    i += 6;
-                }
-                else
-                {
-                    text.Append(unit is >= 0xD800 and <= 0xDFFF ? '\uFFFD' : (char)unit);
-                }
-            }
-            else
-            {
-                text.Append(escaped switch
-                {
-                    (byte)'n' => '\n',
-                    (byte)'t' => '\t',
-                    (byte)'r' => '\r',
-                    (byte)'b' => '\b',
-                    (byte)'f' => '\f',
-                    _ => (char)escaped, // \" \\ \/
-                });
-                i += 2;
-            }
-            run = i;
-        }
-        text.Append(Encoding.UTF8.GetString(raw[run..]));
-        return text.ToString();
-    }
+    public string GetStringReplacingInvalid() => JsonStrings.Decode(RawStringContent);
 
     public bool ValueEquals(string? text)
     {

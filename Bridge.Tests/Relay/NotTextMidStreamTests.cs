@@ -13,11 +13,13 @@ namespace Bridge.Tests.Relay;
 public sealed class NotTextMidStreamTests
 {
     [Theory]
-    [InlineData(false)] // a Chat Completions client, an Anthropic upstream
-    [InlineData(true)] // an Anthropic client, an OpenAI upstream
-    public async Task LoneSurrogateMidStream_TheClientGetsAWellFormedStream(bool anthropicClient)
+    [InlineData("chat", true)] // a Chat Completions client, an Anthropic upstream
+    [InlineData("messages", false)] // an Anthropic client, an OpenAI upstream
+    [InlineData("responses", false)] // a Responses client (Codex), an OpenAI upstream
+    [InlineData("responses", true)] // a Responses client, an Anthropic upstream
+    public async Task LoneSurrogateMidStream_TheClientGetsAWellFormedStream(string clientApi, bool anthropicUpstream)
     {
-        var anthropicUpstream = !anthropicClient;
+        var anthropicClient = clientApi == "messages";
         await using var upstream = await FakeUpstream.StartAsync();
         upstream.Handler = async (ctx, _) =>
         {
@@ -58,13 +60,15 @@ public sealed class NotTextMidStreamTests
             """);
 
         using var client = gateway.CreateClient();
-        using var response = await client.PostAsync(anthropicClient ? "/v1/messages" : "/v1/chat/completions",
-            new StringContent("""{"model":"m","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
+        using var response = await client.PostAsync(clientApi switch { "messages" => "/v1/messages", "chat" => "/v1/chat/completions", _ => "/v1/responses" },
+            new StringContent(clientApi == "responses"
+                ? """{"model":"m","stream":true,"store":false,"input":"hi"}"""
+                : """{"model":"m","max_tokens":32,"stream":true,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Hel", body);
-        Assert.Contains(anthropicClient ? "event: message_stop" : "data: [DONE]", body);
+        Assert.Contains(clientApi switch { "messages" => "event: message_stop", "chat" => "data: [DONE]", _ => "response.completed" }, body);
         Assert.True(body.Contains("\uFFFD", StringComparison.Ordinal) || body.Contains("\\ud83d", StringComparison.OrdinalIgnoreCase), body); // replaced, or passed on as the upstream wrote it
         Assert.Contains(" there", body); // and the answer went on
     }

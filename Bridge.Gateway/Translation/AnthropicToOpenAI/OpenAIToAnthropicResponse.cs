@@ -167,6 +167,7 @@ public static class OpenAIToAnthropicResponse
         writer.WriteEndObject();
     }
 
+    /// <summary>A property that is a string, read leniently (an upstream's broken character becomes U+FFFD); otherwise null.</summary>
     internal static string? StringOrNull(JsonElement obj, ReadOnlySpan<byte> name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Json.JsonStrings.GetStringReplacingInvalid(value) : null;
 }

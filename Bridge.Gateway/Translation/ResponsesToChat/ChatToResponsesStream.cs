@@ -256,21 +256,21 @@ public sealed class ChatToResponsesStream
     {
         if (delta.TryGetProperty("reasoning_content"u8, out var reasoning) || delta.TryGetProperty("reasoning"u8, out reasoning))
         {
-            if (reasoning.ValueKind == JsonValueKind.String && reasoning.GetString() is { Length: > 0 } thinking)
+            if (reasoning.ValueKind == JsonValueKind.String && Json.JsonStrings.GetStringReplacingInvalid(reasoning) is { Length: > 0 } thinking)
             {
                 WriteReasoning(thinking, output);
             }
         }
 
         if (delta.TryGetProperty("content"u8, out var content) && content.ValueKind == JsonValueKind.String
-            && content.GetString() is { Length: > 0 } text)
+            && Json.JsonStrings.GetStringReplacingInvalid(content) is { Length: > 0 } text)
         {
             WriteText(text, output);
         }
 
         // Refusals (structured outputs) are shown as text, as in the non-streaming answer.
         if (delta.TryGetProperty("refusal"u8, out var refusal) && refusal.ValueKind == JsonValueKind.String
-            && refusal.GetString() is { Length: > 0 } refusalText)
+            && Json.JsonStrings.GetStringReplacingInvalid(refusal) is { Length: > 0 } refusalText)
         {
             WriteText(refusalText, output);
         }
