@@ -1,5 +1,6 @@
 using Bridge.Admin.Components.Pages;
 using Bridge.Admin.Stores;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.State;
 using Bridge.Gateway.Usage;
 using Bridge.Tests.Infrastructure;
@@ -34,7 +35,7 @@ public sealed class CacheUsageTests
     public async Task Reader_SumsCacheCounters_IntoHitRateAndSavings_PerDimension()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         await RecordAsync(redis);
 
         var report = await new UsageReader(redis).ReadAsync(DateOnly.FromDateTime(Today.UtcDateTime), DateOnly.FromDateTime(Today.UtcDateTime));
@@ -56,7 +57,7 @@ public sealed class CacheUsageTests
     public async Task UsagePage_ShowsHitRateAndSavings_InTotalsAndPerModel()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         await RecordAsync(redis);
         using var context = UsagePageContext.Create(redis);
 

@@ -27,7 +27,7 @@ public sealed class OverviewPageTests
     public async Task OpenPage_RefreshesFromRedis_AndStopsItsTimerWhenDisposed()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var time = new TimerTrackingTimeProvider();
         using var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;

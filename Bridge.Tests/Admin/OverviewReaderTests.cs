@@ -1,5 +1,6 @@
 using Bridge.Admin.Live;
 using Bridge.Admin.Stores;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.State;
 using Bridge.Gateway.Usage;
@@ -33,7 +34,7 @@ public sealed class OverviewReaderTests
     public async Task ReadsTodayTopAndTrouble_FromWhatGatewaysWrote()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var config = ConfigLoader.Parse(Yaml, new EnvironmentSource(null, _ => null));
         var clock = new ManualClock(Now);
         var keys = new VirtualKeyStore(redis, clock);

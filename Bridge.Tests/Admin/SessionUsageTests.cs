@@ -1,5 +1,6 @@
 using Bridge.Admin.Components.Pages;
 using Bridge.Admin.Stores;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.State;
 using Bridge.Gateway.Usage;
 using Bridge.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class SessionUsageTests
     public async Task Script_SumsASession_OncePerRequest_KeepsItsFirstAndLastSeen_AndExpiresItAfterADay()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
 
         Assert.True(await UsageScript.ApplyAsync(db, Record("r1", "aaaa000011112222", Now.AddMinutes(-10), written: 5000, cost: 19_000), null));
@@ -70,7 +71,7 @@ public sealed class SessionUsageTests
     public async Task Script_DropsSessionsIdleForADay_FromBothIndexes_AndTheReaderLeavesThemOut()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
 
         await UsageScript.ApplyAsync(db, Record("old", "0000000000000old", Now.AddHours(-25), cost: 9_000_000), null);
@@ -91,7 +92,7 @@ public sealed class SessionUsageTests
     public async Task Reader_ByCost_LooksPastAQuietDaysIdleSessions()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
         await UsageScript.ApplyAsync(db, Record("live", "000000000000live", Now.AddMinutes(-1), cost: 1), null);
         // 300 bigger sessions last seen 25 h ago, recorded after it (as a gateway retrying late would): nothing trims them.
@@ -108,7 +109,7 @@ public sealed class SessionUsageTests
     public async Task Script_KeepsAtMostTheBound_DroppingTheLeastRecentlySeen_FromBothIndexes()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
 
         // The least recently seen is also the most spent: the bound is by recency, and the cost index follows it.
@@ -126,7 +127,7 @@ public sealed class SessionUsageTests
     public async Task Script_RefusesASessionKeyOfTheWrongType_BeforeCountingAnything()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
         await db.StringSetAsync(RedisKeys.UsageSessions, "not a sorted set");
 
@@ -140,7 +141,7 @@ public sealed class SessionUsageTests
     public async Task UsagePage_ListsTheSessions_WithHitRateAndSavings_ByLastSeenOrBySpend()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var db = (await redis.DatabaseAsync())!;
         await UsageScript.ApplyAsync(db, Record("a1", "aaaaaaaaaaaaaaaa", Now.AddMinutes(-30), written: 5000, cost: 19_000), null);
         await UsageScript.ApplyAsync(db, Record("a2", "aaaaaaaaaaaaaaaa", Now.AddMinutes(-20), cached: 5000, written: 300, cost: 3000, saved: 13_500), null);
@@ -169,7 +170,7 @@ public sealed class SessionUsageTests
     public async Task UsagePage_SaysSo_WhenNoSessionWasSeen()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         using var context = UsagePageContext.Create(redis);
 
         var page = context.Render<Usage>();

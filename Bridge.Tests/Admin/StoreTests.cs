@@ -1,5 +1,6 @@
 using Bridge.Admin.Stores;
 using System.Text.Json.Nodes;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Models.Stored;
 using Bridge.Gateway.State;
@@ -14,7 +15,7 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
 
     public Task InitializeAsync()
     {
-        _redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        _redis = new RedisConnection(fixture.Garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         return Task.CompletedTask;
     }
 
@@ -223,7 +224,7 @@ public sealed class StoreTests(GarnetFixture fixture) : IClassFixture<GarnetFixt
     private sealed class GarnetOwner : IAsyncDisposable
     {
         private readonly GarnetInstance _garnet = new();
-        public GarnetOwner() => Redis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        public GarnetOwner() => Redis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         public RedisConnection Redis { get; }
 
         public async ValueTask DisposeAsync()

@@ -1,5 +1,6 @@
 using Bridge.Admin.Components.Pages;
 using Bridge.Admin.Stores;
+using Bridge.Admin.Redis;
 using Bridge.Gateway.State;
 using Bridge.Gateway.Usage;
 using Bridge.Tests.Infrastructure;
@@ -18,7 +19,7 @@ public sealed class UsageDeadLettersTests
     public async Task RecordRefusedByRedis_IsReadByTheAdmin_AndShownOnTheUsagePage()
     {
         using var garnet = new GarnetInstance();
-        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        await using var redis = new RedisConnection(garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         var reader = new UsageReader(redis);
         using var context = UsagePageContext.Create(redis, reader);
         var time = DateTimeOffset.UtcNow;

@@ -1,3 +1,4 @@
+using Bridge.Admin.Redis;
 using Bridge.Admin.Stores;
 using Bridge.Gateway.Configuration;
 using Bridge.Gateway.Models;
@@ -38,7 +39,8 @@ public sealed class RedisContractTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _adminRedis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
+        // The admin's own command timeout, as in production (the gateway's 2 s timed a first command out once on a loaded run).
+        _adminRedis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance, defaultTimeoutMs: RedisServiceCollectionExtensions.ControlPlaneTimeoutMs);
         _gatewayRedis = new RedisConnection(_garnet.ConnectionString, NullLogger<RedisConnection>.Instance);
         _keys = new KeyDirectory(_gatewayRedis, TimeProvider.System, NullLogger<KeyDirectory>.Instance, new Bridge.Gateway.Configuration.GatewayOptions());
         _catalog = new ModelCatalog(_config);
