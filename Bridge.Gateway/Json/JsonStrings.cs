@@ -47,8 +47,7 @@ internal static class JsonStrings
             {
                 var unit = JsonTapeScanner.Hex4(raw, i + 2);
                 i += 6;
-                if (unit is >= 0xD800 and < 0xDC00 && i + 6 <= raw.Length && raw[i] == (byte)'\\' && raw[i + 1] == (byte)'u'
-                    && JsonTapeScanner.Hex4(raw, i + 2) is var low and >= 0xDC00 and <= 0xDFFF)
+                if (unit is >= 0xD800 and < 0xDC00 && JsonTapeScanner.LowSurrogateAt(raw, i) is var low and >= 0)
                 {
                     text.Append((char)unit).Append((char)low);
                     i += 6;

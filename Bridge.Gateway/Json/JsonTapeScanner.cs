@@ -288,15 +288,17 @@ internal static class JsonTapeScanner
         var unit = Hex4(json, at + 2);
         if (unit < 0) return -1;
         if (unit is < 0xD800 or > 0xDFFF) return at + 6;
-        if (unit < 0xDC00 && at + 12 <= json.Length && json[at + 6] == (byte)'\\' && json[at + 7] == (byte)'u'
-            && Hex4(json, at + 8) is >= 0xDC00 and <= 0xDFFF)
-        {
-            return at + 12;
-        }
+        if (unit < 0xDC00 && LowSurrogateAt(json, at + 6) >= 0) return at + 12;
 
         escapes |= NotText;
         return at + 6;
     }
+
+    /// <summary>The unit of a <c>\uXXXX</c> escape of a low surrogate at <paramref name="at"/> (the partner a high one needs), or -1.</summary>
+    internal static int LowSurrogateAt(ReadOnlySpan<byte> json, int at) =>
+        at + 6 <= json.Length && json[at] == (byte)'\\' && json[at + 1] == (byte)'u' && Hex4(json, at + 2) is var low and >= 0xDC00 and <= 0xDFFF
+            ? low
+            : -1;
 
     /// <summary>The four hex digits at <paramref name="from"/> as a number, or -1.</summary>
     internal static int Hex4(ReadOnlySpan<byte> json, int from)

@@ -73,9 +73,10 @@ public readonly struct TapeElement
     /// <summary>
     /// A string's text as a lenient decoder reads it: what is not text (bytes that are not UTF-8, an escaped half of a
     /// surrogate pair without the other half) becomes U+FFFD, where <see cref="GetString"/> throws
-    /// (<see cref="JsonStrings"/>).
+    /// (<see cref="JsonStrings"/>). On a tape the scanner found all text, that is <see cref="GetString"/>.
     /// </summary>
-    public string GetStringReplacingInvalid() => JsonStrings.Decode(RawStringContent);
+    public string GetStringReplacingInvalid() =>
+        _tape is { IsText: true } ? GetString()! : JsonStrings.Decode(RawStringContent);
 
     public bool ValueEquals(string? text)
     {

@@ -322,7 +322,7 @@ public sealed class OpenAIToAnthropicStream
     {
         if (delta.TryGetProperty("reasoning_content"u8, out var reasoning) || delta.TryGetProperty("reasoning"u8, out reasoning))
         {
-            if (reasoning.ValueKind == JsonValueKind.String && Text(reasoning, isText) is { Length: > 0 } thinking)
+            if (reasoning.ValueKind == JsonValueKind.String && reasoning.GetStringReplacingInvalid() is { Length: > 0 } thinking)
             {
                 EnsureOpen(AnthropicBlockKind.Thinking, output);
                 WriteDelta(output, "thinking_delta"u8, "thinking"u8, thinking);
@@ -333,11 +333,11 @@ public sealed class OpenAIToAnthropicStream
         {
             EnsureOpen(AnthropicBlockKind.Text, output);
             if (isText) _blocks.Delta(output, "text_delta"u8, "text"u8, content.RawUtf8);
-            else WriteDelta(output, "text_delta"u8, "text"u8, Text(content, isText));
+            else WriteDelta(output, "text_delta"u8, "text"u8, content.GetStringReplacingInvalid());
         }
 
         if (delta.TryGetProperty("refusal"u8, out var refusal) && refusal.ValueKind == JsonValueKind.String
-            && Text(refusal, isText) is { Length: > 0 } refusalText)
+            && refusal.GetStringReplacingInvalid() is { Length: > 0 } refusalText)
         {
             EnsureOpen(AnthropicBlockKind.Text, output);
             WriteDelta(output, "text_delta"u8, "text"u8, refusalText);
@@ -481,7 +481,4 @@ public sealed class OpenAIToAnthropicStream
 
     private static string? StringOrNull(TapeElement obj, ReadOnlySpan<byte> name) =>
         obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetStringReplacingInvalid() : null;
-
-    /// <summary>A string of the chunk; in a chunk that is not all text, what is not text becomes U+FFFD instead of failing the stream.</summary>
-    private static string Text(TapeElement value, bool isText) => isText ? value.GetString()! : value.GetStringReplacingInvalid();
 }
