@@ -87,9 +87,9 @@ public class OpenAIToAnthropicStreamTests
         var copied = Encoding.UTF8.GetString(run.Output.WrittenSpan[before..]);
 
         var text = JsonSerializer.Deserialize<string>("\"" + encoded + "\"")!;
-        var reference = new Run().Start().Feed([Chunk("{\"content\":\"x\"}")]);
-        var blocks = (Bridge.Gateway.Protocols.Anthropic.AnthropicBlockWriter)typeof(OpenAIToAnthropicStream)
-            .GetField("_blocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(reference.Stream)!;
+        // The writer's event for the same text, on the same open block (index 0).
+        var blocks = new Bridge.Gateway.Protocols.Anthropic.AnthropicBlockWriter();
+        blocks.StartTextOrThinking(Bridge.Gateway.Protocols.Anthropic.AnthropicBlockKind.Text, new ArrayBufferWriter<byte>());
         var written = new ArrayBufferWriter<byte>();
         blocks.Delta(written, "text_delta"u8, "text"u8, text);
         var expected = Encoding.UTF8.GetString(written.WrittenSpan);
